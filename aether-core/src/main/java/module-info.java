@@ -1,0 +1,14 @@
+/**
+ * Aether core: events, the event and snapshot store APIs, namespaces, the codec and the actor
+ * abstraction.
+ */
+module one.flowmade.aether.core {
+  requires transitive org.slf4j;
+  requires transitive com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.datatype.jsr310;
+
+  exports one.flowmade.aether;
+  exports one.flowmade.aether.codec;
+  exports one.flowmade.aether.actor;
+  exports one.flowmade.aether.spi;
+}

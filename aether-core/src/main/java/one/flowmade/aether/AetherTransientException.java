@@ -1,0 +1,25 @@
+package one.flowmade.aether;
+
+/**
+ * A failure that may go away: the same call may succeed if retried, for example after a NATS
+ * stream-leader election. Retrying an append with the same events is always safe.
+ */
+public class AetherTransientException extends AetherException {
+
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what went wrong
+   * @param cause the underlying failure, or null
+   */
+  public AetherTransientException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  @Override
+  public final boolean isTransient() {
+    return true;
+  }
+}

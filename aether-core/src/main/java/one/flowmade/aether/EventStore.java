@@ -1,0 +1,142 @@
+package one.flowmade.aether;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The events of one namespace: the source of truth.
+ *
+ * <p>Every implementation keeps these promises (the contract suite in {@code aether-testkit}
+ * checks them):
+ * <ul>
+ *   <li>An append stores all its events or none. Versions per actor are contiguous from 1;
+ *       positions are the namespace's global order.
+ *   <li>The expected version is checked atomically with the write; on a mismatch a {@link
+ *       VersionConflictException} names the actor, the expected and the actual version.
+ *   <li>Appending events whose ids are already stored for the actor (a retry) stores nothing new
+ *       and returns the original result.
+ *   <li>An acknowledged append is visible to every read that starts after the acknowledgement.
+ *   <li>A stored message that cannot be decoded is reported to the reader ({@link ReadResult},
+ *       {@link EventHandler#onUndecodable}); reads and subscriptions go on past it.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe. Blocking methods block the calling thread until the store
+ * answers; {@code Async} twins return at once. Errors are {@link AetherException}s: transient
+ * ones ({@link AetherTransientException}) may be retried as they are; an invalid argument is an
+ * {@link IllegalArgumentException}; use after {@link #close()} is an {@link
+ * IllegalStateException}.
+ */
+public interface EventStore extends AutoCloseable {
+
+  /**
+   * Returns the namespace this store holds.
+   *
+   * @return the namespace
+   */
+  Namespace namespace();
+
+  /**
+   * Appends events to an actor, atomically, if its version matches.
+   *
+   * @param actorId the actor
+   * @param expected the expected current version
+   * @param events 1 to {@link Limits#MAX_EVENTS_PER_APPEND} events
+   * @return the versions and positions stored
+   * @throws VersionConflictException if the actor's version does not match {@code expected}
+   * @throws IllegalArgumentException if the actor id or the events are invalid (nothing stored)
+   * @throws AetherTransientException if the store could not be reached or the outcome could not
+   *     be determined; retrying with the same events is safe
+   */
+  AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events);
+
+  /**
+   * Appends one event to an actor if its version matches.
+   *
+   * @param actorId the actor
+   * @param expected the expected current version
+   * @param event the event
+   * @return the version and position stored
+   * @see #append(String, ExpectedVersion, List)
+   */
+  default AppendResult append(String actorId, ExpectedVersion expected, NewEvent event) {
+    return append(actorId, expected, List.of(event));
+  }
+
+  /**
+   * Appends events without blocking; the future completes as {@link #append} would return or
+   * throw. Appends to different actors may be in flight at the same time; appends to one actor
+   * complete in the order they were made.
+   *
+   * @param actorId the actor
+   * @param expected the expected current version
+   * @param events 1 to {@link Limits#MAX_EVENTS_PER_APPEND} events
+   * @return a future of the result
+   * @throws IllegalArgumentException if the actor id or the events are invalid
+   */
+  CompletableFuture<AppendResult> appendAsync(
+      String actorId, ExpectedVersion expected, List<NewEvent> events);
+
+  /**
+   * Returns an actor's latest version, in constant time.
+   *
+   * @param actorId the actor
+   * @return the latest version, 0 when the actor has no events
+   */
+  long latestVersion(String actorId);
+
+  /**
+   * Reads an actor's events from a version on, in version order.
+   *
+   * @param actorId the actor
+   * @param fromVersion the first version to return, at least 1
+   * @return the events; {@link ReadResult#next()} is the position after the last one examined
+   */
+  default ReadResult read(String actorId, long fromVersion) {
+    return read(actorId, fromVersion, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads at most {@code limit} of an actor's events from a version on, in version order.
+   *
+   * @param actorId the actor
+   * @param fromVersion the first version to return, at least 1
+   * @param limit the most events to return, at least 1
+   * @return the events
+   */
+  ReadResult read(String actorId, long fromVersion, int limit);
+
+  /**
+   * Reads the namespace's events in global order.
+   *
+   * @param from where to start
+   * @param limit the most events to return, at least 1
+   * @return the events and where to continue
+   */
+  ReadResult readAll(Position from, int limit);
+
+  /**
+   * Returns the position of the namespace's last event.
+   *
+   * @return the last position, 0 when the namespace is empty
+   */
+  long lastPosition();
+
+  /**
+   * Opens a subscription to the namespace: it catches up from the start position, then delivers
+   * events as they are appended, in order, at least once, each to the handler on the
+   * subscription's own thread.
+   *
+   * @param options where to start, durability and filters
+   * @param handler receives the events
+   * @return the running subscription; close it to stop
+   * @throws IllegalStateException if a durable subscription of that name is already open
+   */
+  Subscription subscribe(SubscriptionOptions options, EventHandler handler);
+
+  /**
+   * Closes the store: open subscriptions are closed; later calls throw {@link
+   * IllegalStateException}. Idempotent. Does not close a connection the caller passed in.
+   */
+  @Override
+  void close();
+}
