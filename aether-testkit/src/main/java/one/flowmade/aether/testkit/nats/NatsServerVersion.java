@@ -1,5 +1,6 @@
 package one.flowmade.aether.testkit.nats;
 
+import java.io.Serializable;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -16,7 +17,9 @@ import java.util.regex.Pattern;
  * @param patch the patch version, not negative
  */
 public record NatsServerVersion(int major, int minor, int patch)
-    implements Comparable<NatsServerVersion> {
+    implements Comparable<NatsServerVersion>, Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   /** The oldest server Aether supports: 2.12.0. */
   public static final NatsServerVersion REQUIRED = new NatsServerVersion(2, 12, 0);
@@ -30,6 +33,9 @@ public record NatsServerVersion(int major, int minor, int patch)
   /**
    * Checks the parts.
    *
+   * @param major the major version, not negative
+   * @param minor the minor version, not negative
+   * @param patch the patch version, not negative
    * @throws IllegalArgumentException if a part is negative
    */
   public NatsServerVersion {

@@ -10,7 +10,10 @@ public final class UnsupportedNatsServerException extends NatsServerException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The version the refused server reported. */
   private final NatsServerVersion found;
+
+  /** The oldest version Aether accepts. */
   private final NatsServerVersion required;
 
   /**

@@ -1,0 +1,8 @@
+/**
+ * Aether's in-memory event and snapshot stores, with the semantics of the JetStream stores.
+ */
+module one.flowmade.aether.store.memory {
+  requires transitive one.flowmade.aether.core;
+
+  exports one.flowmade.aether.memory;
+}

@@ -1,0 +1,363 @@
+package one.flowmade.aether.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import one.flowmade.aether.AppendResult;
+import one.flowmade.aether.DecodingException;
+import one.flowmade.aether.EventHandler;
+import one.flowmade.aether.EventStore;
+import one.flowmade.aether.ExpectedVersion;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.NewEvent;
+import one.flowmade.aether.Payload;
+import one.flowmade.aether.Position;
+import one.flowmade.aether.ReadResult;
+import one.flowmade.aether.Snapshot;
+import one.flowmade.aether.SnapshotStore;
+import one.flowmade.aether.StoreUnavailableException;
+import one.flowmade.aether.Subscription;
+import one.flowmade.aether.SubscriptionOptions;
+import one.flowmade.aether.UndecodableEvent;
+import one.flowmade.aether.VersionConflictException;
+import one.flowmade.aether.actor.ActorModel;
+import one.flowmade.aether.actor.ActorRepository;
+import one.flowmade.aether.actor.ActorState;
+import one.flowmade.aether.actor.CommandResult;
+import one.flowmade.aether.actor.RetryPolicy;
+import one.flowmade.aether.actor.SnapshotPolicy;
+import one.flowmade.aether.codec.DecodeFailurePolicy;
+import one.flowmade.aether.codec.JacksonEventCodec;
+import one.flowmade.aether.codec.JacksonStateCodec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+final class ActorRepositoryTest {
+
+  sealed interface CounterEvent {}
+
+  record Added(int amount) implements CounterEvent {}
+
+  record Counter(long total, int events) {}
+
+  static final ActorModel<Counter, CounterEvent> MODEL = new ActorModel<>() {
+    @Override
+    public Counter initialState(String actorId) {
+      return new Counter(0, 0);
+    }
+
+    @Override
+    public Counter apply(Counter state, CounterEvent event) {
+      return new Counter(state.total() + ((Added) event).amount(), state.events() + 1);
+    }
+  };
+
+  private final Namespace namespace = Namespace.of("actors");
+  private final JacksonEventCodec codec = JacksonEventCodec.builder().register(Added.class).build();
+  private final InMemoryEventStore store = InMemoryEventStore.create(namespace);
+  private final InMemorySnapshotStore snapshots =
+      InMemorySnapshotStore.builder().namespace(namespace).build();
+
+  @AfterEach
+  void closeStores() {
+    store.close();
+    snapshots.close();
+  }
+
+  private ActorRepository.Builder<Counter, CounterEvent> repository(EventStore events) {
+    return ActorRepository.builder(MODEL, CounterEvent.class).eventStore(events).codec(codec);
+  }
+
+  @Test
+  void execute_appendsDecidedEventsWithTheLoadedVersionAndReturnsNewState() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store).build();
+
+    counters.execute("c", c -> List.of(new Added(2), new Added(3)));
+    CommandResult<Counter, CounterEvent> result = counters.execute("c", c -> List.of(new Added(5)));
+
+    assertThat(result.state().state()).isEqualTo(new Counter(10, 3));
+    assertThat(result.state().version()).isEqualTo(3);
+    assertThat(result.append()).hasValueSatisfying(a -> assertThat(a.firstVersion()).isEqualTo(3));
+    assertThat(result.attempts()).isEqualTo(1);
+    assertThat(counters.load("c").state()).isEqualTo(new Counter(10, 3));
+  }
+
+  @Test
+  void execute_noEventsDecided_appendsNothing() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store).build();
+
+    CommandResult<Counter, CounterEvent> result = counters.execute("c", c -> List.of());
+
+    assertThat(result.append()).isEmpty();
+    assertThat(store.latestVersion("c")).isZero();
+  }
+
+  @Test
+  void execute_deciderThrows_rejectsWithoutAppending() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store).build();
+
+    assertThatThrownBy(() -> counters.execute("c", c -> {
+      throw new IllegalStateException("no");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("no");
+    assertThat(store.latestVersion("c")).isZero();
+  }
+
+  @Test
+  void execute_concurrentWriterBetweenLoadAndAppend_reloadsAndDecidesAgain() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store).build();
+    List<Long> seenTotals = new ArrayList<>();
+
+    CommandResult<Counter, CounterEvent> result = counters.execute("c", c -> {
+      seenTotals.add(c.total());
+      if (seenTotals.size() == 1) {
+        store.append("c", ExpectedVersion.any(), codec.toNewEvent(new Added(100)));
+      }
+      return List.of(new Added(1));
+    });
+
+    assertThat(seenTotals).containsExactly(0L, 100L);
+    assertThat(result.attempts()).isEqualTo(2);
+    assertThat(result.state().state()).isEqualTo(new Counter(101, 2));
+  }
+
+  @Test
+  void execute_conflictOnEveryAttempt_givesUpAfterMaxAttemptsWithTheConflict() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store)
+        .retryPolicy(new RetryPolicy(3, Duration.ZERO, Duration.ZERO)).build();
+    AtomicInteger attempts = new AtomicInteger();
+
+    assertThatThrownBy(() -> counters.execute("c", c -> {
+      attempts.incrementAndGet();
+      store.append("c", ExpectedVersion.any(), codec.toNewEvent(new Added(1)));
+      return List.of(new Added(1));
+    })).isInstanceOf(VersionConflictException.class);
+    assertThat(attempts).hasValue(3);
+  }
+
+  @Test
+  void execute_manyThreadsOnOneActor_everyCommandLandsExactlyOnce() throws Exception {
+    ActorRepository<Counter, CounterEvent> counters = repository(store)
+        .retryPolicy(RetryPolicy.defaults().withMaxAttempts(1_000)).build();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<?>> futures = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        futures.add(CompletableFuture.runAsync(
+            () -> counters.execute("hot", c -> List.of(new Added(1))), pool));
+      }
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(counters.load("hot").state()).isEqualTo(new Counter(400, 400));
+    assertThat(store.latestVersion("hot")).isEqualTo(400);
+  }
+
+  @Test
+  void snapshots_takenByPolicyAndLoadReadsOnlyTheEventsAfterIt() {
+    CountingStore counting = new CountingStore(store);
+    ActorRepository<Counter, CounterEvent> counters = repository(counting)
+        .snapshots(snapshots, JacksonStateCodec.of(Counter.class))
+        .snapshotPolicy(SnapshotPolicy.everyEvents(4))
+        .build();
+    for (int i = 0; i < 10; i++) {
+      counters.execute("c", c -> List.of(new Added(1)));
+    }
+    assertThat(snapshots.load("c")).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(8));
+
+    counting.eventsRead.set(0);
+    counting.readFromVersions.clear();
+    ActorState<Counter> loaded = counters.load("c");
+
+    assertThat(loaded.state()).isEqualTo(new Counter(10, 10));
+    assertThat(loaded.version()).isEqualTo(10);
+    assertThat(counting.readFromVersions).containsExactly(9L);
+    assertThat(counting.eventsRead).hasValue(2);
+  }
+
+  @Test
+  void snapshot_thatCannotBeDecoded_fallsBackToReplayingEverything() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store)
+        .snapshots(snapshots, JacksonStateCodec.of(Counter.class))
+        .snapshotPolicy(SnapshotPolicy.never())
+        .build();
+    counters.execute("c", c -> List.of(new Added(1), new Added(2)));
+    snapshots.save(new Snapshot("c", 2, 2, Instant.now(), Payload.json("not json")));
+
+    assertThat(counters.load("c").state()).isEqualTo(new Counter(3, 2));
+  }
+
+  @Test
+  void load_undecodableEvent_isReportedAndSkippedByDefault() {
+    List<UndecodableEvent> reported = new CopyOnWriteArrayList<>();
+    ActorRepository<Counter, CounterEvent> counters = repository(store)
+        .decodeFailureListener(reported::add).build();
+    store.append("c", ExpectedVersion.noStream(), List.of(
+        codec.toNewEvent(new Added(1)),
+        NewEvent.of("Added", Payload.json("{broken")),
+        NewEvent.of("Unknown", Payload.json("{}")),
+        codec.toNewEvent(new Added(2))));
+
+    ActorState<Counter> loaded = counters.load("c");
+
+    assertThat(loaded.state()).isEqualTo(new Counter(3, 2));
+    assertThat(loaded.version()).isEqualTo(4);
+    assertThat(reported).extracting(UndecodableEvent::position).containsExactly(2L, 3L);
+    assertThat(reported.get(0).raw().asUtf8()).isEqualTo("{broken");
+  }
+
+  @Test
+  void load_undecodableEventWithFailPolicy_throws() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store)
+        .decodeFailurePolicy(DecodeFailurePolicy.FAIL).build();
+    store.append("c", ExpectedVersion.noStream(), NewEvent.of("Unknown", Payload.json("{}")));
+
+    assertThatThrownBy(() -> counters.load("c"))
+        .isInstanceOf(DecodingException.class)
+        .hasMessageContaining("Unknown");
+  }
+
+  @Test
+  void execute_transientAppendFailure_isRetriedWithTheSameEvents() {
+    FlakyStore flaky = new FlakyStore(store, 2);
+    ActorRepository<Counter, CounterEvent> counters = repository(flaky)
+        .retryPolicy(new RetryPolicy(5, Duration.ZERO, Duration.ZERO)).build();
+
+    CommandResult<Counter, CounterEvent> result = counters.execute("c", c -> List.of(new Added(7)));
+
+    assertThat(result.attempts()).isEqualTo(1);
+    assertThat(flaky.eventIdsTried).hasSize(3);
+    assertThat(flaky.eventIdsTried).containsOnly(flaky.eventIdsTried.get(0));
+    assertThat(store.read("c", 1).events()).hasSize(1);
+  }
+
+  @Test
+  void builder_rejectsMissingPartsAndMismatchedNamespaces() {
+    assertThatThrownBy(() -> ActorRepository.builder(MODEL, CounterEvent.class).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("event store");
+    assertThatThrownBy(() -> ActorRepository.builder(MODEL, CounterEvent.class)
+        .eventStore(store).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("codec");
+    try (InMemorySnapshotStore other =
+        InMemorySnapshotStore.builder().namespace(Namespace.of("other")).build()) {
+      assertThatThrownBy(() -> repository(store)
+          .snapshots(other, JacksonStateCodec.of(Counter.class)).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("namespace");
+    }
+    assertThatThrownBy(() -> repository(store).codec(codec))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already set");
+  }
+
+  @Test
+  void retryPolicy_backoffStaysWithinTheCappedExponentialCeiling() {
+    RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(10), Duration.ofMillis(100));
+    for (int attempt = 1; attempt <= 40; attempt++) {
+      long ceiling = Math.min(100, 10L << Math.min(attempt - 1, 20));
+      assertThat(policy.backoff(attempt)).isBetween(Duration.ZERO, Duration.ofMillis(ceiling));
+    }
+    assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAttempts");
+  }
+
+  /** Delegates to a store, counting what reads return. */
+  private static class DelegatingStore implements EventStore {
+    final EventStore delegate;
+
+    DelegatingStore(EventStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Namespace namespace() {
+      return delegate.namespace();
+    }
+
+    @Override
+    public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
+      return delegate.append(actorId, expected, events);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(
+        String actorId, ExpectedVersion expected, List<NewEvent> events) {
+      return delegate.appendAsync(actorId, expected, events);
+    }
+
+    @Override
+    public long latestVersion(String actorId) {
+      return delegate.latestVersion(actorId);
+    }
+
+    @Override
+    public ReadResult read(String actorId, long fromVersion, int limit) {
+      return delegate.read(actorId, fromVersion, limit);
+    }
+
+    @Override
+    public ReadResult readAll(Position from, int limit) {
+      return delegate.readAll(from, limit);
+    }
+
+    @Override
+    public long lastPosition() {
+      return delegate.lastPosition();
+    }
+
+    @Override
+    public Subscription subscribe(SubscriptionOptions options, EventHandler handler) {
+      return delegate.subscribe(options, handler);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static final class CountingStore extends DelegatingStore {
+    final AtomicInteger eventsRead = new AtomicInteger();
+    final List<Long> readFromVersions = new CopyOnWriteArrayList<>();
+
+    CountingStore(EventStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public ReadResult read(String actorId, long fromVersion, int limit) {
+      readFromVersions.add(fromVersion);
+      ReadResult result = delegate.read(actorId, fromVersion, limit);
+      eventsRead.addAndGet(result.events().size());
+      return result;
+    }
+  }
+
+  private static final class FlakyStore extends DelegatingStore {
+    final List<String> eventIdsTried = new CopyOnWriteArrayList<>();
+    private final AtomicInteger failuresLeft;
+
+    FlakyStore(EventStore delegate, int failures) {
+      super(delegate);
+      this.failuresLeft = new AtomicInteger(failures);
+    }
+
+    @Override
+    public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
+      eventIdsTried.add(events.get(0).id());
+      if (failuresLeft.getAndDecrement() > 0) {
+        // Store the events, then report the outcome as unknown: the retry must not duplicate.
+        delegate.append(actorId, expected, events);
+        throw new StoreUnavailableException("simulated timeout", null);
+      }
+      return delegate.append(actorId, expected, events);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Aether test kit: real nats-server processes for JUnit 5 tests, the contract suites every store
+ * implementation must pass, and given-when-then fixtures for actor models.
+ */
+module one.flowmade.aether.testkit {
+  requires transitive one.flowmade.aether.core;
+  requires transitive io.nats.jnats;
+  requires transitive org.junit.jupiter.api;
+  requires org.assertj.core;
+  requires awaitility;
+  requires testcontainers;
+  requires com.github.dockerjava.api;
+
+  exports one.flowmade.aether.testkit.actor;
+  exports one.flowmade.aether.testkit.bus;
+  exports one.flowmade.aether.testkit.contract;
+  exports one.flowmade.aether.testkit.nats;
+}
