@@ -1,7 +1,6 @@
 package one.flowmade.aether.testkit.actor;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -73,7 +72,11 @@ public final class ActorFixture<S, E> {
    */
   @SafeVarargs
   public final Given given(E... history) {
-    return new Given(Arrays.asList(history));
+    List<E> events = new ArrayList<>(history.length);
+    for (E event : history) {
+      events.add(event);
+    }
+    return new Given(events);
   }
 
   /**
@@ -160,9 +163,13 @@ public final class ActorFixture<S, E> {
     @SafeVarargs
     public final Then expectEvents(E... expected) {
       requireNotRejected();
-      if (!events.equals(Arrays.asList(expected))) {
-        throw new AssertionError("expected events " + Arrays.asList(expected)
-            + " but the command decided " + events);
+      List<E> wanted = new ArrayList<>(expected.length);
+      for (E event : expected) {
+        wanted.add(event);
+      }
+      if (!events.equals(wanted)) {
+        throw new AssertionError("expected events " + wanted + " but the command decided "
+            + events);
       }
       return this;
     }

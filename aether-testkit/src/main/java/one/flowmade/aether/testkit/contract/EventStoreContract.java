@@ -87,6 +87,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class EventStoreContract {
 
+  /** For subclasses: one per implementation under test. */
+  protected EventStoreContract() {}
+
   private static final Payload DATA = Payload.json("{}");
 
   private final List<AutoCloseable> resources = new ArrayList<>();

@@ -49,6 +49,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SnapshotStoreContract {
 
+  /** For subclasses: one per implementation under test. */
+  protected SnapshotStoreContract() {}
+
   private final List<AutoCloseable> resources = new ArrayList<>();
   private String prefix;
   private SnapshotStore store;
