@@ -5,11 +5,19 @@
 #
 #   scripts/install-nats-server.sh [suite]      # prints the path of the binary on stdout
 #
+# Without a suite it fetches sid's (the server the tests run on) and, best effort, trixie's
+# older 2.10 (which the tests use to check that too old a server is refused with a clear error).
+#
 # The archive address is read from this machine's own apt sources, so the script works on
 # any Debian mirror the machine is configured for.
 set -euo pipefail
 
-suite="${1:-sid}"
+if [ $# -eq 0 ]; then
+  "$0" trixie >/dev/null || printf 'install-nats-server: %s\n' \
+    "could not fetch trixie's nats-server 2.10; the tests that check the refusal of old servers will be skipped" >&2
+  exec "$0" sid
+fi
+suite="$1"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${AETHER_NATS_CACHE:-$root/.cache/nats-server}"
 work="$cache/$suite"
