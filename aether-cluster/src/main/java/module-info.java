@@ -1,0 +1,11 @@
+/**
+ * Aether cluster: membership, leader election with fencing tokens, shard assignment and handoff,
+ * and routing of messages to the node that owns an actor, all on NATS JetStream key-value
+ * buckets with per-key TTLs.
+ */
+module one.flowmade.aether.cluster {
+  requires transitive one.flowmade.aether.core;
+  requires transitive io.nats.jnats;
+
+  exports one.flowmade.aether.cluster;
+}

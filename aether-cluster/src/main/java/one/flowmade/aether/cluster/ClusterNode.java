@@ -1,0 +1,790 @@
+package one.flowmade.aether.cluster;
+
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+
+/**
+ * One node of an Aether cluster: it announces itself, sees the other members, takes part in
+ * leader election, owns the shards the leader assigns to it and answers messages for the actors
+ * of those shards.
+ *
+ * <pre>{@code
+ * try (ClusterNode node = ClusterNode.builder()
+ *     .connection(nc)
+ *     .clusterName("orders")
+ *     .nodeId("node-1")
+ *     .shardListener(new ShardListener() {
+ *       public void acquired(int shard, long epoch) { ... start the shard's actors ... }
+ *       public void released(int shard, long epoch, ReleaseReason why) { ... stop them ... }
+ *     })
+ *     .messageHandler((actorId, payload) -> handle(actorId, payload))
+ *     .build()) {
+ *   byte[] reply = node.router().request("order-17", payload);
+ * }
+ * }</pre>
+ *
+ * <p>{@link Builder#build()} joins the cluster and returns once the node is a member; {@link
+ * #close()} leaves gracefully. Everything lives in the JetStream key-value bucket {@code
+ * aether-cluster-<cluster>} (created on first use) and on the subjects {@code
+ * aether.cluster.<cluster>.>}; {@code docs/cluster.md} describes the protocol, its guarantees and
+ * how to tune its timings.
+ *
+ * <p>Guarantees, with the clock assumptions of {@code docs/cluster.md}: at most one node is
+ * leader at a time and each term's fencing token is larger than the last; a shard is active on at
+ * most one node at a time (the old owner releases and confirms before the new one acquires); a
+ * node that cannot renew its membership stops owning its shards, and one that cannot renew its
+ * lease stops leading, before anyone else can take over.
+ *
+ * <p>Thread-safe. Accessors are non-blocking and read the node's current view. The node runs
+ * three daemon threads ({@code aether-cluster-<node>-events}, {@code -membership}, {@code
+ * -leader}) and, with a message handler, a NATS dispatcher; {@link #close()} stops them. The NATS
+ * connection belongs to the caller and is not closed.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+  private final Settings settings;
+  private final NodeRuntime runtime;
+  private final ClusterRouter router;
+
+  private ClusterNode(Settings settings, NodeRuntime runtime) {
+    this.settings = settings;
+    this.runtime = runtime;
+    this.router = new ClusterRouter(settings.connection(), settings.clusterName(),
+        runtime.sharding(), settings.requestTimeout(), settings.operationTimeout());
+  }
+
+  /**
+   * Returns a builder for a node that has not joined yet.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the name of the cluster this node belongs to.
+   *
+   * @return the cluster name
+   */
+  public String clusterName() {
+    return settings.clusterName();
+  }
+
+  /**
+   * Returns this node's id.
+   *
+   * @return the node id
+   */
+  public String nodeId() {
+    return settings.nodeId();
+  }
+
+  /**
+   * Returns whether this node holds a valid membership now, on its own clock. It is false for a
+   * while after the node could not renew its membership (for example while NATS was unreachable
+   * for longer than the membership TTL allows), until it has rejoined, and after {@link #close()}.
+   *
+   * @return true while this node is a member
+   */
+  public boolean isMember() {
+    return runtime.isMember();
+  }
+
+  /**
+   * Returns the members this node sees, itself included once its join has come back through the
+   * watch.
+   *
+   * @return an unmodifiable list sorted by node id
+   */
+  public List<Member> members() {
+    return runtime.members();
+  }
+
+  /**
+   * Returns this node's view of leader election.
+   *
+   * @return the election; the same object for the node's lifetime
+   */
+  public LeaderElection leaderElection() {
+    return runtime;
+  }
+
+  /**
+   * Returns the newest shard assignment this node has seen.
+   *
+   * @return the assignment, or empty before the leader has published one
+   */
+  public Optional<ShardAssignment> assignment() {
+    return runtime.assignment();
+  }
+
+  /**
+   * Returns the shards this node owns now: acquired, not released, and its membership valid.
+   *
+   * @return an unmodifiable sorted snapshot
+   */
+  public SortedSet<Integer> activeShards() {
+    return runtime.activeShards();
+  }
+
+  /**
+   * Returns whether this node owns a shard now. Check it right before acting for the shard when
+   * acting twice would be harmful: it reads the monotonic clock, so it turns false when the
+   * membership lease runs out even if no thread has noticed yet.
+   *
+   * @param shard the shard, from 0 to {@code shardCount - 1}
+   * @return true while this node owns the shard
+   * @throws IllegalArgumentException if the shard is out of range
+   */
+  public boolean ownsShard(int shard) {
+    return runtime.isActive(runtime.sharding().checkShard(shard));
+  }
+
+  /**
+   * Returns whether this node owns an actor's shard now; see {@link #ownsShard(int)}.
+   *
+   * @param actorId a valid actor id
+   * @return true while this node owns the actor's shard
+   * @throws IllegalArgumentException if the actor id is invalid
+   */
+  public boolean ownsActor(String actorId) {
+    return runtime.isActive(shardOf(actorId));
+  }
+
+  /**
+   * Returns the sharding of the cluster (its shard count and the actor hash).
+   *
+   * @return the sharding
+   */
+  public Sharding sharding() {
+    return runtime.sharding();
+  }
+
+  /**
+   * Returns the shard of an actor.
+   *
+   * @param actorId a valid actor id
+   * @return the shard
+   * @throws IllegalArgumentException if the actor id is invalid
+   */
+  public int shardOf(String actorId) {
+    return runtime.sharding().shardOf(actorId);
+  }
+
+  /**
+   * Returns a router that sends messages to the owners of actors, with the node's request
+   * timeout and its operation timeout as the attempt timeout.
+   *
+   * @return the router; it works after close too, as long as the connection is open
+   */
+  public ClusterRouter router() {
+    return router;
+  }
+
+  /**
+   * Leaves the cluster gracefully: resigns if leader (so a successor takes over at once),
+   * releases every shard ({@link ShardListener#released} with {@link ReleaseReason#LEAVING}),
+   * deletes the membership so the leader reassigns the shards at once, and stops the node's
+   * threads. Blocks until done: each NATS step is bounded by the operation timeout, the releases
+   * by the listeners and the requests in progress. If NATS cannot be reached, the membership and
+   * lease expire on their own. Idempotent; may be called from a listener.
+   */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+
+  /** For tests: stop at once without leaving, as a crashed process would. */
+  void crash() {
+    runtime.crash();
+  }
+
+  NodeRuntime runtime() {
+    return runtime;
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterNode[" + settings.clusterName() + "/" + settings.nodeId() + "]";
+  }
+
+  /**
+   * Configures a {@link ClusterNode}. The connection, the cluster name and the node id are
+   * required; everything else has a default. Each property may be set once; a second call throws
+   * {@link IllegalStateException}, and each value is checked when it is set. Not thread-safe.
+   *
+   * <p>Timings: the membership and leader lease TTLs are whole seconds (NATS per-message TTLs
+   * are); each lease is renewed at least twice within {@code ttl - safetyMargin}, and a node stops
+   * acting on a lease {@code safetyMargin} before the server could expire it. See {@code
+   * docs/cluster.md} for how to choose them.
+   */
+  public static final class Builder {
+
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final int MAX_NAME_LENGTH = 64;
+
+    private Connection connection;
+    private String clusterName;
+    private String nodeId;
+    private Map<String, String> metadata;
+    private Integer shardCount;
+    private Integer replicas;
+    private Duration heartbeatInterval;
+    private Duration membershipTtl;
+    private Duration leaderRenewInterval;
+    private Duration leaderLeaseTtl;
+    private Duration safetyMargin;
+    private Duration operationTimeout;
+    private Duration rebalanceDelay;
+    private Duration joinTimeout;
+    private Duration requestTimeout;
+    private AllocationStrategy allocationStrategy;
+    private MembershipListener membershipListener;
+    private ShardListener shardListener;
+    private LeadershipListener leadershipListener;
+    private ActorMessageHandler messageHandler;
+    private Executor handlerExecutor;
+
+    private Builder() {}
+
+    /**
+     * Sets the NATS connection (required). It must reach a JetStream-enabled {@code nats-server}
+     * 2.12 or newer; give it every server of a NATS cluster so it fails over. The node does not
+     * close it.
+     *
+     * @param connection a connection
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder connection(Connection connection) {
+      Objects.requireNonNull(connection, "connection");
+      if (this.connection != null) {
+        throw new IllegalStateException("connection was already set");
+      }
+      this.connection = connection;
+      return this;
+    }
+
+    /**
+     * Sets the cluster's name (required): 1 to 64 lower-case letters, digits, {@code '-'} and
+     * {@code '_'}, starting with a letter or digit. Nodes with the same name on the same NATS
+     * account form one cluster.
+     *
+     * @param clusterName the name
+     * @return this builder
+     * @throws IllegalArgumentException if the name is invalid
+     * @throws IllegalStateException if already set
+     */
+    public Builder clusterName(String clusterName) {
+      checkClusterName(clusterName);
+      if (this.clusterName != null) {
+        throw new IllegalStateException("clusterName was already set to " + this.clusterName);
+      }
+      this.clusterName = clusterName;
+      return this;
+    }
+
+    /**
+     * Sets this node's id (required): 1 to 64 ASCII letters, digits, {@code '.'}, {@code '-'} and
+     * {@code '_'}, unique in the cluster. A node restarted with the same id waits until its
+     * previous incarnation's membership has expired (or its previous incarnation left).
+     *
+     * @param nodeId the id
+     * @return this builder
+     * @throws IllegalArgumentException if the id is invalid
+     * @throws IllegalStateException if already set
+     */
+    public Builder nodeId(String nodeId) {
+      Objects.requireNonNull(nodeId, "nodeId");
+      if (nodeId.isEmpty() || nodeId.length() > MAX_NAME_LENGTH
+          || !NODE_ID.matcher(nodeId).matches()) {
+        throw new IllegalArgumentException("node id '" + nodeId + "' must be 1 to "
+            + MAX_NAME_LENGTH + " ASCII letters, digits, '.', '-' or '_'");
+      }
+      if (this.nodeId != null) {
+        throw new IllegalStateException("nodeId was already set to " + this.nodeId);
+      }
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    /**
+     * Sets what this node announces about itself to the others (for example its address or
+     * zone); they see it in {@link Member#metadata()}. Default empty.
+     *
+     * @param metadata string keys and values; copied
+     * @return this builder
+     * @throws NullPointerException if a key or value is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder metadata(Map<String, String> metadata) {
+      Objects.requireNonNull(metadata, "metadata");
+      Map<String, String> copy = new LinkedHashMap<>();
+      metadata.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "metadata key"),
+          Objects.requireNonNull(v, "metadata value of " + k)));
+      if (this.metadata != null) {
+        throw new IllegalStateException("metadata was already set");
+      }
+      this.metadata = Map.copyOf(copy);
+      return this;
+    }
+
+    /**
+     * Sets the number of shards. Default {@value Sharding#DEFAULT_SHARDS}. The first node of a
+     * cluster records it; a node configured with another count cannot join.
+     *
+     * @param shardCount from 1 to {@link Sharding#MAX_SHARDS}
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException if already set
+     */
+    public Builder shardCount(int shardCount) {
+      Sharding.of(shardCount);
+      if (this.shardCount != null) {
+        throw new IllegalStateException("shardCount was already set to " + this.shardCount);
+      }
+      this.shardCount = shardCount;
+      return this;
+    }
+
+    /**
+     * Sets the replicas of the cluster's bucket when this node creates it. Default 1; use 3 on a
+     * NATS cluster so the cluster survives the loss of a NATS server. An existing bucket is used
+     * as it is.
+     *
+     * @param replicas from 1 to 5
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException if already set
+     */
+    public Builder replicas(int replicas) {
+      if (replicas < 1 || replicas > 5) {
+        throw new IllegalArgumentException("replicas must be between 1 and 5, was " + replicas);
+      }
+      if (this.replicas != null) {
+        throw new IllegalStateException("replicas was already set to " + this.replicas);
+      }
+      this.replicas = replicas;
+      return this;
+    }
+
+    /**
+     * Sets how often the node renews its membership. Default 3 s.
+     *
+     * @param heartbeatInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder heartbeatInterval(Duration heartbeatInterval) {
+      checkPositive("heartbeatInterval", heartbeatInterval);
+      if (this.heartbeatInterval != null) {
+        throw new IllegalStateException("heartbeatInterval was already set to "
+            + this.heartbeatInterval);
+      }
+      this.heartbeatInterval = heartbeatInterval;
+      return this;
+    }
+
+    /**
+     * Sets how long the membership lives on the server after its last renewal: how long a failed
+     * node keeps its shards before they move. Default 15 s.
+     *
+     * @param membershipTtl whole seconds, at least 1 s
+     * @return this builder
+     * @throws IllegalArgumentException if not whole seconds or less than 1 s
+     * @throws IllegalStateException if already set
+     */
+    public Builder membershipTtl(Duration membershipTtl) {
+      checkTtl("membershipTtl", membershipTtl);
+      if (this.membershipTtl != null) {
+        throw new IllegalStateException("membershipTtl was already set to "
+            + this.membershipTtl);
+      }
+      this.membershipTtl = membershipTtl;
+      return this;
+    }
+
+    /**
+     * Sets how often the leader renews its lease. Default 3 s.
+     *
+     * @param leaderRenewInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder leaderRenewInterval(Duration leaderRenewInterval) {
+      checkPositive("leaderRenewInterval", leaderRenewInterval);
+      if (this.leaderRenewInterval != null) {
+        throw new IllegalStateException("leaderRenewInterval was already set to "
+            + this.leaderRenewInterval);
+      }
+      this.leaderRenewInterval = leaderRenewInterval;
+      return this;
+    }
+
+    /**
+     * Sets how long the leader lease lives on the server after its last renewal: how long the
+     * cluster may be without a leader when the leader fails. Default 15 s.
+     *
+     * @param leaderLeaseTtl whole seconds, at least 1 s
+     * @return this builder
+     * @throws IllegalArgumentException if not whole seconds or less than 1 s
+     * @throws IllegalStateException if already set
+     */
+    public Builder leaderLeaseTtl(Duration leaderLeaseTtl) {
+      checkTtl("leaderLeaseTtl", leaderLeaseTtl);
+      if (this.leaderLeaseTtl != null) {
+        throw new IllegalStateException("leaderLeaseTtl was already set to "
+            + this.leaderLeaseTtl);
+      }
+      this.leaderLeaseTtl = leaderLeaseTtl;
+      return this;
+    }
+
+    /**
+     * Sets how long before a lease could expire on the server the node stops acting on it. It
+     * must cover the drift between this node's clock and the NATS servers' clocks over one TTL,
+     * the skew between the NATS servers' wall clocks (a new stream leader expires keys by its
+     * own clock) and scheduling delays. Default 2 s.
+     *
+     * @param safetyMargin positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder safetyMargin(Duration safetyMargin) {
+      checkPositive("safetyMargin", safetyMargin);
+      if (this.safetyMargin != null) {
+        throw new IllegalStateException("safetyMargin was already set to " + this.safetyMargin);
+      }
+      this.safetyMargin = safetyMargin;
+      return this;
+    }
+
+    /**
+     * Sets how long one NATS operation (a renewal, a read, a publish) may take before it is
+     * retried; also the router's attempt timeout. Default 2 s; at most the heartbeat and renew
+     * intervals.
+     *
+     * @param operationTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder operationTimeout(Duration operationTimeout) {
+      checkPositive("operationTimeout", operationTimeout);
+      if (this.operationTimeout != null) {
+        throw new IllegalStateException("operationTimeout was already set to "
+            + this.operationTimeout);
+      }
+      this.operationTimeout = operationTimeout;
+      return this;
+    }
+
+    /**
+     * Sets how long the leader waits after a node joins before it moves shards to it, so that
+     * nodes starting together cause one rebalance, not one each. Shards of nodes that left or
+     * failed are reassigned at once. Default 1 s.
+     *
+     * @param rebalanceDelay zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder rebalanceDelay(Duration rebalanceDelay) {
+      Objects.requireNonNull(rebalanceDelay, "rebalanceDelay");
+      if (rebalanceDelay.isNegative()) {
+        throw new IllegalArgumentException("rebalanceDelay must not be negative, was "
+            + rebalanceDelay);
+      }
+      if (this.rebalanceDelay != null) {
+        throw new IllegalStateException("rebalanceDelay was already set to "
+            + this.rebalanceDelay);
+      }
+      this.rebalanceDelay = rebalanceDelay;
+      return this;
+    }
+
+    /**
+     * Sets how long {@link #build()} may wait to join (loading the view, and waiting for a
+     * previous incarnation's membership to expire). Default 30 s.
+     *
+     * @param joinTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder joinTimeout(Duration joinTimeout) {
+      checkPositive("joinTimeout", joinTimeout);
+      if (this.joinTimeout != null) {
+        throw new IllegalStateException("joinTimeout was already set to " + this.joinTimeout);
+      }
+      this.joinTimeout = joinTimeout;
+      return this;
+    }
+
+    /**
+     * Sets the default timeout of {@link ClusterNode#router()}'s requests. Default 10 s.
+     *
+     * @param requestTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder requestTimeout(Duration requestTimeout) {
+      checkPositive("requestTimeout", requestTimeout);
+      if (this.requestTimeout != null) {
+        throw new IllegalStateException("requestTimeout was already set to "
+            + this.requestTimeout);
+      }
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /**
+     * Sets how the leader spreads shards over members. Default {@link
+     * AllocationStrategy#balanced()}. Every node of a cluster must use the same strategy.
+     *
+     * @param allocationStrategy the strategy
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder allocationStrategy(AllocationStrategy allocationStrategy) {
+      Objects.requireNonNull(allocationStrategy, "allocationStrategy");
+      if (this.allocationStrategy != null) {
+        throw new IllegalStateException("allocationStrategy was already set");
+      }
+      this.allocationStrategy = allocationStrategy;
+      return this;
+    }
+
+    /**
+     * Sets the listener for members joining, leaving and failing. Default none.
+     *
+     * @param membershipListener the listener
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder membershipListener(MembershipListener membershipListener) {
+      Objects.requireNonNull(membershipListener, "membershipListener");
+      if (this.membershipListener != null) {
+        throw new IllegalStateException("membershipListener was already set");
+      }
+      this.membershipListener = membershipListener;
+      return this;
+    }
+
+    /**
+     * Sets the listener for the shards this node acquires and releases. Default none.
+     *
+     * @param shardListener the listener
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder shardListener(ShardListener shardListener) {
+      Objects.requireNonNull(shardListener, "shardListener");
+      if (this.shardListener != null) {
+        throw new IllegalStateException("shardListener was already set");
+      }
+      this.shardListener = shardListener;
+      return this;
+    }
+
+    /**
+     * Sets the listener for leader election. Default none.
+     *
+     * @param leadershipListener the listener
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder leadershipListener(LeadershipListener leadershipListener) {
+      Objects.requireNonNull(leadershipListener, "leadershipListener");
+      if (this.leadershipListener != null) {
+        throw new IllegalStateException("leadershipListener was already set");
+      }
+      this.leadershipListener = leadershipListener;
+      return this;
+    }
+
+    /**
+     * Sets the handler of messages sent with {@link ClusterRouter} to actors of the shards this
+     * node owns. Without one the node owns shards but answers no messages (senders time out).
+     *
+     * @param messageHandler the handler
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder messageHandler(ActorMessageHandler messageHandler) {
+      Objects.requireNonNull(messageHandler, "messageHandler");
+      if (this.messageHandler != null) {
+        throw new IllegalStateException("messageHandler was already set");
+      }
+      this.messageHandler = messageHandler;
+      return this;
+    }
+
+    /**
+     * Runs the message handler on this executor instead of the node's NATS dispatcher thread,
+     * so that messages are handled concurrently. A rejected task is answered as "not the owner"
+     * and the sender tries again.
+     *
+     * @param handlerExecutor the executor; the node does not shut it down
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder handlerExecutor(Executor handlerExecutor) {
+      Objects.requireNonNull(handlerExecutor, "handlerExecutor");
+      if (this.handlerExecutor != null) {
+        throw new IllegalStateException("handlerExecutor was already set");
+      }
+      this.handlerExecutor = handlerExecutor;
+      return this;
+    }
+
+    /**
+     * Joins the cluster: checks the server version, creates the cluster's bucket if needed,
+     * checks the shard count, loads the view, and creates this node's membership. Blocks until
+     * the node is a member, at most about the join timeout; NATS failing to answer (for example
+     * during a stream-leader election) is retried until then.
+     *
+     * @return the member node; the caller closes it
+     * @throws IllegalStateException if a required property is missing or the timings do not fit
+     *     together
+     * @throws one.flowmade.aether.UnsupportedServerException if the server is older than 2.12 or
+     *     has no JetStream
+     * @throws ClusterConfigurationException if the cluster has another shard count or its bucket
+     *     has no per-key TTLs
+     * @throws ClusterJoinException if the node could not join within the join timeout (NATS
+     *     did not answer, or another live incarnation holds the node id)
+     */
+    public ClusterNode build() {
+      Settings settings = settings();
+      long deadline = System.nanoTime() + settings.joinTimeout().toNanos();
+      ClusterStore store = null;
+      while (store == null) {
+        try {
+          ClusterStore opened = ClusterStore.open(settings.connection(), settings.clusterName(),
+              settings.replicas(), settings.operationTimeout(), true);
+          opened.checkShardCount(settings.shardCount());
+          store = opened;
+        } catch (ClusterUnavailableException e) {
+          waitBeforeRetry(deadline, settings, e);
+        }
+      }
+      while (true) {
+        NodeRuntime runtime = new NodeRuntime(settings, store, deadline);
+        try {
+          runtime.start();
+          return new ClusterNode(settings, runtime);
+        } catch (ClusterUnavailableException e) {
+          runtime.close();
+          waitBeforeRetry(deadline, settings, e);
+        } catch (RuntimeException e) {
+          runtime.close();
+          throw e;
+        }
+      }
+    }
+
+    private static void waitBeforeRetry(long deadline, Settings settings,
+        ClusterUnavailableException cause) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new ClusterJoinException("node " + settings.nodeId() + " could not join cluster "
+            + settings.clusterName() + " within " + settings.joinTimeout().toMillis()
+            + " ms: NATS did not answer: " + cause.getMessage(), cause);
+      }
+      try {
+        Thread.sleep(Math.min(250, left / 1_000_000 + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClusterJoinException("interrupted while joining", e);
+      }
+    }
+
+    Settings settings() {
+      if (connection == null) {
+        throw new IllegalStateException("connection is required");
+      }
+      if (clusterName == null) {
+        throw new IllegalStateException("clusterName is required");
+      }
+      if (nodeId == null) {
+        throw new IllegalStateException("nodeId is required");
+      }
+      Duration heartbeat = orElse(heartbeatInterval, Duration.ofSeconds(3));
+      Duration memberTtl = orElse(membershipTtl, Duration.ofSeconds(15));
+      Duration renew = orElse(leaderRenewInterval, Duration.ofSeconds(3));
+      Duration leaderTtl = orElse(leaderLeaseTtl, Duration.ofSeconds(15));
+      Duration margin = orElse(safetyMargin, Duration.ofSeconds(2));
+      Duration operation = orElse(operationTimeout, Duration.ofSeconds(2));
+      checkFits("membership", memberTtl, margin, heartbeat, "heartbeatInterval");
+      checkFits("leader lease", leaderTtl, margin, renew, "leaderRenewInterval");
+      if (operation.compareTo(heartbeat) > 0 || operation.compareTo(renew) > 0) {
+        throw new IllegalStateException("operationTimeout " + operation + " must not be longer"
+            + " than heartbeatInterval " + heartbeat + " or leaderRenewInterval " + renew);
+      }
+      return new Settings(connection, clusterName, nodeId, orElse(metadata, Map.of()),
+          orElse(shardCount, Sharding.DEFAULT_SHARDS), orElse(replicas, 1), heartbeat,
+          memberTtl, renew, leaderTtl, margin, operation,
+          orElse(rebalanceDelay, Duration.ofSeconds(1)),
+          orElse(joinTimeout, Duration.ofSeconds(30)),
+          orElse(requestTimeout, Duration.ofSeconds(10)),
+          orElse(allocationStrategy, AllocationStrategy.balanced()),
+          orElse(membershipListener, new MembershipListener() {}),
+          orElse(shardListener, new ShardListener() {}),
+          orElse(leadershipListener, new LeadershipListener() {}),
+          messageHandler, handlerExecutor);
+    }
+
+    private static void checkFits(String what, Duration ttl, Duration margin, Duration interval,
+        String intervalName) {
+      Duration usable = ttl.minus(margin);
+      if (usable.compareTo(interval.multipliedBy(2)) < 0) {
+        throw new IllegalStateException("the " + what + " must be renewable twice before a node"
+            + " stops acting on it: ttl " + ttl + " - safetyMargin " + margin + " = " + usable
+            + " is less than twice " + intervalName + " " + interval);
+      }
+    }
+
+    private static <T> T orElse(T value, T otherwise) {
+      return value != null ? value : otherwise;
+    }
+
+    static void checkClusterName(String clusterName) {
+      Objects.requireNonNull(clusterName, "clusterName");
+      if (clusterName.isEmpty() || clusterName.length() > MAX_NAME_LENGTH
+          || !CLUSTER_NAME.matcher(clusterName).matches()) {
+        throw new IllegalArgumentException("cluster name '" + clusterName + "' must be 1 to "
+            + MAX_NAME_LENGTH + " lower-case letters, digits, '-' or '_', starting with a"
+            + " letter or a digit");
+      }
+    }
+
+    static void checkPositive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+    }
+
+    private static void checkTtl(String name, Duration value) {
+      checkPositive(name, value);
+      if (value.getNano() != 0 || value.getSeconds() < 1) {
+        throw new IllegalArgumentException(name + " must be a whole number of seconds (NATS"
+            + " per-message TTLs are), at least 1 s, was " + value);
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package one.flowmade.aether.cluster;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A lease on this process's monotonic clock ({@link System#nanoTime()}): valid from its grant
+ * until its deadline, which each successful renewal moves to {@code send time + ttl - safety
+ * margin}. Once it has been seen to be invalid (expired or revoked) it stays invalid, so its
+ * validity is one contiguous interval. The server-side key behind it expires at the earliest at
+ * {@code store time + ttl}, and the store time is after the send time, so the lease ends here
+ * before the key can expire there (given the drift assumptions in {@code docs/cluster.md}).
+ *
+ * <p>Thread-safe and lock-free.
+ */
+final class Lease {
+
+  private record State(long deadline, boolean ended, long endedAt) {}
+
+  private final long validForNanos;
+  private final long grantedAt;
+  private final AtomicReference<State> state;
+
+  /**
+   * Grants a lease whose key was written by a request sent at {@code sentAt}.
+   *
+   * @param sentAt {@link System#nanoTime()} just before the granting write was sent
+   * @param validForNanos ttl minus safety margin
+   */
+  Lease(long sentAt, long validForNanos) {
+    this.validForNanos = validForNanos;
+    this.grantedAt = System.nanoTime();
+    this.state = new AtomicReference<>(new State(sentAt + validForNanos, false, 0));
+  }
+
+  /** Returns when the lease was granted, on the monotonic clock. */
+  long grantedAt() {
+    return grantedAt;
+  }
+
+  /**
+   * Returns whether the lease is valid now, and seals it as ended (at its deadline) if the
+   * deadline has passed.
+   */
+  boolean isValid() {
+    while (true) {
+      State s = state.get();
+      if (s.ended) {
+        return false;
+      }
+      if (System.nanoTime() - s.deadline < 0) {
+        return true;
+      }
+      if (state.compareAndSet(s, new State(s.deadline, true, s.deadline))) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Extends the lease after a renewal sent at {@code sentAt} succeeded. Does nothing and returns
+   * false if the lease had already ended: a lease is never revived.
+   */
+  boolean extend(long sentAt) {
+    while (true) {
+      State s = state.get();
+      if (s.ended) {
+        return false;
+      }
+      if (System.nanoTime() - s.deadline >= 0) {
+        state.compareAndSet(s, new State(s.deadline, true, s.deadline));
+        continue;
+      }
+      long deadline = sentAt + validForNanos;
+      if (deadline - s.deadline < 0) {
+        deadline = s.deadline;
+      }
+      if (state.compareAndSet(s, new State(deadline, false, 0))) {
+        return true;
+      }
+    }
+  }
+
+  /** Ends the lease now (or at its deadline, if that has passed). Idempotent. */
+  void revoke() {
+    while (true) {
+      State s = state.get();
+      if (s.ended) {
+        return;
+      }
+      long now = System.nanoTime();
+      long end = now - s.deadline < 0 ? now : s.deadline;
+      if (state.compareAndSet(s, new State(s.deadline, true, end))) {
+        return;
+      }
+    }
+  }
+
+  /** Returns the current deadline on the monotonic clock. */
+  long deadline() {
+    return state.get().deadline;
+  }
+
+  /** Returns nanoseconds left before the deadline, zero once ended. */
+  long remainingNanos() {
+    if (!isValid()) {
+      return 0;
+    }
+    return Math.max(0, state.get().deadline - System.nanoTime());
+  }
+
+  /** Returns when the lease ended on the monotonic clock; only meaningful once it has ended. */
+  long endedAt() {
+    isValid();
+    return state.get().endedAt;
+  }
+
+  /** Returns whether the lease has been sealed as ended. */
+  boolean hasEnded() {
+    return !isValid();
+  }
+}

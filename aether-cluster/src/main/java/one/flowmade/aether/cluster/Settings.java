@@ -1,0 +1,30 @@
+package one.flowmade.aether.cluster;
+
+import io.nats.client.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/** A {@link ClusterNode}'s configuration, checked by its builder. */
+record Settings(
+    Connection connection,
+    String clusterName,
+    String nodeId,
+    Map<String, String> metadata,
+    int shardCount,
+    int replicas,
+    Duration heartbeatInterval,
+    Duration membershipTtl,
+    Duration leaderRenewInterval,
+    Duration leaderLeaseTtl,
+    Duration safetyMargin,
+    Duration operationTimeout,
+    Duration rebalanceDelay,
+    Duration joinTimeout,
+    Duration requestTimeout,
+    AllocationStrategy allocationStrategy,
+    MembershipListener membershipListener,
+    ShardListener shardListener,
+    LeadershipListener leadershipListener,
+    ActorMessageHandler messageHandler,
+    Executor handlerExecutor) {}
