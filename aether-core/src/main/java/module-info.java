@@ -11,4 +11,5 @@ module one.flowmade.aether.core {
   exports one.flowmade.aether.codec;
   exports one.flowmade.aether.actor;
   exports one.flowmade.aether.spi;
+  exports one.flowmade.aether.bus;
 }

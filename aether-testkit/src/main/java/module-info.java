@@ -12,6 +12,7 @@ module one.flowmade.aether.testkit {
   requires com.github.dockerjava.api;
 
   exports one.flowmade.aether.testkit.actor;
+  exports one.flowmade.aether.testkit.bus;
   exports one.flowmade.aether.testkit.contract;
   exports one.flowmade.aether.testkit.nats;
 }

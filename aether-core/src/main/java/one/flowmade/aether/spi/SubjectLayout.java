@@ -11,9 +11,17 @@ import one.flowmade.aether.Namespace;
  * <ul>
  *   <li>Stored events: {@code aether.ev.<namespace>.<actor>.<type>}, captured by the namespace's
  *       stream {@code AETHER_<namespace>} (subjects {@code aether.ev.<namespace>.>}).
- *   <li>Events published on the bus only: {@code aether.bus.<namespace>.<actor>.<type>}, which no
- *       stream captures.
+ *   <li>Events on the bus: {@code aether.bus.<namespace>.<actor>.<type>}, which no stream
+ *       captures: events published on the bus only, and the stored events the namespace's stream
+ *       republishes (below).
  * </ul>
+ *
+ * <p>Bus subscribers must see exactly the events the stream stored, once each: a core NATS
+ * subscriber of {@code aether.ev.…} would also see append attempts the stream rejected (version
+ * conflicts) and retries it de-duplicated. So the namespace's stream republishes every message it
+ * stores (JetStream RePublish, {@link #allEvents} to {@link #allBusEvents}), and the republished
+ * copy, with the original headers plus {@code Nats-Stream} and {@code Nats-Sequence} (the
+ * position), is what NATS bus subscribers receive on {@code aether.bus.<namespace>.<actor>.<type>}.
  *
  * <p>{@code <actor>} and {@code <type>} are single tokens made by {@link TokenEncoding}, so an
  * actor's events are exactly {@code aether.ev.<namespace>.<actor>.*}, a type's events are exactly
@@ -74,6 +82,18 @@ public final class SubjectLayout {
    */
   public static String allEvents(Namespace namespace) {
     return prefix(EVENTS, namespace) + '>';
+  }
+
+  /**
+   * Returns the filter that matches every bus subject of a namespace: events published on the bus
+   * and stored events the namespace's stream republishes (the stream's RePublish destination for
+   * the source {@link #allEvents}).
+   *
+   * @param namespace the namespace
+   * @return {@code aether.bus.<namespace>.>}
+   */
+  public static String allBusEvents(Namespace namespace) {
+    return prefix(BUS, namespace) + '>';
   }
 
   /**

@@ -1,0 +1,12 @@
+/**
+ * Aether's event buses: {@link one.flowmade.aether.bus.local.LocalEventBus} within one process and
+ * {@link one.flowmade.aether.bus.nats.NatsEventBus} between processes over NATS. The API they
+ * implement is {@link one.flowmade.aether.bus.EventBus} in {@code aether-core}.
+ */
+module one.flowmade.aether.bus {
+  requires transitive one.flowmade.aether.core;
+  requires transitive io.nats.jnats;
+
+  exports one.flowmade.aether.bus.local;
+  exports one.flowmade.aether.bus.nats;
+}

@@ -1,0 +1,429 @@
+package one.flowmade.aether.spi;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import one.flowmade.aether.Event;
+import one.flowmade.aether.Limits;
+import one.flowmade.aether.Metadata;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.Payload;
+
+/**
+ * The CloudEvents NATS binding in binary content mode, as every Aether implementation writes and
+ * reads it: each attribute is one NATS header named {@code ce-<attribute>}, the message body is
+ * the event's data. The JetStream store writes stored events this way and the NATS bus reads them
+ * (and writes bus-only events the same way), so any NATS client or CloudEvents SDK can read both.
+ *
+ * <table>
+ *   <caption>Header mapping</caption>
+ *   <tr><th>header</th><th>value</th></tr>
+ *   <tr><td>{@value #SPEC_VERSION}</td><td>{@value #SPEC_VERSION_1_0}</td></tr>
+ *   <tr><td>{@value #ID}</td><td>the event id</td></tr>
+ *   <tr><td>{@value #SOURCE}</td><td>{@code aether/<namespace>} ({@link #source(Namespace)})</td>
+ *   </tr>
+ *   <tr><td>{@value #TYPE}</td><td>the event type</td></tr>
+ *   <tr><td>{@value #SUBJECT}</td><td>the actor id</td></tr>
+ *   <tr><td>{@value #TIME}</td><td>the timestamp, RFC 3339 in UTC ({@link Instant#toString()})
+ *   </td></tr>
+ *   <tr><td>{@value #DATA_CONTENT_TYPE}</td><td>the data's content type</td></tr>
+ *   <tr><td>{@value #ACTOR_VERSION}</td><td>the actor's version after the event, in decimal;
+ *   absent when the event has none (a bus-only event may have none)</td></tr>
+ *   <tr><td>{@code ce-<key>}</td><td>one per metadata entry (keys are CloudEvents extension
+ *   names, see {@link Metadata})</td></tr>
+ * </table>
+ *
+ * <p>As in the CloudEvents NATS and HTTP bindings, {@code datacontenttype} travels in its own
+ * {@code ce-} header (a plain {@code Content-Type} header would mean structured mode), and header
+ * values are percent-encoded: space, {@code '"'}, {@code '%'} and every character outside printable
+ * ASCII are written as {@code %XX} per UTF-8 byte, because NATS header values may only hold
+ * printable ASCII. Actor ids, types and metadata values may therefore be any Unicode text.
+ *
+ * <p>Header names are written in lower case and read case-insensitively. A missing required
+ * attribute or a malformed value is an {@link IllegalArgumentException} naming the header. Headers
+ * that do not start with {@value #PREFIX} (such as {@code Nats-Msg-Id} or {@code Content-Type}) are
+ * ignored, and so are extension attributes of other producers whose names are not valid metadata
+ * keys ({@link Metadata#checkKey(String)}), exactly as the JetStream store reads them.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class CloudEventHeaders {
+
+  /** The prefix of every CloudEvents attribute header. */
+  public static final String PREFIX = "ce-";
+  /** The CloudEvents spec version header. */
+  public static final String SPEC_VERSION = "ce-specversion";
+  /** The event id header. */
+  public static final String ID = "ce-id";
+  /** The event source header. */
+  public static final String SOURCE = "ce-source";
+  /** The event type header. */
+  public static final String TYPE = "ce-type";
+  /** The subject header: the actor id. */
+  public static final String SUBJECT = "ce-subject";
+  /** The event time header. */
+  public static final String TIME = "ce-time";
+  /** The content type header of the data (the message body). */
+  public static final String DATA_CONTENT_TYPE = "ce-datacontenttype";
+  /** The Aether extension header carrying the actor's version after the event. */
+  public static final String ACTOR_VERSION = "ce-aetherversion";
+  /** The spec version written, and the major version accepted when reading. */
+  public static final String SPEC_VERSION_1_0 = "1.0";
+
+  /** CloudEvents attributes Aether does not model; they are accepted and ignored when read. */
+  private static final Set<String> IGNORED_HEADERS = Set.of("ce-dataschema", "ce-aetheractor");
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private CloudEventHeaders() {}
+
+  /**
+   * Returns the CloudEvents source of a namespace's events.
+   *
+   * @param namespace the namespace
+   * @return {@code aether/<namespace>}
+   */
+  public static String source(Namespace namespace) {
+    return "aether/" + Objects.requireNonNull(namespace, "namespace").name();
+  }
+
+  /**
+   * Writes the headers of a stored event (everything but its position, which the stream
+   * assigns).
+   *
+   * @param namespace the event's namespace
+   * @param event the event
+   * @param header receives each header name and its encoded value, for example {@code
+   *     io.nats.client.impl.Headers::add}
+   */
+  public static void encode(Namespace namespace, Event event, BiConsumer<String, String> header) {
+    Objects.requireNonNull(event, "event");
+    encode(namespace, event.id(), event.type(), event.actorId(), event.version(),
+        event.timestamp(), event.metadata(), event.data().contentType(), header);
+  }
+
+  /**
+   * Writes the headers of an event.
+   *
+   * @param namespace the event's namespace
+   * @param id the event id
+   * @param type the event type
+   * @param actorId the actor id
+   * @param version the actor's version after the event, or 0 to write no {@value #ACTOR_VERSION}
+   * @param timestamp when the event happened
+   * @param metadata the metadata, one {@code ce-<key>} header per entry
+   * @param contentType the content type of the data
+   * @param header receives each header name and its encoded value
+   * @throws IllegalArgumentException if the id, type or actor id is invalid or the version is
+   *     negative
+   * @throws NullPointerException if an argument is null
+   */
+  public static void encode(Namespace namespace, String id, String type, String actorId,
+      long version, Instant timestamp, Metadata metadata, String contentType,
+      BiConsumer<String, String> header) {
+    Objects.requireNonNull(header, "header");
+    Limits.checkEventId(id);
+    Limits.checkEventType(type);
+    Limits.checkActorId(actorId);
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(metadata, "metadata");
+    Objects.requireNonNull(contentType, "contentType");
+    if (version < 0) {
+      throw new IllegalArgumentException("version must not be negative, was " + version);
+    }
+    header.accept(SPEC_VERSION, SPEC_VERSION_1_0);
+    header.accept(ID, encodeValue(id));
+    header.accept(SOURCE, encodeValue(source(namespace)));
+    header.accept(TYPE, encodeValue(type));
+    header.accept(SUBJECT, encodeValue(actorId));
+    header.accept(TIME, DateTimeFormatter.ISO_INSTANT.format(timestamp));
+    header.accept(DATA_CONTENT_TYPE, encodeValue(contentType));
+    if (version > 0) {
+      header.accept(ACTOR_VERSION, Long.toString(version));
+    }
+    for (var entry : metadata.asMap().entrySet()) {
+      header.accept(PREFIX + entry.getKey(), encodeValue(entry.getValue()));
+    }
+  }
+
+  /**
+   * Reads the attributes of an event from its headers.
+   *
+   * @param names the names of all headers of the message
+   * @param firstValue returns the first value of a header name from {@code names}, or null, for
+   *     example {@code io.nats.client.impl.Headers::getFirst}
+   * @return the decoded attributes
+   * @throws IllegalArgumentException if a required header is missing, a value is malformed, the
+   *     spec version is not 1.x, or an extension header is not a valid metadata key; the message
+   *     names the header
+   */
+  public static Attributes decode(Iterable<String> names, Function<String, String> firstValue) {
+    Objects.requireNonNull(names, "names");
+    Objects.requireNonNull(firstValue, "firstValue");
+    String specVersion = null;
+    String id = null;
+    String source = null;
+    String type = null;
+    String subject = null;
+    String time = null;
+    String contentType = null;
+    String version = null;
+    Metadata.Builder metadata = null;
+    for (String name : names) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!lower.startsWith(PREFIX)) {
+        continue;
+      }
+      String value = firstValue.apply(name);
+      if (value == null) {
+        continue;
+      }
+      switch (lower) {
+        case SPEC_VERSION -> specVersion = value;
+        case ID -> id = value;
+        case SOURCE -> source = value;
+        case TYPE -> type = value;
+        case SUBJECT -> subject = value;
+        case TIME -> time = value;
+        case DATA_CONTENT_TYPE -> contentType = value;
+        case ACTOR_VERSION -> version = value;
+        default -> {
+          String key = lower.substring(PREFIX.length());
+          if (!IGNORED_HEADERS.contains(lower) && isMetadataKey(key)) {
+            if (metadata == null) {
+              metadata = Metadata.builder();
+            }
+            try {
+              metadata.put(key, decodeValue(name, value));
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(
+                  "header '" + name + "' is not valid metadata: " + e.getMessage(), e);
+            }
+          }
+        }
+      }
+    }
+    if (specVersion == null) {
+      throw missing(SPEC_VERSION);
+    }
+    if (!specVersion.trim().startsWith("1.")) {
+      throw new IllegalArgumentException(
+          "header " + SPEC_VERSION + " is '" + specVersion + "'; only CloudEvents 1.x is supported");
+    }
+    return new Attributes(
+        checked(ID, decodeValue(ID, required(ID, id)), Limits::checkEventId),
+        decodeValue(SOURCE, required(SOURCE, source)),
+        checked(TYPE, decodeValue(TYPE, required(TYPE, type)), Limits::checkEventType),
+        checked(SUBJECT, decodeValue(SUBJECT, required(SUBJECT, subject)), Limits::checkActorId),
+        parseTime(time),
+        contentType == null ? Payload.OCTET_STREAM : decodeValue(DATA_CONTENT_TYPE, contentType),
+        parseVersion(version),
+        metadata == null ? Metadata.empty() : metadata.build());
+  }
+
+  /**
+   * Percent-encodes a header value: space, {@code '"'}, {@code '%'} and everything outside
+   * printable ASCII become {@code %XX} per UTF-8 byte.
+   *
+   * @param value any well-formed Unicode text
+   * @return the encoded value, printable ASCII only
+   * @throws IllegalArgumentException if the value contains an unpaired surrogate
+   */
+  public static String encodeValue(String value) {
+    Objects.requireNonNull(value, "value");
+    int i = 0;
+    while (i < value.length() && isPlain(value.charAt(i))) {
+      i++;
+    }
+    if (i == value.length()) {
+      return value;
+    }
+    byte[] utf8;
+    try {
+      ByteBuffer buffer = StandardCharsets.UTF_8.newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .encode(CharBuffer.wrap(value));
+      utf8 = new byte[buffer.remaining()];
+      buffer.get(utf8);
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("'" + value + "' is not well-formed Unicode", e);
+    }
+    StringBuilder out = new StringBuilder(utf8.length + 16);
+    for (byte b : utf8) {
+      int c = b & 0xFF;
+      if (isPlain(c)) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(HEX[c >>> 4]).append(HEX[c & 0xF]);
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Decodes a percent-encoded header value.
+   *
+   * @param header the header's name, for error messages
+   * @param value the encoded value
+   * @return the decoded text
+   * @throws IllegalArgumentException if an escape is malformed or the bytes are not UTF-8
+   */
+  public static String decodeValue(String header, String value) {
+    Objects.requireNonNull(value, "value");
+    int escape = value.indexOf('%');
+    if (escape < 0) {
+      return value;
+    }
+    StringBuilder out = new StringBuilder(value.length());
+    out.append(value, 0, escape);
+    byte[] run = new byte[value.length() / 3];
+    int i = escape;
+    while (i < value.length()) {
+      char c = value.charAt(i);
+      if (c != '%') {
+        out.append(c);
+        i++;
+        continue;
+      }
+      int n = 0;
+      while (i < value.length() && value.charAt(i) == '%') {
+        if (i + 2 >= value.length()) {
+          throw new IllegalArgumentException(
+              "header '" + header + "' ends inside a percent escape: '" + value + "'");
+        }
+        run[n++] = (byte) (hex(header, value, i + 1) << 4 | hex(header, value, i + 2));
+        i += 3;
+      }
+      try {
+        out.append(StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(run, 0, n)));
+      } catch (CharacterCodingException e) {
+        throw new IllegalArgumentException(
+            "header '" + header + "' does not decode to UTF-8: '" + value + "'", e);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isMetadataKey(String key) {
+    try {
+      Metadata.checkKey(key);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean isPlain(int c) {
+    return c > ' ' && c <= '~' && c != '"' && c != '%';
+  }
+
+  private static int hex(String header, String value, int i) {
+    char c = value.charAt(i);
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    throw new IllegalArgumentException("header '" + header + "' has an invalid percent escape at"
+        + " index " + (i - 1) + ": '" + value + "'");
+  }
+
+  private static String required(String header, String value) {
+    if (value == null) {
+      throw missing(header);
+    }
+    return value;
+  }
+
+  private static IllegalArgumentException missing(String header) {
+    return new IllegalArgumentException("required header " + header + " is missing");
+  }
+
+  private static String checked(String header, String value, Function<String, String> check) {
+    try {
+      return check.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("header " + header + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Instant parseTime(String time) {
+    if (time == null) {
+      throw missing(TIME);
+    }
+    try {
+      return OffsetDateTime.parse(time.trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "header " + TIME + " is not an RFC 3339 timestamp: '" + time + "'", e);
+    }
+  }
+
+  private static long parseVersion(String version) {
+    if (version == null) {
+      return 0;
+    }
+    try {
+      long parsed = Long.parseLong(version.trim());
+      if (parsed < 1) {
+        throw new IllegalArgumentException(
+            "header " + ACTOR_VERSION + " must be at least 1, was " + parsed);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "header " + ACTOR_VERSION + " is not a number: '" + version + "'", e);
+    }
+  }
+
+  /**
+   * The attributes of an event read from CloudEvents headers.
+   *
+   * @param id the event id
+   * @param source the CloudEvents source
+   * @param type the event type
+   * @param actorId the actor id (the CloudEvents subject)
+   * @param timestamp the event time
+   * @param contentType the data's content type ({@link Payload#OCTET_STREAM} when the header is
+   *     absent)
+   * @param version the actor's version after the event, or 0 when the header is absent
+   * @param metadata the metadata from the extension headers
+   */
+  public record Attributes(String id, String source, String type, String actorId,
+      Instant timestamp, String contentType, long version, Metadata metadata) {
+
+    /**
+     * Returns the stored event these attributes describe.
+     *
+     * @param data the message body
+     * @param position the event's position in its namespace (the stream sequence)
+     * @return the event
+     * @throws IllegalArgumentException if the version is absent or the position is below 1
+     */
+    public Event toEvent(byte[] data, long position) {
+      if (version < 1) {
+        throw missing(ACTOR_VERSION);
+      }
+      return new Event(id, type, actorId, version, timestamp, metadata,
+          Payload.of(data, contentType), position);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package one.flowmade.aether.jetstream;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamStatusException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/** The internal failure types of the stores and the translation of jnats failures into them. */
+final class Failures {
+
+  /** JetStream API error codes the stores act on. */
+  static final int NO_MESSAGE_FOUND = 10037;
+  static final int WRONG_LAST_SEQUENCE = 10071;
+  static final int WRONG_LAST_SEQUENCE_IN_FLIGHT = 10164;
+  static final int BATCH_DUPLICATE_MSG_ID = 10201;
+  static final int BATCH_INCOMPLETE = 10176;
+  static final int BATCH_TOO_MANY_IN_FLIGHT = 10210;
+  static final int TEMPORARILY_UNAVAILABLE = 10008;
+  static final int STREAM_NOT_FOUND = 10059;
+  static final int STREAM_NAME_IN_USE = 10058;
+  static final int CONSUMER_NOT_FOUND = 10014;
+
+  private Failures() {}
+
+  /** No answer: a timeout, no responders (no stream leader), a disconnect; writes may or may not
+   *  have happened. */
+  static final class Unreachable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final boolean connectionClosed;
+
+    Unreachable(String message, Throwable cause, boolean connectionClosed) {
+      super(message, cause);
+      this.connectionClosed = connectionClosed;
+    }
+
+    boolean connectionClosed() {
+      return connectionClosed;
+    }
+  }
+
+  /** The server answered with a JetStream API error. */
+  static final class ServerError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int code;
+    private final int errCode;
+    private final String description;
+
+    ServerError(int code, int errCode, String description) {
+      super("JetStream error " + errCode + " (" + code + "): " + description, null);
+      this.code = code;
+      this.errCode = errCode;
+      this.description = description;
+    }
+
+    int code() {
+      return code;
+    }
+
+    int errCode() {
+      return errCode;
+    }
+
+    String description() {
+      return description;
+    }
+
+    boolean isConflict() {
+      return errCode == WRONG_LAST_SEQUENCE || errCode == WRONG_LAST_SEQUENCE_IN_FLIGHT;
+    }
+
+    /** Errors that a later attempt may not see: elections, limits on batches in flight. */
+    boolean isTransient() {
+      return code == 503 || code == 408 || code == 429 || errCode == TEMPORARILY_UNAVAILABLE
+          || errCode == BATCH_INCOMPLETE || errCode == BATCH_TOO_MANY_IN_FLIGHT
+          || errCode == WRONG_LAST_SEQUENCE_IN_FLIGHT;
+    }
+  }
+
+  /**
+   * Translates what a jnats request future failed with: anything that is not an answer becomes
+   * {@link Unreachable}.
+   */
+  static RuntimeException translate(Throwable failure, Connection connection, Duration timeout) {
+    Throwable t = unwrap(failure);
+    if (t instanceof Unreachable || t instanceof ServerError) {
+      return (RuntimeException) t;
+    }
+    boolean closed = connection.getStatus() == Connection.Status.CLOSED;
+    if (closed) {
+      return new Unreachable("the NATS connection is closed", t, true);
+    }
+    if (t instanceof CancellationException || t instanceof TimeoutException) {
+      return new Unreachable("no answer within " + timeout.toMillis()
+          + " ms (timeout, no stream leader or reconnecting)", t, false);
+    }
+    if (t instanceof JetStreamStatusException || t instanceof IOException
+        || t instanceof IllegalStateException) {
+      return new Unreachable("no answer: " + t.getMessage(), t, false);
+    }
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    return new Unreachable("no answer: " + t, t, false);
+  }
+
+  static Throwable unwrap(Throwable t) {
+    Throwable current = t;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+}

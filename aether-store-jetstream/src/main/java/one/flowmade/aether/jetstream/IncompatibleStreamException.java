@@ -1,0 +1,53 @@
+package one.flowmade.aether.jetstream;
+
+import java.util.List;
+import java.util.Objects;
+import one.flowmade.aether.AetherNonTransientException;
+
+/**
+ * A stream or bucket that a JetStream store would adopt already exists with a configuration the
+ * store cannot use or that differs from what the builder asked for. The store never changes such
+ * a stream itself in a way that could lose data; the message names every difference, so an
+ * operator can change the stream (for example with {@code nats stream edit}) or the builder.
+ */
+public final class IncompatibleStreamException extends AetherNonTransientException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The stream that cannot be adopted. */
+  private final String streamName;
+  /** One entry per setting that differs. */
+  private final String[] differences;
+
+  /**
+   * Creates the exception.
+   *
+   * @param streamName the stream that cannot be adopted
+   * @param differences each difference: the setting, what was found and what is required
+   */
+  public IncompatibleStreamException(String streamName, List<String> differences) {
+    super("stream '" + streamName + "' exists with a configuration this store cannot adopt: "
+        + String.join("; ", differences)
+        + ". Nothing was changed; edit the stream or the store's configuration", null);
+    this.streamName = Objects.requireNonNull(streamName, "streamName");
+    this.differences = differences.toArray(new String[0]);
+  }
+
+  /**
+   * Returns the name of the stream.
+   *
+   * @return the stream name
+   */
+  public String streamName() {
+    return streamName;
+  }
+
+  /**
+   * Returns the differences found, one per setting.
+   *
+   * @return the differences, never empty
+   */
+  public List<String> differences() {
+    return List.of(differences);
+  }
+}

@@ -1,0 +1,519 @@
+package one.flowmade.aether.jetstream;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.Republish;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import one.flowmade.aether.AetherException;
+import one.flowmade.aether.AetherTransientException;
+import one.flowmade.aether.AppendOutcomeUnknownException;
+import one.flowmade.aether.AppendResult;
+import one.flowmade.aether.EventHandler;
+import one.flowmade.aether.EventStore;
+import one.flowmade.aether.ExpectedVersion;
+import one.flowmade.aether.Limits;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.NewEvent;
+import one.flowmade.aether.Position;
+import one.flowmade.aether.ReadResult;
+import one.flowmade.aether.StoreUnavailableException;
+import one.flowmade.aether.Subscription;
+import one.flowmade.aether.SubscriptionOptions;
+import one.flowmade.aether.UnsupportedServerException;
+import one.flowmade.aether.spi.SubjectLayout;
+
+/**
+ * An {@link EventStore} on NATS JetStream: one stream per namespace ({@code AETHER_<namespace>},
+ * subjects {@code aether.ev.<namespace>.>}), each event one message on {@code
+ * aether.ev.<namespace>.<actor>.<type>} in CloudEvents binary mode, so any NATS client can read
+ * it. The stream republishes every event it stores to {@code aether.bus.<namespace>.…}, where
+ * NATS-bus subscribers receive it without a second publish.
+ *
+ * <pre>{@code
+ * try (Connection nc = Nats.connect("nats://localhost:4222");
+ *     JetStreamEventStore events = JetStreamEventStore.builder(nc, Namespace.of("orders"))
+ *         .replicas(3)
+ *         .build()) {
+ *   AppendResult r = events.append("order-1", ExpectedVersion.noStream(),
+ *       NewEvent.of("OrderPlaced", Payload.json("{\"total\":42}")));
+ * }
+ * }</pre>
+ *
+ * <p><b>Guarantees.</b> Appends are checked against the actor's last message with {@code
+ * Nats-Expected-Last-Subject-Sequence}; several events are published as one atomic batch
+ * (all or none). Appends to one actor run one at a time in call order; appends to different
+ * actors are pipelined on the connection. A timeout, a reconnect or a stream-leader election
+ * never stores events twice and never reports success for events that were not stored: the store
+ * retries within its {@link RetryBudget}, reads back what happened when the outcome is unknown,
+ * and throws {@link AppendOutcomeUnknownException} only if it still cannot tell. Every read asks
+ * the stream leader where the data ends, so an acknowledged append is visible to reads that start
+ * afterwards, also on replicated streams. Messages that cannot be decoded are reported and
+ * skipped.
+ *
+ * <p><b>Threads.</b> Thread-safe. Blocking methods block the caller until the server answers or
+ * the retry budget is spent; {@link #appendAsync} returns at once. The store runs named daemon
+ * threads ({@code aether-event-store-<namespace>-…}) and one thread per subscription ({@code
+ * aether-sub-<namespace>-…}); {@link #close()} stops them. The caller's {@link Connection} is
+ * never closed by the store.
+ *
+ * <p><b>Errors.</b> Invalid arguments throw {@link IllegalArgumentException} (payloads larger
+ * than the server's max payload included, naming the sizes); version mismatches {@link
+ * one.flowmade.aether.VersionConflictException}; an unreachable server {@link
+ * StoreUnavailableException}; use after {@link #close()} {@link IllegalStateException}.
+ */
+public final class JetStreamEventStore implements EventStore {
+
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+  private final Namespace namespace;
+  private final String streamName;
+  private final StoreContext context;
+  private final EventLog log;
+  private final Appender appender;
+  private final Set<StoreSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final Map<String, Object> openDurables = new ConcurrentHashMap<>();
+  private final AtomicInteger subscriptionCount = new AtomicInteger();
+
+  private JetStreamEventStore(Builder b, StreamInfo info) {
+    this.namespace = b.namespace;
+    this.streamName = info.getConfiguration().getName();
+    this.context = new StoreContext("event store", b.connection, b.namespace, streamName,
+        b.requestTimeout, b.retryBudget);
+    this.log = new EventLog(context);
+    long maxPayload = b.connection.getServerInfo().getMaxPayload();
+    long maxMessageSize = info.getConfiguration().getMaximumMessageSize();
+    if (maxMessageSize > 0) {
+      maxPayload = Math.min(maxPayload, maxMessageSize);
+    }
+    this.appender = new Appender(context, log, maxPayload,
+        info.getConfiguration().getDuplicateWindow());
+  }
+
+  /**
+   * Returns a builder for the store of a namespace.
+   *
+   * @param connection a connected jnats connection; the store uses it but never closes it
+   * @param namespace the namespace
+   * @return the builder
+   * @throws NullPointerException if an argument is null
+   */
+  public static Builder builder(Connection connection, Namespace namespace) {
+    return new Builder(connection, namespace);
+  }
+
+  @Override
+  public Namespace namespace() {
+    return namespace;
+  }
+
+  /**
+   * Returns the name of the namespace's stream.
+   *
+   * @return {@code AETHER_<namespace>}
+   */
+  public String streamName() {
+    return streamName;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Blocks until the server acknowledged the events, refused them, or the retry budget is
+   * spent.
+   *
+   * @throws AppendOutcomeUnknownException if the store could not find out, within its retry
+   *     budget, whether the events were stored; they are stored exactly once or not at all, and
+   *     the same append (same event ids, same expectation) can be retried safely
+   * @throws IllegalArgumentException also if an event is larger than the server accepts, or an
+   *     event id is already used by another event of the namespace
+   */
+  @Override
+  public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
+    CompletableFuture<AppendResult> future = appender.append(actorId, expected, events);
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AppendOutcomeUnknownException("interrupted while appending to actor '" + actorId
+          + "'; the append goes on in the background and stores the events at most once", e);
+    } catch (ExecutionException e) {
+      Throwable cause = Failures.unwrap(e);
+      if (cause instanceof AetherException
+          || cause instanceof IllegalArgumentException
+          || cause instanceof IllegalStateException) {
+        throw (RuntimeException) cause;
+      }
+      throw new AetherTransientException("append to actor '" + actorId + "' failed: " + cause,
+          cause);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Returns at once; the future completes on one of the store's threads with what {@link
+   * #append(String, ExpectedVersion, List)} would return or throw.
+   *
+   * @throws IllegalStateException if the store is closed
+   */
+  @Override
+  public CompletableFuture<AppendResult> appendAsync(String actorId, ExpectedVersion expected,
+      List<NewEvent> events) {
+    return appender.append(actorId, expected, events);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One request to the stream leader: the last message on the actor's subjects.
+   */
+  @Override
+  public long latestVersion(String actorId) {
+    Limits.checkActorId(actorId);
+    context.checkOpen();
+    return log.latest(actorId).version();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Finds the version with O(log n) requests to the stream leader, then reads the events with
+   * leader gets (short ranges) or an ordered consumer, up to where the leader said the actor
+   * ends.
+   */
+  @Override
+  public ReadResult read(String actorId, long fromVersion, int limit) {
+    Limits.checkActorId(actorId);
+    if (fromVersion < 1) {
+      throw new IllegalArgumentException("fromVersion must be at least 1, was " + fromVersion);
+    }
+    checkLimit(limit);
+    context.checkOpen();
+    return log.read(actorId, fromVersion, limit);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Asks the stream leader for the namespace's last position, then reads up to it with leader
+   * gets (up to 32 events) or an ordered consumer.
+   */
+  @Override
+  public ReadResult readAll(Position from, int limit) {
+    Objects.requireNonNull(from, "from");
+    checkLimit(limit);
+    context.checkOpen();
+    return log.readAll(from, limit);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One request to the stream leader: the last message on the namespace's subjects.
+   */
+  @Override
+  public long lastPosition() {
+    context.checkOpen();
+    return log.lastPosition();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An ephemeral subscription reads with an ordered consumer; a durable one with a durable
+   * consumer named {@code aether-sub-<name>} on the namespace's stream, acknowledging each event
+   * after the handler returned, so it delivers at least once and resumes after the last handled
+   * event, also in another process. Event type filters are filter subjects: the server filters.
+   * Open a durable name in one process at a time.
+   *
+   * @throws StoreUnavailableException if the consumer cannot be created within the retry budget
+   */
+  @Override
+  public Subscription subscribe(SubscriptionOptions options, EventHandler handler) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(handler, "handler");
+    context.checkOpen();
+    String durable = options.durableName().orElse(null);
+    Object reservation = new Object();
+    if (durable != null && openDurables.putIfAbsent(durable, reservation) != null) {
+      throw new IllegalStateException("a durable subscription named '" + durable
+          + "' is already open on this store");
+    }
+    String threadName = "aether-sub-" + namespace.name() + "-"
+        + (durable != null ? durable : "ephemeral-" + subscriptionCount.incrementAndGet());
+    StoreSubscription subscription;
+    try {
+      subscription = new StoreSubscription(context, log, options, handler, threadName,
+          ended -> {
+            subscriptions.remove(ended);
+            if (durable != null) {
+              openDurables.remove(durable, ended);
+            }
+          });
+    } catch (RuntimeException e) {
+      if (durable != null) {
+        openDurables.remove(durable, reservation);
+      }
+      throw e;
+    }
+    if (durable != null) {
+      openDurables.replace(durable, reservation, subscription);
+    }
+    subscriptions.add(subscription);
+    subscription.start();
+    if (context.isClosed()) {
+      subscription.close();
+    }
+    return subscription;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Closes the subscriptions, fails appends still in progress ({@link
+   * AppendOutcomeUnknownException} if a publish was already sent, {@link IllegalStateException}
+   * otherwise) and stops the store's threads, waiting up to 5 seconds for work in progress.
+   */
+  @Override
+  public void close() {
+    if (!context.markClosed()) {
+      return;
+    }
+    for (StoreSubscription subscription : List.copyOf(subscriptions)) {
+      subscription.close();
+    }
+    appender.abortAll();
+    context.shutdown(CLOSE_GRACE);
+  }
+
+  @Override
+  public String toString() {
+    return "JetStreamEventStore[" + streamName + "]";
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+  }
+
+  /**
+   * Builds a {@link JetStreamEventStore}. Settings left unset keep an existing stream's value and
+   * give a new stream the default. Not thread-safe; each input is checked when set, and each
+   * setting may be set once.
+   */
+  public static final class Builder {
+    private final Connection connection;
+    private final Namespace namespace;
+    private Integer replicas;
+    private StorageType storage;
+    private Duration maxAge;
+    private DataSize maxBytes;
+    private Long maxMessages;
+    private Duration duplicateWindow;
+    private Duration requestTimeout;
+    private RetryBudget retryBudget;
+
+    private Builder(Connection connection, Namespace namespace) {
+      this.connection = Objects.requireNonNull(connection, "connection");
+      this.namespace = Objects.requireNonNull(namespace, "namespace");
+    }
+
+    /**
+     * Sets the number of replicas of a new stream: 1 (the default) on a single server, 3 in a
+     * cluster so that the namespace survives the loss of a server.
+     *
+     * @param replicas 1 to 5
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException if already set
+     */
+    public Builder replicas(int replicas) {
+      if (replicas < 1 || replicas > 5) {
+        throw new IllegalArgumentException("replicas must be 1 to 5, was " + replicas);
+      }
+      checkUnset(this.replicas, "replicas");
+      this.replicas = replicas;
+      return this;
+    }
+
+    /**
+     * Sets where the stream keeps its messages (default {@link StorageType#File}; {@link
+     * StorageType#Memory} loses the events when all replicas restart).
+     *
+     * @param storage the storage type
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder storage(StorageType storage) {
+      Objects.requireNonNull(storage, "storage");
+      checkUnset(this.storage, "storage");
+      this.storage = storage;
+      return this;
+    }
+
+    /**
+     * Sets how long events are kept (default: forever). Older events are deleted by the server,
+     * whole actors' histories included: use it only where events may expire.
+     *
+     * @param maxAge the age, zero for unlimited
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxAge(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.isNegative()) {
+        throw new IllegalArgumentException("maxAge must not be negative, was " + maxAge);
+      }
+      checkUnset(this.maxAge, "maxAge");
+      this.maxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * Sets the most bytes the stream keeps (default: unlimited); the oldest events are deleted
+     * beyond it.
+     *
+     * @param maxBytes the size, at least 1 byte
+     * @return this builder
+     * @throws IllegalArgumentException if zero
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxBytes(DataSize maxBytes) {
+      Objects.requireNonNull(maxBytes, "maxBytes");
+      if (maxBytes.bytes() < 1) {
+        throw new IllegalArgumentException("maxBytes must be at least 1 byte");
+      }
+      checkUnset(this.maxBytes, "maxBytes");
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * Sets the most events the stream keeps (default: unlimited); the oldest are deleted beyond
+     * it.
+     *
+     * @param maxMessages at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxMessages(long maxMessages) {
+      if (maxMessages < 1) {
+        throw new IllegalArgumentException("maxMessages must be at least 1, was " + maxMessages);
+      }
+      checkUnset(this.maxMessages, "maxMessages");
+      this.maxMessages = maxMessages;
+      return this;
+    }
+
+    /**
+     * Sets the stream's duplicate window (default 2 minutes): within it the server recognises a
+     * message id ({@code Nats-Msg-Id} = event id) it stored before. Appends are protected from
+     * double storage by their expectation in any case; the window additionally lets a retried
+     * {@link ExpectedVersion#any()} append return the original result.
+     *
+     * @param window a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder duplicateWindow(Duration window) {
+      Objects.requireNonNull(window, "window");
+      if (window.isZero() || window.isNegative()) {
+        throw new IllegalArgumentException("duplicateWindow must be positive, was " + window);
+      }
+      checkUnset(this.duplicateWindow, "duplicateWindow");
+      this.duplicateWindow = window;
+      return this;
+    }
+
+    /**
+     * Sets how long one request waits for the server's answer (default 2 seconds); failed
+     * requests are retried within the {@link #retryBudget(RetryBudget) retry budget}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder requestTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("requestTimeout must be positive, was " + timeout);
+      }
+      checkUnset(this.requestTimeout, "requestTimeout");
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how long and how patiently transient failures are retried (default {@link
+     * RetryBudget#defaults()}: 30 seconds).
+     *
+     * @param budget the retry budget
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder retryBudget(RetryBudget budget) {
+      Objects.requireNonNull(budget, "budget");
+      checkUnset(this.retryBudget, "retryBudget");
+      this.retryBudget = budget;
+      return this;
+    }
+
+    /**
+     * Checks the server and creates the namespace's stream, or adopts it if it exists; blocks.
+     *
+     * @return the store
+     * @throws UnsupportedServerException if the server is older than 2.12 or has no JetStream
+     * @throws IncompatibleStreamException if the stream exists with a configuration the store
+     *     cannot use or that differs from a setting made on this builder
+     * @throws StoreUnavailableException if the server does not answer within the retry budget
+     */
+    public JetStreamEventStore build() {
+      if (requestTimeout == null) {
+        requestTimeout = Duration.ofSeconds(2);
+      }
+      if (retryBudget == null) {
+        retryBudget = RetryBudget.defaults();
+      }
+      ServerVersion.check(connection, "Aether's JetStream event store",
+          "multi-event appends would break: they need atomic batch publish (ADR-50,"
+              + " allow_atomic), which older servers ignore, so an append could be stored in"
+              + " part or interleaved with another writer's");
+      JetStreamManagement jsm;
+      try {
+        jsm = connection.jetStreamManagement(io.nats.client.JetStreamOptions.builder()
+            .requestTimeout(requestTimeout).build());
+      } catch (IOException e) {
+        throw new StoreUnavailableException("cannot reach JetStream: " + e.getMessage(), e);
+      }
+      StreamSetup.Spec spec = new StreamSetup.Spec(SubjectLayout.streamName(namespace),
+          SubjectLayout.allEvents(namespace), "Aether events of namespace '" + namespace + "'",
+          replicas, storage, maxAge, maxBytes, maxMessages, duplicateWindow, true, true,
+          Republish.builder().source(SubjectLayout.allEvents(namespace))
+              .destination(SubjectLayout.allBusEvents(namespace)).build());
+      StreamInfo info = StreamSetup.ensure(jsm, spec, retryBudget, requestTimeout);
+      return new JetStreamEventStore(this, info);
+    }
+
+    private static void checkUnset(Object current, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " was already set to " + current);
+      }
+    }
+  }
+}

@@ -1,0 +1,377 @@
+package one.flowmade.aether.jetstream;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.Message;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import one.flowmade.aether.AetherNonTransientException;
+import one.flowmade.aether.Limits;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.Payload;
+import one.flowmade.aether.Snapshot;
+import one.flowmade.aether.SnapshotStore;
+import one.flowmade.aether.StoreUnavailableException;
+import one.flowmade.aether.UnsupportedServerException;
+import one.flowmade.aether.jetstream.Failures.ServerError;
+import one.flowmade.aether.jetstream.Failures.Unreachable;
+import one.flowmade.aether.spi.CloudEventHeaders;
+import one.flowmade.aether.spi.TokenEncoding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SnapshotStore} on NATS JetStream: the latest snapshot of each actor is the one message
+ * on {@code aether.snap.<namespace>.<actor>} in the stream {@code AETHERSNAP_<namespace>}, which
+ * keeps one message per subject. The body is the encoded state; headers carry the version, the
+ * position, the time and the content type.
+ *
+ * <p>{@link #load} is one request to the stream leader, whatever the number of actors. {@link
+ * #save} reads the actor's current snapshot and writes the new one with {@code
+ * Nats-Expected-Last-Subject-Sequence} set to it (a compare-and-set), repeating on a race, so a
+ * concurrent save of an older version can never overwrite a newer one.
+ *
+ * <p>Thread-safe; methods block until the server answers or the {@link RetryBudget} is spent.
+ * The caller's {@link Connection} is never closed by the store. Errors: {@link
+ * IllegalArgumentException} for invalid arguments (a state larger than the server's max payload
+ * included), {@link StoreUnavailableException} when the server cannot be reached, {@link
+ * IllegalStateException} after {@link #close()}.
+ */
+public final class JetStreamSnapshotStore implements SnapshotStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JetStreamSnapshotStore.class);
+
+  static final String VERSION = "Aether-Snapshot-Version";
+  static final String POSITION = "Aether-Snapshot-Position";
+  static final String TIME = "Aether-Snapshot-Time";
+  static final String ACTOR = "Aether-Actor";
+  static final String CONTENT_TYPE = "Content-Type";
+
+  private final Namespace namespace;
+  private final String streamName;
+  private final StoreContext context;
+  private final long maxPayload;
+
+  private JetStreamSnapshotStore(Builder b, StreamInfo info) {
+    this.namespace = b.namespace;
+    this.streamName = info.getConfiguration().getName();
+    this.context = new StoreContext("snapshot store", b.connection, b.namespace, streamName,
+        b.requestTimeout, b.retryBudget);
+    long max = b.connection.getServerInfo().getMaxPayload();
+    long maxMessageSize = info.getConfiguration().getMaximumMessageSize();
+    this.maxPayload = maxMessageSize > 0 ? Math.min(max, maxMessageSize) : max;
+  }
+
+  /**
+   * Returns a builder for the snapshot store of a namespace.
+   *
+   * @param connection a connected jnats connection; the store uses it but never closes it
+   * @param namespace the namespace
+   * @return the builder
+   * @throws NullPointerException if an argument is null
+   */
+  public static Builder builder(Connection connection, Namespace namespace) {
+    return new Builder(connection, namespace);
+  }
+
+  /**
+   * Returns the name of the stream of a namespace's snapshots. It does not start with {@code
+   * AETHER_}, so it can never equal an event stream's name, not even ignoring case.
+   *
+   * @param namespace the namespace
+   * @return {@code AETHERSNAP_<namespace>}
+   */
+  public static String streamName(Namespace namespace) {
+    return "AETHERSNAP_" + namespace.name();
+  }
+
+  static String subjectPrefix(Namespace namespace) {
+    return "aether.snap." + namespace.name() + ".";
+  }
+
+  static String subject(Namespace namespace, String actorId) {
+    return subjectPrefix(namespace) + TokenEncoding.encode(Limits.checkActorId(actorId));
+  }
+
+  @Override
+  public Namespace namespace() {
+    return namespace;
+  }
+
+  /**
+   * Returns the name of the stream holding the snapshots.
+   *
+   * @return {@code AETHERSNAP_<namespace>}
+   */
+  public String streamName() {
+    return streamName;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if the encoded snapshot is larger than the server accepts
+   * @throws StoreUnavailableException if the server cannot be reached within the retry budget
+   *     (the snapshot may or may not have been saved)
+   */
+  @Override
+  public boolean save(Snapshot snapshot) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    context.checkOpen();
+    String subject = subject(namespace, snapshot.actorId());
+    Headers headers = new Headers();
+    headers.put(VERSION, Long.toString(snapshot.version()));
+    headers.put(POSITION, Long.toString(snapshot.position()));
+    headers.put(TIME, snapshot.timestamp().toString());
+    headers.put(ACTOR, CloudEventHeaders.encodeValue(snapshot.actorId()));
+    headers.put(CONTENT_TYPE, CloudEventHeaders.encodeValue(snapshot.state().contentType()));
+    long size = headers.serializedLength() + 100L + snapshot.state().size();
+    if (size > maxPayload) {
+      throw new IllegalArgumentException("the snapshot of actor '" + snapshot.actorId() + "' is "
+          + size + " bytes with its headers (" + snapshot.state().size() + " bytes of state);"
+          + " the server accepts at most " + maxPayload + " bytes per message");
+    }
+    long deadline = context.deadline();
+    boolean sent = false;
+    RuntimeException failure = null;
+    for (int attempt = 1; ; attempt++) {
+      context.checkOpen();
+      try {
+        Optional<Current> current = current(subject);
+        if (current.isPresent() && current.get().version() >= snapshot.version()) {
+          return sent && current.get().snapshot().filter(s -> same(s, snapshot)).isPresent();
+        }
+        long expected = current.map(Current::sequence).orElse(0L);
+        Headers attemptHeaders = new Headers(headers);
+        attemptHeaders.put(Appender.EXPECTED_SEQ, Long.toString(expected));
+        Message message = NatsMessage.builder().subject(subject).headers(attemptHeaders)
+            .data(snapshot.state().toByteArray()).build();
+        sent = true;
+        Message reply = context.await(context.api().request(message));
+        try {
+          new PublishAck(reply);
+          return true;
+        } catch (JetStreamApiException e) {
+          ServerError error = new ServerError(e.getErrorCode(), e.getApiErrorCode(),
+              e.getErrorDescription());
+          if (error.isConflict()) {
+            continue;
+          }
+          if (!error.isTransient()) {
+            throw new AetherNonTransientException("the server refused the snapshot of actor '"
+                + snapshot.actorId() + "': " + error.getMessage(), error);
+          }
+          failure = error;
+        } catch (IOException e) {
+          failure = new Unreachable("unexpected answer: " + e.getMessage(), e, false);
+        }
+      } catch (Unreachable | ServerError e) {
+        if (e instanceof ServerError s && !s.isTransient()) {
+          throw new AetherNonTransientException("cannot save the snapshot of actor '"
+              + snapshot.actorId() + "': " + e.getMessage(), e);
+        }
+        failure = e;
+      }
+      if (!context.sleepBeforeRetry(attempt, deadline)) {
+        throw new StoreUnavailableException("cannot save the snapshot of actor '"
+            + snapshot.actorId() + "' within " + context.budget().timeLimit().toMillis()
+            + " ms" + (sent ? " (it may or may not have been saved)" : "") + ": "
+            + failure.getMessage(), failure);
+      }
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One request to the stream leader. A stored snapshot that cannot be decoded is logged and
+   * treated as absent, so the actor is loaded from its events.
+   *
+   * @throws StoreUnavailableException if the server cannot be reached within the retry budget
+   */
+  @Override
+  public Optional<Snapshot> load(String actorId) {
+    String subject = subject(namespace, actorId);
+    context.checkOpen();
+    return context.call("load the snapshot of actor '" + actorId + "'",
+        () -> CompletableFuture.completedFuture(current(subject)))
+        .flatMap(Current::snapshot);
+  }
+
+  /** The stored snapshot message of a subject, decoded if possible. */
+  private record Current(long sequence, long version, Optional<Snapshot> snapshot) {}
+
+  private Optional<Current> current(String subject) {
+    return context.await(context.api().lastOn(subject)).map(this::decode);
+  }
+
+  private Current decode(StoredMessage message) {
+    try {
+      long version = Long.parseLong(message.header(VERSION));
+      long position = Long.parseLong(message.header(POSITION));
+      Instant time = OffsetDateTime.parse(message.header(TIME)).toInstant();
+      String actorId = CloudEventHeaders.decodeValue(ACTOR, message.header(ACTOR));
+      String contentType = message.header(CONTENT_TYPE);
+      Payload state = Payload.of(message.data(), contentType == null ? Payload.OCTET_STREAM
+          : CloudEventHeaders.decodeValue(CONTENT_TYPE, contentType));
+      return new Current(message.sequence(), version,
+          Optional.of(new Snapshot(actorId, version, position, time, state)));
+    } catch (RuntimeException e) {
+      LOG.warn("the snapshot message at position {} on '{}' cannot be decoded; treating it as"
+          + " absent", message.sequence(), message.subject(), e);
+      return new Current(message.sequence(), 0, Optional.empty());
+    }
+  }
+
+  private static boolean same(Snapshot a, Snapshot b) {
+    return a.version() == b.version() && a.position() == b.position()
+        && a.timestamp().equals(b.timestamp()) && a.state().equals(b.state());
+  }
+
+  /** Closes the store; later calls throw {@link IllegalStateException}. Idempotent. */
+  @Override
+  public void close() {
+    if (context.markClosed()) {
+      context.shutdown(Duration.ofSeconds(1));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JetStreamSnapshotStore[" + streamName + "]";
+  }
+
+  /**
+   * Builds a {@link JetStreamSnapshotStore}. Settings left unset keep an existing stream's value
+   * and give a new stream the default. Not thread-safe; each input is checked when set, and each
+   * setting may be set once.
+   */
+  public static final class Builder {
+    private final Connection connection;
+    private final Namespace namespace;
+    private Integer replicas;
+    private StorageType storage;
+    private Duration requestTimeout;
+    private RetryBudget retryBudget;
+
+    private Builder(Connection connection, Namespace namespace) {
+      this.connection = Objects.requireNonNull(connection, "connection");
+      this.namespace = Objects.requireNonNull(namespace, "namespace");
+    }
+
+    /**
+     * Sets the number of replicas of a new stream (default 1; 3 in a cluster).
+     *
+     * @param replicas 1 to 5
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException if already set
+     */
+    public Builder replicas(int replicas) {
+      if (replicas < 1 || replicas > 5) {
+        throw new IllegalArgumentException("replicas must be 1 to 5, was " + replicas);
+      }
+      checkUnset(this.replicas, "replicas");
+      this.replicas = replicas;
+      return this;
+    }
+
+    /**
+     * Sets where the stream keeps its messages (default {@link StorageType#File}).
+     *
+     * @param storage the storage type
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder storage(StorageType storage) {
+      Objects.requireNonNull(storage, "storage");
+      checkUnset(this.storage, "storage");
+      this.storage = storage;
+      return this;
+    }
+
+    /**
+     * Sets how long one request waits for the server's answer (default 2 seconds).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder requestTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("requestTimeout must be positive, was " + timeout);
+      }
+      checkUnset(this.requestTimeout, "requestTimeout");
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how long and how patiently transient failures are retried (default {@link
+     * RetryBudget#defaults()}).
+     *
+     * @param budget the retry budget
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder retryBudget(RetryBudget budget) {
+      Objects.requireNonNull(budget, "budget");
+      checkUnset(this.retryBudget, "retryBudget");
+      this.retryBudget = budget;
+      return this;
+    }
+
+    /**
+     * Checks the server and creates the snapshot stream, or adopts it if it exists; blocks.
+     *
+     * @return the store
+     * @throws UnsupportedServerException if the server is older than 2.12 or has no JetStream
+     * @throws IncompatibleStreamException if the stream exists with a configuration the store
+     *     cannot use or that differs from a setting made on this builder
+     * @throws StoreUnavailableException if the server does not answer within the retry budget
+     */
+    public JetStreamSnapshotStore build() {
+      if (requestTimeout == null) {
+        requestTimeout = Duration.ofSeconds(2);
+      }
+      if (retryBudget == null) {
+        retryBudget = RetryBudget.defaults();
+      }
+      ServerVersion.check(connection, "Aether's JetStream snapshot store",
+          "compare-and-set saves on replicated streams are not reliable (concurrent writers can"
+              + " all win), so an older snapshot could overwrite a newer one");
+      JetStreamManagement jsm;
+      try {
+        jsm = connection.jetStreamManagement(JetStreamOptions.builder()
+            .requestTimeout(requestTimeout).build());
+      } catch (IOException e) {
+        throw new StoreUnavailableException("cannot reach JetStream: " + e.getMessage(), e);
+      }
+      StreamSetup.Spec spec = new StreamSetup.Spec(streamName(namespace),
+          subjectPrefix(namespace) + "*", "Aether snapshots of namespace '" + namespace + "'",
+          replicas, storage, null, null, null, null, false, false, null);
+      StreamInfo info = StreamSetup.ensure(jsm, spec, retryBudget, requestTimeout);
+      return new JetStreamSnapshotStore(this, info);
+    }
+
+    private static void checkUnset(Object current, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " was already set to " + current);
+      }
+    }
+  }
+}

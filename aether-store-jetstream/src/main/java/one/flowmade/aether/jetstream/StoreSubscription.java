@@ -1,0 +1,431 @@
+package one.flowmade.aether.jetstream;
+
+import io.nats.client.BaseConsumerContext;
+import io.nats.client.ConsumeOptions;
+import io.nats.client.IterableConsumer;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.Message;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.OrderedConsumerConfiguration;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import one.flowmade.aether.Event;
+import one.flowmade.aether.EventHandler;
+import one.flowmade.aether.Position;
+import one.flowmade.aether.StoreUnavailableException;
+import one.flowmade.aether.Subscription;
+import one.flowmade.aether.SubscriptionOptions;
+import one.flowmade.aether.jetstream.EventLog.Found;
+import one.flowmade.aether.spi.SubjectLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A subscription on its own thread: an ordered consumer for an ephemeral subscription, a durable
+ * pull consumer with explicit acks (sent after the handler returns) for a durable one. Event type
+ * filters are consumer filter subjects, so the server filters. Thread-safe.
+ */
+final class StoreSubscription implements Subscription {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreSubscription.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration PULL_EXPIRY = Duration.ofSeconds(4);
+  private static final Duration STALL_CHECK_CATCHING_UP = Duration.ofSeconds(2);
+  private static final Duration STALL_CHECK_LIVE = Duration.ofSeconds(10);
+  private static final Duration ACK_WAIT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+  static final String DURABLE_PREFIX = "aether-sub-";
+
+  private final StoreContext context;
+  private final EventLog log;
+  private final SubscriptionOptions options;
+  private final EventHandler handler;
+  private final List<String> filters;
+  private final Consumer<StoreSubscription> onClosed;
+  private final CountDownLatch liveLatch = new CountDownLatch(1);
+  private final Thread thread;
+  private final long liveAt;
+  private final long startFloor;
+  private final long start;
+  private BaseConsumerContext consumer;
+  private long lastProgress = System.nanoTime();
+  private volatile boolean stopping;
+  private volatile boolean running = true;
+  private volatile boolean live;
+  private volatile long lastPosition;
+  private volatile Throwable failure;
+  private boolean closed;
+  private Message unacked;
+
+  StoreSubscription(StoreContext context, EventLog log, SubscriptionOptions options,
+      EventHandler handler, String threadName, Consumer<StoreSubscription> onClosed) {
+    this.context = context;
+    this.log = log;
+    this.options = options;
+    this.handler = handler;
+    this.onClosed = onClosed;
+    this.filters = options.eventTypes().isEmpty()
+        ? List.of(log.allFilter())
+        : options.eventTypes().stream().sorted()
+            .map(type -> SubjectLayout.typeEvents(context.namespace(), type)).toList();
+    long end = log.lastPosition();
+    this.start = options.from() instanceof Position.At at ? at.position() : end + 1;
+    this.consumer = context.call("open a subscription", () -> CompletableFuture
+        .completedFuture(openConsumer(start)));
+    this.liveAt = end;
+    this.startFloor = options.durableName().isEmpty() ? start - 1 : 0;
+    this.thread = new Thread(this::run, threadName);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  // ---- consumers ---------------------------------------------------------------------------
+
+  private BaseConsumerContext openConsumer(long start) {
+    try {
+      if (options.durableName().isEmpty()) {
+        OrderedConsumerConfiguration config = new OrderedConsumerConfiguration()
+            .filterSubjects(filters)
+            .deliverPolicy(DeliverPolicy.ByStartSequence)
+            .startSequence(Math.max(1, start));
+        return log.streamContext().createOrderedConsumer(config);
+      }
+      String name = DURABLE_PREFIX + options.durableName().get();
+      JetStreamManagement jsm = context.connection().jetStreamManagement();
+      String stream = context.api().stream();
+      ConsumerInfo info = consumerInfo(jsm, stream, name);
+      if (info == null) {
+        jsm.addOrUpdateConsumer(stream, durableConfig(name, Math.max(1, start)));
+      } else if (mustRecreate(info)) {
+        long resumeAt = Math.max(info.getAckFloor().getStreamSequence() + 1,
+            info.getConsumerConfiguration().getDeliverPolicy() == DeliverPolicy.ByStartSequence
+                ? info.getConsumerConfiguration().getStartSequence() : 1);
+        LOG.debug("recreating durable consumer '{}' to resume at position {}", name, resumeAt);
+        jsm.deleteConsumer(stream, name);
+        jsm.addOrUpdateConsumer(stream, durableConfig(name, resumeAt));
+      }
+      return log.streamContext().getConsumerContext(name);
+    } catch (IOException e) {
+      throw Failures.translate(e, context.connection(), context.api().timeout());
+    } catch (JetStreamApiException e) {
+      throw new Failures.ServerError(e.getErrorCode(), e.getApiErrorCode(),
+          e.getErrorDescription());
+    }
+  }
+
+  private static ConsumerInfo consumerInfo(JetStreamManagement jsm, String stream, String name)
+      throws IOException, JetStreamApiException {
+    try {
+      return jsm.getConsumerInfo(stream, name);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == Failures.CONSUMER_NOT_FOUND) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A durable consumer resumes after its ack floor: if messages were delivered but not acked (a
+   * handler failed, a process stopped) or the type filter changed, it is recreated there, so the
+   * first unhandled event is delivered first and order is kept.
+   */
+  private boolean mustRecreate(ConsumerInfo info) {
+    ConsumerConfiguration config = info.getConsumerConfiguration();
+    List<String> existing = config.getFilterSubjects();
+    boolean sameFilters = existing != null
+        && new HashSet<>(existing).equals(new HashSet<>(filters));
+    return !sameFilters || info.getNumAckPending() > 0
+        || info.getDelivered().getStreamSequence() > info.getAckFloor().getStreamSequence()
+        || config.getAckPolicy() != AckPolicy.Explicit;
+  }
+
+  private ConsumerConfiguration durableConfig(String name, long start) {
+    return ConsumerConfiguration.builder()
+        .durable(name)
+        .ackPolicy(AckPolicy.Explicit)
+        .ackWait(ACK_WAIT)
+        .maxAckPending(1024)
+        .deliverPolicy(DeliverPolicy.ByStartSequence)
+        .startSequence(start)
+        .filterSubjects(filters)
+        .build();
+  }
+
+  // ---- delivery ----------------------------------------------------------------------------
+
+  /**
+   * Short pulls: jnats detects a lost consumer (after a leader change, or a creation that failed)
+   * by missed idle heartbeats, whose interval is half the pull expiry; the default 30 s expiry
+   * would leave a subscription silent for most of a minute.
+   */
+  static ConsumeOptions consumeOptions() {
+    return ConsumeOptions.builder().batchSize(256).expiresIn(PULL_EXPIRY.toMillis()).build();
+  }
+
+  private void run() {
+    IterableConsumer messages = null;
+    try {
+      messages = consumer.iterate(consumeOptions());
+      if (startFloor >= liveAt) {
+        goLive();
+      }
+      while (!stopping) {
+        Message message = messages.nextMessage(POLL);
+        if (message == null) {
+          ackPendingSync();
+          messages = whenIdle(messages);
+          continue;
+        }
+        if (stopping) {
+          break;
+        }
+        lastProgress = System.nanoTime();
+        deliver(message);
+        if (!live && (lastPosition >= liveAt || message.metaData().pendingCount() == 0)) {
+          goLive();
+        }
+      }
+      ackPendingSync();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (HandlerFailure e) {
+      ackPendingSync();
+      failure = e.getCause();
+      LOG.warn("subscription {} stopped: its handler failed at position {}", describe(),
+          e.position, e.getCause());
+    } catch (JetStreamStatusCheckedException | IOException | JetStreamApiException e) {
+      failure = new StoreUnavailableException("subscription " + describe() + " lost its"
+          + " consumer: " + e.getMessage(), e);
+      LOG.warn("subscription {} stopped", describe(), e);
+    } catch (RuntimeException e) {
+      failure = e;
+      LOG.warn("subscription {} stopped", describe(), e);
+    } finally {
+      if (messages != null) {
+        try {
+          messages.close();
+        } catch (Exception e) {
+          LOG.debug("closing the consumer of subscription {} failed", describe(), e);
+        }
+      }
+      running = false;
+      onClosed.accept(this);
+      liveLatch.countDown();
+    }
+  }
+
+  private void deliver(Message message) {
+    long position = message.metaData().streamSequence();
+    if (position <= lastPosition) {
+      ack(message);
+      return;
+    }
+    Found found = log.decode(StoredMessage.of(message));
+    if (found.decoded()) {
+      Event event = found.event();
+      try {
+        handler.onEvent(event);
+      } catch (Exception | Error e) {
+        throw new HandlerFailure(position, e);
+      }
+    } else {
+      LOG.warn("subscription {} skips an undecodable message: {}", describe(),
+          found.error().getMessage());
+      try {
+        handler.onUndecodable(found.undecodable());
+      } catch (RuntimeException | Error e) {
+        throw new HandlerFailure(position, e);
+      }
+    }
+    lastPosition = position;
+    ack(message);
+  }
+
+  /**
+   * Acks the previous message and holds this one back: it is acked with the next message, or
+   * synchronously when the subscription is idle or closes, so a reopened durable subscription
+   * sees every handled event acked.
+   */
+  private void ack(Message message) {
+    if (options.durableName().isEmpty()) {
+      return;
+    }
+    if (unacked != null) {
+      unacked.ack();
+    }
+    unacked = message;
+  }
+
+  private void ackPendingSync() {
+    if (unacked == null) {
+      return;
+    }
+    Message pending = unacked;
+    unacked = null;
+    try {
+      pending.ackSync(context.api().timeout());
+    } catch (TimeoutException e) {
+      LOG.debug("acknowledgement of position {} timed out; it may be delivered again",
+          pending.metaData().streamSequence());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Decides, while no message arrives, whether the subscription has caught up, and whether its
+   * consumer is stuck: a consumer that reports pending messages but delivers none for a while is
+   * reopened after the last handled event. jnats recovers lost consumers itself through missed
+   * heartbeats; this is the backstop (observed, rarely, for new ordered consumers on R3 streams).
+   */
+  private IterableConsumer whenIdle(IterableConsumer messages)
+      throws IOException, JetStreamApiException {
+    long idle = System.nanoTime() - lastProgress;
+    if (live && idle < STALL_CHECK_LIVE.toNanos()) {
+      return messages;
+    }
+    if (!live && lastPosition >= liveAt) {
+      goLive();
+      return messages;
+    }
+    long pending = pending(messages);
+    if (!live && pending == 0) {
+      goLive();
+    }
+    Duration patience = live ? STALL_CHECK_LIVE : STALL_CHECK_CATCHING_UP;
+    if (pending > 0 && idle >= patience.toNanos() && !stopping) {
+      lastProgress = System.nanoTime();
+      return reopen(messages);
+    }
+    if (live) {
+      lastProgress = System.nanoTime();
+    }
+    return messages;
+  }
+
+  /** The consumer's pending count; -1 if unknown, {@code Long.MAX_VALUE} if it is gone. */
+  private long pending(IterableConsumer messages) {
+    try {
+      return messages.getConsumerInfo().getNumPending();
+    } catch (JetStreamApiException e) {
+      return e.getApiErrorCode() == Failures.CONSUMER_NOT_FOUND ? Long.MAX_VALUE : -1;
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cannot read the consumer of subscription {}", describe(), e);
+      return -1;
+    }
+  }
+
+  private IterableConsumer reopen(IterableConsumer stalled)
+      throws IOException, JetStreamApiException {
+    LOG.warn("subscription {} receives nothing while events are pending; reopening its"
+        + " consumer after position {}", describe(), lastPosition);
+    ackPendingSync();
+    try {
+      stalled.close();
+    } catch (Exception e) {
+      LOG.debug("closing the stalled consumer of subscription {} failed", describe(), e);
+    }
+    long from = Math.max(start, lastPosition + 1);
+    consumer = context.call("reopen a subscription", () -> CompletableFuture
+        .completedFuture(openConsumer(from)));
+    return consumer.iterate(consumeOptions());
+  }
+
+  private void goLive() {
+    live = true;
+    try {
+      handler.onLive();
+    } catch (RuntimeException | Error e) {
+      throw new HandlerFailure(lastPosition, e);
+    }
+    liveLatch.countDown();
+  }
+
+  private String describe() {
+    return options.durableName().map(n -> "'" + n + "'").orElse("(ephemeral)") + " of namespace '"
+        + context.namespace() + "'";
+  }
+
+  private static final class HandlerFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final long position;
+
+    HandlerFailure(long position, Throwable cause) {
+      super(cause);
+      this.position = position;
+    }
+  }
+
+  // ---- Subscription ------------------------------------------------------------------------
+
+  @Override
+  public Optional<String> name() {
+    return options.durableName();
+  }
+
+  @Override
+  public long lastPosition() {
+    return lastPosition;
+  }
+
+  @Override
+  public boolean isLive() {
+    return live && running;
+  }
+
+  @Override
+  public boolean awaitLive(Duration timeout) throws InterruptedException {
+    liveLatch.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return isLive();
+  }
+
+  @Override
+  public boolean isActive() {
+    return running && !stopping;
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    stopping = true;
+    if (Thread.currentThread() != thread && thread.isAlive()) {
+      try {
+        thread.join(CLOSE_WAIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (thread.isAlive()) {
+        LOG.warn("subscription {} did not stop within {} ms; its handler is still running",
+            describe(), CLOSE_WAIT.toMillis());
+      }
+    }
+    onClosed.accept(this);
+  }
+}

@@ -1,0 +1,239 @@
+package one.flowmade.aether.jetstream;
+
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.Republish;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import one.flowmade.aether.AetherNonTransientException;
+import one.flowmade.aether.StoreUnavailableException;
+import one.flowmade.aether.UnsupportedServerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates a store's stream, or adopts an existing one after checking that its configuration is
+ * what the store needs and what the builder asked for. An existing stream is changed only to
+ * enable atomic batch publish, which loses nothing; every other difference is reported with an
+ * {@link IncompatibleStreamException}.
+ */
+final class StreamSetup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamSetup.class);
+
+  static final int DEFAULT_REPLICAS = 1;
+  static final StorageType DEFAULT_STORAGE = StorageType.File;
+  static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(2);
+  /** Errors of a cluster that is still forming or electing: retried. */
+  private static final Set<Integer> TRANSIENT = Set.of(10008, 10023, 10005, 10074);
+
+  private StreamSetup() {}
+
+  /**
+   * What a store needs of its stream. Nullable settings were not set on the builder: a new stream
+   * gets the default, an existing stream keeps its own value.
+   */
+  record Spec(String name, String subject, String description, Integer replicas,
+      StorageType storage, Duration maxAge, DataSize maxBytes, Long maxMessages,
+      Duration duplicateWindow, boolean history, boolean atomic, Republish republish) {
+
+    StreamConfiguration toConfiguration() {
+      StreamConfiguration.Builder b = StreamConfiguration.builder()
+          .name(name)
+          .description(description)
+          .subjects(subject)
+          .retentionPolicy(RetentionPolicy.Limits)
+          .storageType(storage == null ? DEFAULT_STORAGE : storage)
+          .replicas(replicas == null ? DEFAULT_REPLICAS : replicas)
+          .duplicateWindow(duplicateWindow == null ? DEFAULT_DUPLICATE_WINDOW : duplicateWindow)
+          .maxMessagesPerSubject(history ? -1 : 1)
+          .allowDirect(false);
+      if (maxAge != null) {
+        b.maxAge(maxAge);
+      }
+      if (maxBytes != null) {
+        b.maxBytes(maxBytes.bytes());
+      }
+      if (maxMessages != null) {
+        b.maxMessages(maxMessages);
+      }
+      if (atomic) {
+        b.allowAtomicPublish(true);
+      }
+      if (republish != null) {
+        b.republish(republish);
+      }
+      return b.build();
+    }
+  }
+
+  static StreamInfo ensure(JetStreamManagement jsm, Spec spec, RetryBudget budget,
+      Duration requestTimeout) {
+    long deadline = System.nanoTime() + budget.timeLimit().toNanos();
+    for (int attempt = 1; ; attempt++) {
+      Exception failure;
+      try {
+        return ensureOnce(jsm, spec);
+      } catch (JetStreamApiException e) {
+        if (!isTransient(e)) {
+          throw new AetherNonTransientException("cannot create or adopt stream '" + spec.name()
+              + "': " + e.getMessage(), e);
+        }
+        failure = e;
+      } catch (IOException e) {
+        failure = e;
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        throw new StoreUnavailableException("cannot create or adopt stream '" + spec.name()
+            + "' within " + budget.timeLimit().toMillis() + " ms: " + failure.getMessage(),
+            failure);
+      }
+      LOG.debug("creating or adopting stream '{}' failed, retrying: {}", spec.name(),
+          failure.getMessage());
+      try {
+        Thread.sleep(Math.max(1, Math.min(budget.backoff(attempt).toMillis() + 50,
+            remaining / 1_000_000)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException("interrupted while creating stream '" + spec.name()
+            + "'", e);
+      }
+    }
+  }
+
+  private static boolean isTransient(JetStreamApiException e) {
+    return TRANSIENT.contains(e.getApiErrorCode()) || e.getErrorCode() == 503
+        || e.getErrorCode() == 408;
+  }
+
+  private static StreamInfo ensureOnce(JetStreamManagement jsm, Spec spec)
+      throws IOException, JetStreamApiException {
+    StreamInfo info = existing(jsm, spec.name());
+    if (info == null) {
+      try {
+        info = jsm.addStream(spec.toConfiguration());
+        LOG.info("created stream '{}' ({} replica(s), {} storage)", spec.name(),
+            info.getConfiguration().getReplicas(), info.getConfiguration().getStorageType());
+      } catch (JetStreamApiException e) {
+        if (e.getApiErrorCode() != Failures.STREAM_NAME_IN_USE) {
+          throw e;
+        }
+        info = jsm.getStreamInfo(spec.name());
+      }
+    }
+    return adopt(jsm, spec, info);
+  }
+
+  private static StreamInfo existing(JetStreamManagement jsm, String name)
+      throws IOException, JetStreamApiException {
+    try {
+      return jsm.getStreamInfo(name);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == Failures.STREAM_NOT_FOUND) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static StreamInfo adopt(JetStreamManagement jsm, Spec spec, StreamInfo info)
+      throws IOException, JetStreamApiException {
+    StreamConfiguration found = info.getConfiguration();
+    List<String> differences = differences(spec, found);
+    if (!differences.isEmpty()) {
+      throw new IncompatibleStreamException(spec.name(), differences);
+    }
+    boolean enableAtomic = spec.atomic() && !found.getAllowAtomicPublish();
+    boolean addRepublish = spec.republish() != null && found.getRepublish() == null;
+    if (enableAtomic || addRepublish) {
+      StreamConfiguration.Builder update = StreamConfiguration.builder(found);
+      if (enableAtomic) {
+        LOG.warn("stream '{}' does not allow atomic batch publish; enabling it (this changes no"
+            + " stored data)", spec.name());
+        update.allowAtomicPublish(true);
+      }
+      if (addRepublish) {
+        LOG.warn("stream '{}' does not republish to '{}'; adding it so that NATS bus subscribers"
+            + " receive stored events (this changes no stored data)", spec.name(),
+            spec.republish().getDestination());
+        update.republish(spec.republish());
+      }
+      info = jsm.updateStream(update.build());
+      if (spec.atomic() && !info.getConfiguration().getAllowAtomicPublish()) {
+        throw new UnsupportedServerException("the server did not enable atomic batch publish"
+            + " (allow_atomic) on stream '" + spec.name() + "': a server of the cluster is"
+            + " older than " + ServerVersion.REQUIRED.text() + "; multi-event appends would not"
+            + " be atomic");
+      }
+    }
+    return info;
+  }
+
+  static List<String> differences(Spec spec, StreamConfiguration found) {
+    List<String> d = new ArrayList<>();
+    if (!found.getSubjects().equals(List.of(spec.subject()))) {
+      d.add("subjects are " + found.getSubjects() + ", required exactly [" + spec.subject()
+          + "]");
+    }
+    if (found.getRetentionPolicy() != RetentionPolicy.Limits) {
+      d.add("retention is " + found.getRetentionPolicy().name() + ", required Limits (other policies"
+          + " delete events once consumed)");
+    }
+    if (spec.history() && found.getMaxMsgsPerSubject() > 0) {
+      d.add("max messages per subject is " + found.getMaxMsgsPerSubject()
+          + ", required unlimited (a limit deletes an actor's older events)");
+    }
+    if (found.getMirror() != null) {
+      d.add("the stream is a mirror, which cannot be appended to");
+    }
+    if (found.getSealed()) {
+      d.add("the stream is sealed");
+    }
+    if (found.getNoAck()) {
+      d.add("no_ack is set; appends need acknowledgements");
+    }
+    if (found.getSubjectTransform() != null) {
+      d.add("a subject transform is set; events must keep their subjects");
+    }
+    if (spec.replicas() != null && found.getReplicas() != spec.replicas()) {
+      d.add("replicas are " + found.getReplicas() + ", configured " + spec.replicas());
+    }
+    if (spec.storage() != null && found.getStorageType() != spec.storage()) {
+      d.add("storage is " + found.getStorageType().name() + ", configured "
+          + spec.storage().name());
+    }
+    if (spec.maxAge() != null && !spec.maxAge().equals(found.getMaxAge())) {
+      d.add("max age is " + found.getMaxAge() + ", configured " + spec.maxAge());
+    }
+    if (spec.maxBytes() != null && found.getMaxBytes() != spec.maxBytes().bytes()) {
+      d.add("max bytes are " + found.getMaxBytes() + ", configured " + spec.maxBytes().bytes());
+    }
+    if (spec.maxMessages() != null && found.getMaxMsgs() != spec.maxMessages()) {
+      d.add("max messages are " + found.getMaxMsgs() + ", configured " + spec.maxMessages());
+    }
+    Republish republish = found.getRepublish();
+    if (spec.republish() != null && republish != null
+        && (!spec.republish().getSource().equals(republish.getSource())
+            || !spec.republish().getDestination().equals(republish.getDestination())
+            || republish.isHeadersOnly())) {
+      d.add("republish is " + republish.getSource() + " -> " + republish.getDestination()
+          + (republish.isHeadersOnly() ? " (headers only)" : "") + ", required "
+          + spec.republish().getSource() + " -> " + spec.republish().getDestination()
+          + " (how stored events reach the NATS bus)");
+    }
+    if (spec.duplicateWindow() != null
+        && !spec.duplicateWindow().equals(found.getDuplicateWindow())) {
+      d.add("duplicate window is " + found.getDuplicateWindow() + ", configured "
+          + spec.duplicateWindow());
+    }
+    return d;
+  }
+}

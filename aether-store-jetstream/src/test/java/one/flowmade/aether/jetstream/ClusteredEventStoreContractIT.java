@@ -1,0 +1,34 @@
+package one.flowmade.aether.jetstream;
+
+import io.nats.client.Connection;
+import one.flowmade.aether.EventStore;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.testkit.contract.EventStoreContract;
+import one.flowmade.aether.testkit.nats.NatsServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The event store contract against a three-node cluster with R3 streams. */
+final class ClusteredEventStoreContractIT extends EventStoreContract {
+
+  @RegisterExtension
+  static final NatsServerExtension NATS = NatsServerExtension.cluster(3);
+
+  private static Connection connection;
+
+  @BeforeAll
+  static void connect() {
+    connection = NATS.connect();
+  }
+
+  @AfterAll
+  static void disconnect() throws InterruptedException {
+    connection.close();
+  }
+
+  @Override
+  protected EventStore createStore(Namespace namespace) {
+    return JetStreamEventStore.builder(connection, namespace).replicas(3).build();
+  }
+}
