@@ -1,5 +1,6 @@
 package one.flowmade.aether.testkit.contract;
 
+import static one.flowmade.aether.testkit.contract.StoreAssertions.assertClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -18,12 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -92,8 +90,7 @@ public abstract class EventStoreContract {
 
   private static final Payload DATA = Payload.json("{}");
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private String prefix;
+  private final TestScope scope = new TestScope("c");
   private EventStore store;
 
   /**
@@ -138,7 +135,7 @@ public abstract class EventStoreContract {
    * @return the namespace
    */
   protected final Namespace namespace(String name) {
-    return Namespace.of(prefix + name);
+    return scope.namespace(name);
   }
 
   /**
@@ -152,28 +149,13 @@ public abstract class EventStoreContract {
 
   @BeforeEach
   final void openMainStore() {
-    prefix = "c" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36) + "-";
+    scope.begin();
     store = open(namespace("main"));
   }
 
   @AfterEach
   final void closeResources() throws Exception {
-    Exception failure = null;
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      try {
-        resources.get(i).close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    resources.clear();
-    if (failure != null) {
-      throw failure;
-    }
+    scope.end();
   }
 
   // ---- versions and expected versions ------------------------------------------------------
@@ -566,8 +548,8 @@ public abstract class EventStoreContract {
 
   @Test
   public void acknowledgedAppend_isVisibleToReadsStartedAfterwardOnAnotherThread() {
-    ExecutorService writer = executor(1);
-    ExecutorService reader = executor(1);
+    ExecutorService writer = scope.executor(1);
+    ExecutorService reader = scope.executor(1);
     for (int i = 0; i < 100; i++) {
       String actor = "actor-" + (i % 4);
       NewEvent event = event("Tick");
@@ -591,7 +573,7 @@ public abstract class EventStoreContract {
   public void append_concurrentWritersWithTheSameExpectedVersion_exactlyOneWinsEachRound()
       throws Exception {
     int writers = 8;
-    ExecutorService pool = executor(writers);
+    ExecutorService pool = scope.executor(writers);
     for (int round = 0; round < 50; round++) {
       ExpectedVersion expected = ExpectedVersion.exactly(round);
       CountDownLatch go = new CountDownLatch(1);
@@ -637,7 +619,7 @@ public abstract class EventStoreContract {
     store.append("early", ExpectedVersion.exactly(100), events(100));
     int writers = 8;
     int perWriter = 1000;
-    ExecutorService pool = executor(writers);
+    ExecutorService pool = scope.executor(writers);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<?>> done = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -762,7 +744,7 @@ public abstract class EventStoreContract {
     subscription.close();
     store.close();
 
-    EventStore other = track(reopen(store));
+    EventStore other = scope.track(reopen(store));
     assertThat(other.namespace()).isEqualTo(store.namespace());
     other.append("order-1", ExpectedVersion.exactly(3), events(2));
     Recorder second = new Recorder();
@@ -1083,25 +1065,12 @@ public abstract class EventStoreContract {
   // ---- helpers -----------------------------------------------------------------------------
 
   private EventStore open(Namespace namespace) {
-    EventStore created = track(createStore(namespace));
-    assertThat(created.namespace()).isEqualTo(namespace);
-    return created;
-  }
-
-  private <T extends AutoCloseable> T track(T resource) {
-    resources.add(resource);
-    return resource;
-  }
-
-  private ExecutorService executor(int threads) {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    resources.add(pool::shutdownNow);
-    return pool;
+    return scope.open(namespace, this::createStore, EventStore::namespace);
   }
 
   private Subscription subscribe(EventStore target, SubscriptionOptions options,
       EventHandler handler) {
-    return track(target.subscribe(options, handler));
+    return scope.track(target.subscribe(options, handler));
   }
 
   private ConditionFactory waiting() {
@@ -1139,12 +1108,6 @@ public abstract class EventStoreContract {
       assertThat(e.actualVersion()).isEqualTo(actualVersion);
       assertThat(e.isTransient()).isFalse();
     });
-  }
-
-  private static void assertClosed(Supplier<?> call) {
-    assertThatThrownBy(call::get)
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("closed");
   }
 
   private static void assertStoredAs(Event stored, NewEvent appended) {

@@ -1,5 +1,6 @@
 package one.flowmade.aether.testkit.contract;
 
+import static one.flowmade.aether.testkit.contract.StoreAssertions.assertClosed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,11 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Payload;
@@ -52,8 +50,7 @@ public abstract class SnapshotStoreContract {
   /** For subclasses: one per implementation under test. */
   protected SnapshotStoreContract() {}
 
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private String prefix;
+  private final TestScope scope = new TestScope("s");
   private SnapshotStore store;
 
   /**
@@ -97,7 +94,7 @@ public abstract class SnapshotStoreContract {
    * @return the namespace
    */
   protected final Namespace namespace(String name) {
-    return Namespace.of(prefix + name);
+    return scope.namespace(name);
   }
 
   /**
@@ -111,28 +108,13 @@ public abstract class SnapshotStoreContract {
 
   @BeforeEach
   final void openMainStore() {
-    prefix = "s" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36) + "-";
+    scope.begin();
     store = open(namespace("main"));
   }
 
   @AfterEach
   final void closeResources() throws Exception {
-    Exception failure = null;
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      try {
-        resources.get(i).close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    resources.clear();
-    if (failure != null) {
-      throw failure;
-    }
+    scope.end();
   }
 
   @Test
@@ -191,8 +173,7 @@ public abstract class SnapshotStoreContract {
   @Test
   public void save_concurrentSaves_keepTheHighestVersion() throws Exception {
     int writers = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    resources.add(pool::shutdownNow);
+    ExecutorService pool = scope.executor(writers);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<Integer>> saved = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -283,7 +264,7 @@ public abstract class SnapshotStoreContract {
     store.save(snapshot);
     store.close();
 
-    SnapshotStore other = track(reopen(store));
+    SnapshotStore other = scope.track(reopen(store));
 
     assertThat(other.namespace()).isEqualTo(store.namespace());
     assertSameSnapshot(other.load("order-1"), snapshot);
@@ -308,14 +289,7 @@ public abstract class SnapshotStoreContract {
   }
 
   private SnapshotStore open(Namespace namespace) {
-    SnapshotStore created = track(createStore(namespace));
-    assertThat(created.namespace()).isEqualTo(namespace);
-    return created;
-  }
-
-  private <T extends AutoCloseable> T track(T resource) {
-    resources.add(resource);
-    return resource;
+    return scope.open(namespace, this::createStore, SnapshotStore::namespace);
   }
 
   private static Snapshot snapshot(String actorId, long version, Payload state) {
@@ -332,11 +306,5 @@ public abstract class SnapshotStoreContract {
     assertThat(snapshot.state().contentType()).isEqualTo(saved.state().contentType());
     assertThat(snapshot.timestamp().truncatedTo(ChronoUnit.MILLIS))
         .isEqualTo(saved.timestamp().truncatedTo(ChronoUnit.MILLIS));
-  }
-
-  private static void assertClosed(Supplier<?> call) {
-    assertThatThrownBy(call::get)
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("closed");
   }
 }

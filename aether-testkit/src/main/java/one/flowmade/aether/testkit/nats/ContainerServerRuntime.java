@@ -19,20 +19,18 @@ import org.testcontainers.utility.DockerImageName;
  * restart act on that same container, so its store (in the container's file system), its
  * configuration and its fixed host port bindings survive a restart. Removed on close.
  */
-final class ContainerServerRuntime implements ServerRuntime {
+final class ContainerServerRuntime extends AbstractServerRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerServerRuntime.class);
   private static final String CONFIG_PATH = "/etc/nats/aether-testkit.conf";
   private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
 
-  private final String name;
   private final GenericContainer<?> container;
   private boolean created;
-  private boolean closed;
 
   ContainerServerRuntime(
       NodeSpec node, String image, Network network, String config, Duration startTimeout) {
-    this.name = node.name();
+    super(node.name());
     GenericContainer<?> c =
         new GenericContainer<>(DockerImageName.parse(image))
             .withCopyToContainer(Transferable.of(config), CONFIG_PATH)
@@ -66,15 +64,13 @@ final class ContainerServerRuntime implements ServerRuntime {
 
   @Override
   public synchronized void launch() {
-    if (closed) {
-      throw new IllegalStateException(name + " is closed");
-    }
+    ensureOpen();
     if (created) {
       client().startContainerCmd(container.getContainerId()).exec();
       return;
     }
     try {
-      Reaper.track(this);
+      track();
       container.start();
       created = true;
       LOG.debug("started {} in container {}", name, container.getContainerId());
@@ -98,7 +94,7 @@ final class ContainerServerRuntime implements ServerRuntime {
 
   @Override
   public synchronized boolean isAlive() {
-    return created && !closed && Boolean.TRUE.equals(state().getRunning());
+    return created && !isClosed() && Boolean.TRUE.equals(state().getRunning());
   }
 
   @Override
@@ -153,12 +149,12 @@ final class ContainerServerRuntime implements ServerRuntime {
 
   @Override
   public synchronized String log() {
-    return created && !closed ? container.getLogs() : "";
+    return created && !isClosed() ? container.getLogs() : "";
   }
 
   @Override
   public synchronized String exitDescription() {
-    if (!created || closed) {
+    if (!created || isClosed()) {
       return "";
     }
     InspectContainerResponse.ContainerState state = state();
@@ -168,16 +164,8 @@ final class ContainerServerRuntime implements ServerRuntime {
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      container.stop();
-    } finally {
-      Reaper.untrack(this);
-    }
+  void release() {
+    container.stop();
   }
 
   @Override

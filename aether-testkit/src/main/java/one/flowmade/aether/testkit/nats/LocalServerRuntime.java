@@ -22,18 +22,16 @@ import org.slf4j.LoggerFactory;
  * and stderr appended to a log file. Signals go to the pid of the process it started, never to a
  * process found by name.
  */
-final class LocalServerRuntime implements ServerRuntime {
+final class LocalServerRuntime extends AbstractServerRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalServerRuntime.class);
   private static final boolean WINDOWS = File.separatorChar == '\\';
   private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(5);
 
-  private final String name;
   private final Path executable;
   private final Path configFile;
   private final Path logFile;
   private Process process;
-  private boolean closed;
 
   /**
    * Creates the runtime and writes the configuration file; launches nothing.
@@ -44,7 +42,7 @@ final class LocalServerRuntime implements ServerRuntime {
    * @param config the configuration text
    */
   LocalServerRuntime(String name, Path executable, Path directory, String config) {
-    this.name = name;
+    super(name);
     this.executable = executable;
     this.configFile = directory.resolve("nats-server.conf");
     this.logFile = directory.resolve("nats-server.log");
@@ -63,9 +61,7 @@ final class LocalServerRuntime implements ServerRuntime {
 
   @Override
   public synchronized void launch() {
-    if (closed) {
-      throw new IllegalStateException(name + " is closed");
-    }
+    ensureOpen();
     if (isAlive()) {
       throw new IllegalStateException(name + " is already running");
     }
@@ -80,7 +76,7 @@ final class LocalServerRuntime implements ServerRuntime {
     } catch (IOException e) {
       throw new NatsServerException("could not launch " + executable + " for " + name, e);
     }
-    Reaper.track(this);
+    track();
     LOG.debug("launched {} as pid {}: {}", name, process.pid(), builder.command());
   }
 
@@ -248,18 +244,10 @@ final class LocalServerRuntime implements ServerRuntime {
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      if (process != null) {
-        process.destroyForcibly();
-        awaitExit(SIGNAL_TIMEOUT);
-      }
-    } finally {
-      Reaper.untrack(this);
+  void release() {
+    if (process != null) {
+      process.destroyForcibly();
+      awaitExit(SIGNAL_TIMEOUT);
     }
   }
 

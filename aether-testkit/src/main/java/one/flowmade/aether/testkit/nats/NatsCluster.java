@@ -56,17 +56,13 @@ public final class NatsCluster implements AutoCloseable {
   private static final int STREAM_NOT_FOUND = 10059;
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
+  private final ServerGroup group;
   private final List<ServerNode> nodes;
-  private final Path directory;
-  private final Launcher launcher;
   private final Duration startTimeout;
-  private boolean closed;
 
-  private NatsCluster(
-      List<ServerNode> nodes, Path directory, Launcher launcher, Duration startTimeout) {
-    this.nodes = List.copyOf(nodes);
-    this.directory = directory;
-    this.launcher = launcher;
+  private NatsCluster(ServerGroup group, Duration startTimeout) {
+    this.group = group;
+    this.nodes = group.nodes();
     this.startTimeout = startTimeout;
   }
 
@@ -91,45 +87,24 @@ public final class NatsCluster implements AutoCloseable {
   }
 
   private static NatsCluster start(Builder b) {
-    Launcher launcher = ServerLocator.locate(b.executable, b.dockerImage, b.startTimeout);
-    Path directory = Reaper.createDirectory("aether-nats-cluster-");
-    NatsServerException last = null;
-    try {
-      for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-        List<ServerNode> nodes = createNodes(b, launcher, directory);
-        try {
-          List<Long> marks = new ArrayList<>();
-          for (ServerNode node : nodes) {
-            marks.add(node.launch());
-          }
-          for (int i = 0; i < nodes.size(); i++) {
-            nodes.get(i).awaitReady(marks.get(i));
-          }
-          NatsCluster cluster = new NatsCluster(nodes, directory, launcher, b.startTimeout);
+    return ServerGroup.start(
+        LOG,
+        "the cluster",
+        b.settings,
+        "aether-nats-cluster-",
+        PORT_ATTEMPTS,
+        (launcher, directory) -> createNodes(b, launcher, directory),
+        group -> {
+          NatsCluster cluster = new NatsCluster(group, b.settings.startTimeout());
           cluster.waitForJetStreamReady();
           LOG.info(
               "nats-server cluster of {} ({}) ready at {} (directory {})",
-              nodes.size(),
-              nodes.get(0).version(),
+              cluster.nodes.size(),
+              cluster.nodes.get(0).version(),
               cluster.urls(),
-              directory);
+              group.directory());
           return cluster;
-        } catch (PortInUseException e) {
-          nodes.forEach(ServerNode::close);
-          last = e;
-          LOG.info("a port chosen for the cluster was taken; trying new ports ({})", attempt);
-        } catch (RuntimeException e) {
-          nodes.forEach(ServerNode::close);
-          throw e;
-        }
-      }
-      throw new NatsServerException(
-          "could not start the cluster on free ports in " + PORT_ATTEMPTS + " attempts", last);
-    } catch (RuntimeException e) {
-      launcher.close();
-      Reaper.deleteAfterFailure(directory, e);
-      throw e;
-    }
+        });
   }
 
   private static List<ServerNode> createNodes(Builder b, Launcher launcher, Path directory) {
@@ -144,8 +119,8 @@ public final class NatsCluster implements AutoCloseable {
     List<ServerNode> nodes = new ArrayList<>(b.size);
     for (NodeSpec spec : specs) {
       List<NodeSpec> peers = specs.stream().filter(p -> p != spec).toList();
-      ServerRuntime runtime = launcher.create(spec, peers, b.clusterName, b.config);
-      nodes.add(new ServerNode(spec, launcher, runtime, b.startTimeout));
+      ServerRuntime runtime = launcher.create(spec, peers, b.clusterName, b.settings.config());
+      nodes.add(new ServerNode(spec, launcher, runtime, b.settings.startTimeout()));
     }
     return nodes;
   }
@@ -223,7 +198,7 @@ public final class NatsCluster implements AutoCloseable {
    * @return the cluster's directory
    */
   public Path directory() {
-    return directory;
+    return group.directory();
   }
 
   /**
@@ -430,36 +405,7 @@ public final class NatsCluster implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    RuntimeException failure = null;
-    for (ServerNode node : nodes) {
-      try {
-        node.close();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    launcher.close();
-    try {
-      Reaper.delete(directory);
-    } catch (RuntimeException e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-    LOG.debug("closed the cluster and deleted {}", directory);
+    group.close();
   }
 
   @Override
@@ -477,13 +423,7 @@ public final class NatsCluster implements AutoCloseable {
     private boolean sizeSet;
     private String clusterName = "aether";
     private boolean clusterNameSet;
-    private Path executable;
-    private String config = "";
-    private boolean configSet;
-    private Duration startTimeout = Duration.ofSeconds(60);
-    private boolean startTimeoutSet;
-    private String dockerImage = ServerLocator.DEFAULT_IMAGE;
-    private boolean dockerImageSet;
+    private final LaunchSettings settings = new LaunchSettings(Duration.ofSeconds(60));
 
     private Builder() {}
 
@@ -516,11 +456,7 @@ public final class NatsCluster implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder clusterName(String clusterName) {
-      Objects.requireNonNull(clusterName, "clusterName");
-      if (!clusterName.matches("[A-Za-z0-9_-]+")) {
-        throw new IllegalArgumentException(
-            "cluster name must be letters, digits, '-' or '_', was \"" + clusterName + "\"");
-      }
+      LaunchSettings.checkName(clusterName, "clusterName", "cluster name");
       if (clusterNameSet) {
         throw new IllegalStateException("clusterName was already set to " + this.clusterName);
       }
@@ -537,11 +473,7 @@ public final class NatsCluster implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder executable(Path executable) {
-      Objects.requireNonNull(executable, "executable");
-      if (this.executable != null) {
-        throw new IllegalStateException("executable was already set to " + this.executable);
-      }
-      this.executable = executable;
+      settings.executable(executable);
       return this;
     }
 
@@ -554,12 +486,7 @@ public final class NatsCluster implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder config(String config) {
-      Objects.requireNonNull(config, "config");
-      if (configSet) {
-        throw new IllegalStateException("config was already set");
-      }
-      this.config = config;
-      configSet = true;
+      settings.config(config);
       return this;
     }
 
@@ -573,15 +500,7 @@ public final class NatsCluster implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder startTimeout(Duration startTimeout) {
-      Objects.requireNonNull(startTimeout, "startTimeout");
-      if (startTimeout.isNegative() || startTimeout.isZero()) {
-        throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
-      }
-      if (startTimeoutSet) {
-        throw new IllegalStateException("startTimeout was already set to " + this.startTimeout);
-      }
-      this.startTimeout = startTimeout;
-      startTimeoutSet = true;
+      settings.startTimeout(startTimeout);
       return this;
     }
 
@@ -595,15 +514,7 @@ public final class NatsCluster implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder dockerImage(String dockerImage) {
-      Objects.requireNonNull(dockerImage, "dockerImage");
-      if (dockerImage.isBlank()) {
-        throw new IllegalArgumentException("dockerImage must not be blank");
-      }
-      if (dockerImageSet) {
-        throw new IllegalStateException("dockerImage was already set to " + this.dockerImage);
-      }
-      this.dockerImage = dockerImage;
-      dockerImageSet = true;
+      settings.dockerImage(dockerImage);
       return this;
     }
 

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,15 +33,12 @@ public final class NatsServer implements NatsNode, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NatsServer.class);
   private static final int PORT_ATTEMPTS = 5;
 
+  private final ServerGroup group;
   private final ServerNode node;
-  private final Path directory;
-  private final Launcher launcher;
-  private boolean closed;
 
-  private NatsServer(ServerNode node, Path directory, Launcher launcher) {
-    this.node = node;
-    this.directory = directory;
-    this.launcher = launcher;
+  private NatsServer(ServerGroup group) {
+    this.group = group;
+    this.node = group.nodes().get(0);
   }
 
   /**
@@ -67,20 +63,24 @@ public final class NatsServer implements NatsNode, AutoCloseable {
   }
 
   private static NatsServer start(Builder b) {
-    Launcher launcher = ServerLocator.locate(b.executable, b.dockerImage, b.startTimeout);
-    Path directory = Reaper.createDirectory("aether-nats-");
-    NatsServerException last = null;
-    try {
-      for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-        int[] ports = FreePorts.allocate(2);
-        NodeSpec spec = new NodeSpec(b.name, directory.resolve(b.name), ports[0], ports[1], 0);
-        ServerRuntime runtime = launcher.create(spec, List.of(), null, b.config);
-        ServerNode node = new ServerNode(spec, launcher, runtime, b.startTimeout);
-        try {
-          node.awaitReady(node.launch());
+    Duration startTimeout = b.settings.startTimeout();
+    return ServerGroup.start(
+        LOG,
+        b.name,
+        b.settings,
+        "aether-nats-",
+        PORT_ATTEMPTS,
+        (launcher, directory) -> {
+          int[] ports = FreePorts.allocate(2);
+          NodeSpec spec = new NodeSpec(b.name, directory.resolve(b.name), ports[0], ports[1], 0);
+          ServerRuntime runtime = launcher.create(spec, List.of(), null, b.settings.config());
+          return List.of(new ServerNode(spec, launcher, runtime, startTimeout));
+        },
+        group -> {
+          ServerNode node = group.nodes().get(0);
           Poll.until(
               node.name() + "'s JetStream to be ready",
-              b.startTimeout,
+              startTimeout,
               () -> node.unhealthyReason().isEmpty(),
               () -> ": " + node.unhealthyReason().orElse("healthy now") + logExcerpt(node));
           LOG.info(
@@ -89,24 +89,9 @@ public final class NatsServer implements NatsNode, AutoCloseable {
               node.version(),
               node.url(),
               node.pid().isPresent() ? node.pid().getAsLong() : "n/a",
-              directory);
-          return new NatsServer(node, directory, launcher);
-        } catch (PortInUseException e) {
-          node.close();
-          last = e;
-          LOG.info("a port chosen for {} was taken; trying new ports ({})", b.name, attempt);
-        } catch (RuntimeException e) {
-          node.close();
-          throw e;
-        }
-      }
-      throw new NatsServerException(
-          "could not start " + b.name + " on free ports in " + PORT_ATTEMPTS + " attempts", last);
-    } catch (RuntimeException e) {
-      launcher.close();
-      Reaper.deleteAfterFailure(directory, e);
-      throw e;
-    }
+              group.directory());
+          return new NatsServer(group);
+        });
   }
 
   private static String logExcerpt(ServerNode node) {
@@ -121,7 +106,7 @@ public final class NatsServer implements NatsNode, AutoCloseable {
    * @return the server's directory
    */
   public Path directory() {
-    return directory;
+    return group.directory();
   }
 
   @Override
@@ -212,17 +197,7 @@ public final class NatsServer implements NatsNode, AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      node.close();
-    } finally {
-      launcher.close();
-      Reaper.delete(directory);
-      LOG.debug("closed {} and deleted {}", node.name(), directory);
-    }
+    group.close();
   }
 
   @Override
@@ -238,13 +213,7 @@ public final class NatsServer implements NatsNode, AutoCloseable {
 
     private String name = "n1";
     private boolean nameSet;
-    private Path executable;
-    private String config = "";
-    private boolean configSet;
-    private Duration startTimeout = Duration.ofSeconds(30);
-    private boolean startTimeoutSet;
-    private String dockerImage = ServerLocator.DEFAULT_IMAGE;
-    private boolean dockerImageSet;
+    private final LaunchSettings settings = new LaunchSettings(Duration.ofSeconds(30));
 
     private Builder() {}
 
@@ -257,11 +226,7 @@ public final class NatsServer implements NatsNode, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder name(String name) {
-      Objects.requireNonNull(name, "name");
-      if (!name.matches("[A-Za-z0-9_-]+")) {
-        throw new IllegalArgumentException(
-            "server name must be letters, digits, '-' or '_', was \"" + name + "\"");
-      }
+      LaunchSettings.checkName(name, "name", "server name");
       if (nameSet) {
         throw new IllegalStateException("name was already set to " + this.name);
       }
@@ -278,11 +243,7 @@ public final class NatsServer implements NatsNode, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder executable(Path executable) {
-      Objects.requireNonNull(executable, "executable");
-      if (this.executable != null) {
-        throw new IllegalStateException("executable was already set to " + this.executable);
-      }
-      this.executable = executable;
+      settings.executable(executable);
       return this;
     }
 
@@ -297,12 +258,7 @@ public final class NatsServer implements NatsNode, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder config(String config) {
-      Objects.requireNonNull(config, "config");
-      if (configSet) {
-        throw new IllegalStateException("config was already set");
-      }
-      this.config = config;
-      configSet = true;
+      settings.config(config);
       return this;
     }
 
@@ -315,15 +271,7 @@ public final class NatsServer implements NatsNode, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder startTimeout(Duration startTimeout) {
-      Objects.requireNonNull(startTimeout, "startTimeout");
-      if (startTimeout.isNegative() || startTimeout.isZero()) {
-        throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
-      }
-      if (startTimeoutSet) {
-        throw new IllegalStateException("startTimeout was already set to " + this.startTimeout);
-      }
-      this.startTimeout = startTimeout;
-      startTimeoutSet = true;
+      settings.startTimeout(startTimeout);
       return this;
     }
 
@@ -337,15 +285,7 @@ public final class NatsServer implements NatsNode, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder dockerImage(String dockerImage) {
-      Objects.requireNonNull(dockerImage, "dockerImage");
-      if (dockerImage.isBlank()) {
-        throw new IllegalArgumentException("dockerImage must not be blank");
-      }
-      if (dockerImageSet) {
-        throw new IllegalStateException("dockerImage was already set to " + this.dockerImage);
-      }
-      this.dockerImage = dockerImage;
-      dockerImageSet = true;
+      settings.dockerImage(dockerImage);
       return this;
     }
 
