@@ -106,6 +106,23 @@ public interface EventStore extends AutoCloseable {
   ReadResult read(String actorId, long fromVersion, int limit);
 
   /**
+   * Reads like {@link #read(String, long, int)}, with a hint from a caller that knows every event
+   * of the actor at or after {@code fromVersion} has a position greater than {@code
+   * afterPosition}, typically the position of the snapshot it just loaded or of the last event
+   * it read. A store may use the hint to find the first event faster; a wrong hint never changes
+   * the result, only the cost. The default ignores the hint.
+   *
+   * @param actorId the actor
+   * @param fromVersion the first version to return, at least 1
+   * @param limit the most events to return, at least 1
+   * @param afterPosition a position known to precede the first event to return; 0 for none
+   * @return the events
+   */
+  default ReadResult read(String actorId, long fromVersion, int limit, long afterPosition) {
+    return read(actorId, fromVersion, limit);
+  }
+
+  /**
    * Reads the namespace's events in global order.
    *
    * @param from where to start

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * String key/value metadata of an event, with named accessors for the keys every system needs:
@@ -38,7 +37,6 @@ public final class Metadata {
   /** The longest value accepted. */
   public static final int MAX_VALUE_LENGTH = 4096;
 
-  private static final Pattern KEY = Pattern.compile("[a-z0-9]{1," + MAX_KEY_LENGTH + "}");
   private static final Set<String> RESERVED = Set.of(
       "id", "source", "specversion", "type", "datacontenttype", "dataschema", "subject", "time",
       "data", "data_base64", "aetheractor", "aetherversion");
@@ -189,7 +187,7 @@ public final class Metadata {
    */
   public static String checkKey(String key) {
     Objects.requireNonNull(key, "metadata key");
-    if (!KEY.matcher(key).matches()) {
+    if (!isKeyShaped(key)) {
       throw new IllegalArgumentException("metadata key '" + key + "' is not valid; keys are 1 to "
           + MAX_KEY_LENGTH + " lower-case ASCII letters or digits (CloudEvents extension names)");
     }
@@ -197,6 +195,32 @@ public final class Metadata {
       throw new IllegalArgumentException("metadata key '" + key + "' is reserved");
     }
     return key;
+  }
+
+  /**
+   * Returns whether a string is a valid metadata key, without throwing: what {@link
+   * #checkKey(String)} accepts.
+   *
+   * @param key the candidate
+   * @return true if {@link #checkKey(String)} would accept it
+   */
+  public static boolean isValidKey(String key) {
+    return key != null && isKeyShaped(key) && !RESERVED.contains(key);
+  }
+
+  // A loop rather than a regular expression: keys are checked for every event decoded.
+  private static boolean isKeyShaped(String key) {
+    int n = key.length();
+    if (n < 1 || n > MAX_KEY_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = key.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String checkValue(String key, String value) {

@@ -58,7 +58,9 @@ public final class ClusterNode implements AutoCloseable {
     this.settings = settings;
     this.runtime = runtime;
     this.router = new ClusterRouter(settings.connection(), settings.clusterName(),
-        runtime.sharding(), settings.requestTimeout(), settings.operationTimeout());
+        runtime.sharding(), settings.requestTimeout(), settings.operationTimeout(),
+        () -> runtime.isClosed() ? "node " + settings.nodeId() + " of cluster "
+            + settings.clusterName() + " is closed" : null);
   }
 
   /**
@@ -184,7 +186,8 @@ public final class ClusterNode implements AutoCloseable {
    * Returns a router that sends messages to the owners of actors, with the node's request
    * timeout and its operation timeout as the attempt timeout.
    *
-   * @return the router; it works after close too, as long as the connection is open
+   * @return the router; after {@link #close()} its requests fail at once with {@link
+   *     IllegalStateException}
    */
   public ClusterRouter router() {
     return router;
@@ -667,6 +670,8 @@ public final class ClusterNode implements AutoCloseable {
      *     has no per-key TTLs
      * @throws ClusterJoinException if the node could not join within the join timeout (NATS
      *     did not answer, or another live incarnation holds the node id)
+     * @throws one.flowmade.aether.PermissionDeniedException at once if the connection's NATS user
+     *     may not use the cluster's bucket
      */
     public ClusterNode build() {
       Settings settings = settings();

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import one.flowmade.aether.AetherException;
 import one.flowmade.aether.spi.TokenEncoding;
 
@@ -29,8 +30,9 @@ import one.flowmade.aether.spi.TokenEncoding;
  * within the attempt timeout is also tried again, so delivery is at least once.
  *
  * <p>Get one from {@link ClusterNode#router()}, or build one with {@link #builder()} in a process
- * that only sends. A router holds no threads or subscriptions of its own and needs no closing.
- * Thread-safe.
+ * that only sends. A router holds no threads or subscriptions of its own and needs no closing; a
+ * node's router fails at once with {@link IllegalStateException} once the node is closed, as
+ * does any router whose connection is closed. Thread-safe.
  */
 public final class ClusterRouter {
 
@@ -49,9 +51,20 @@ public final class ClusterRouter {
   private final Sharding sharding;
   private final Duration requestTimeout;
   private final Duration attemptTimeout;
+  private final Supplier<String> closed;
 
   ClusterRouter(Connection connection, String clusterName, Sharding sharding,
       Duration requestTimeout, Duration attemptTimeout) {
+    this(connection, clusterName, sharding, requestTimeout, attemptTimeout, () -> null);
+  }
+
+  /**
+   * Creates a router whose requests fail at once while {@code closed} returns a reason (the
+   * owner of the router was closed), and otherwise run as usual.
+   */
+  ClusterRouter(Connection connection, String clusterName, Sharding sharding,
+      Duration requestTimeout, Duration attemptTimeout, Supplier<String> closed) {
+    this.closed = closed;
     this.connection = connection;
     this.clusterName = clusterName;
     this.sharding = sharding;
@@ -105,7 +118,7 @@ public final class ClusterRouter {
    * @throws ShardUnavailableException if no owner answered in time
    * @throws ActorRequestException if the owner's handler threw
    * @throws IllegalArgumentException if the actor id is invalid
-   * @throws IllegalStateException if the connection is closed
+   * @throws IllegalStateException if the connection or the router's node is closed
    */
   public byte[] request(String actorId, byte[] payload) {
     return request(actorId, payload, requestTimeout);
@@ -122,7 +135,7 @@ public final class ClusterRouter {
    * @throws ShardUnavailableException if no owner answered in time
    * @throws ActorRequestException if the owner's handler threw
    * @throws IllegalArgumentException if the actor id is invalid or the timeout not positive
-   * @throws IllegalStateException if the connection is closed
+   * @throws IllegalStateException if the connection or the router's node is closed
    */
   public byte[] request(String actorId, byte[] payload, Duration timeout) {
     CompletableFuture<byte[]> reply = requestAsync(actorId, payload, timeout);
@@ -160,7 +173,7 @@ public final class ClusterRouter {
   /**
    * Sends a message to the owner of an actor without blocking. The future completes with the
    * reply, or exceptionally with {@link ShardUnavailableException}, {@link ActorRequestException}
-   * or {@link IllegalStateException} (connection closed), as {@link #request(String, byte[],
+   * or {@link IllegalStateException} (connection or the router's node closed), as {@link #request(String, byte[],
    * Duration)} would throw. Callbacks run on NATS or common-pool threads.
    *
    * @param actorId a valid actor id
@@ -177,6 +190,11 @@ public final class ClusterRouter {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
     int shard = sharding.shardOf(actorId);
+    String closedReason = closed.get();
+    if (closedReason != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("cannot send to actor '"
+          + actorId + "': " + closedReason));
+    }
     Message message = NatsMessage.builder()
         .subject(subject(clusterName, shard, actorId))
         .data(payload)
@@ -196,6 +214,12 @@ public final class ClusterRouter {
     if (connection.getStatus() == Connection.Status.CLOSED) {
       a.result.completeExceptionally(
           new IllegalStateException("the NATS connection of the router is closed"));
+      return;
+    }
+    String closedReason = closed.get();
+    if (closedReason != null) {
+      a.result.completeExceptionally(new IllegalStateException("cannot send to actor '"
+          + a.actorId + "': " + closedReason));
       return;
     }
     if (a.result.isDone()) {

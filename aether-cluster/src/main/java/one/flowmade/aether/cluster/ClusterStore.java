@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
 final class ClusterStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+  private static final String API = "$JS.API.";
   static final String CONFIG_KEY = "config";
   static final String LEADER_KEY = "leader";
   static final String ASSIGNMENT_KEY = "assignment";
@@ -168,7 +169,16 @@ final class ClusterStore {
         }
       }
       return new ClusterStore(connection, bucket, timeout);
-    } catch (IOException | JetStreamApiException e) {
+    } catch (IOException e) {
+      String stream = "KV_" + bucket;
+      PermissionCheck.refused(connection, "open the cluster bucket " + bucket,
+          API + "STREAM.INFO." + stream, API + "STREAM.CREATE." + stream,
+          API + "STREAM.UPDATE." + stream).ifPresent(refused -> {
+            throw refused;
+          });
+      throw new ClusterUnavailableException(
+          "could not open or create the cluster bucket " + bucket, e);
+    } catch (JetStreamApiException e) {
       throw new ClusterUnavailableException(
           "could not open or create the cluster bucket " + bucket, e);
     }
@@ -274,7 +284,7 @@ final class ClusterStore {
       }
       throw new ClusterUnavailableException("writing " + key + " in " + bucket + " failed", e);
     } catch (IOException | RuntimeException e) {
-      throw unavailable("writing " + key + " in " + bucket, e);
+      throw unavailable("writing " + key + " in " + bucket, e, subjectPrefix + key);
     }
   }
 
@@ -291,7 +301,8 @@ final class ClusterStore {
       }
       throw new ClusterUnavailableException("reading " + key + " in " + bucket + " failed", e);
     } catch (IOException | RuntimeException e) {
-      throw unavailable("reading " + key + " in " + bucket, e);
+      throw unavailable("reading " + key + " in " + bucket, e,
+          API + "STREAM.MSG.GET." + streamName);
     }
   }
 
@@ -378,6 +389,20 @@ final class ClusterStore {
   private static RuntimeException unavailable(String what, Exception e) {
     if (e instanceof ClusterUnavailableException cue) {
       return cue;
+    }
+    return new ClusterUnavailableException(what + " failed: " + e.getMessage(), e);
+  }
+
+  /**
+   * Like {@link #unavailable(String, Exception)}, but a {@link
+   * one.flowmade.aether.PermissionDeniedException} if the server refused {@code subject}.
+   */
+  private RuntimeException unavailable(String what, Exception e, String subject) {
+    if (e instanceof IOException) {
+      var refused = PermissionCheck.refused(connection, what, subject);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
     }
     return new ClusterUnavailableException(what + " failed: " + e.getMessage(), e);
   }

@@ -228,7 +228,7 @@ public final class ActorRepository<S, E> {
       state = model.initialState(actorId);
     }
     for (long from = version + 1; ; ) {
-      ReadResult page = eventStore.read(actorId, from, PAGE);
+      ReadResult page = eventStore.read(actorId, from, PAGE, position);
       page.undecodable().forEach(this::decodeFailed);
       for (Event event : page.events()) {
         E decoded = decode(event);

@@ -98,6 +98,17 @@ final class Appender {
 
   CompletableFuture<AppendResult> append(String actorId, ExpectedVersion expected,
       List<NewEvent> events) {
+    return start(actorId, expected, events).whenCompleteAsync((result, failure) -> { }, executor);
+  }
+
+  /**
+   * Starts an append for a caller that blocks until it completes. Unlike {@link #append}, the
+   * future may complete on a NATS thread: nobody runs code on it, so the hop to a worker thread
+   * that keeps {@code appendAsync} callers' callbacks off NATS threads would only add a thread
+   * wake-up to every blocking append. It completes after the actor's lane has been released.
+   */
+  CompletableFuture<AppendResult> start(String actorId, ExpectedVersion expected,
+      List<NewEvent> events) {
     Limits.checkActorId(actorId);
     Objects.requireNonNull(expected, "expected");
     List<NewEvent> checked = validate(actorId, events);
@@ -105,7 +116,7 @@ final class Appender {
     AppendOp op = new AppendOp(actorId, expected, checked);
     active.add(op);
     enqueue(op);
-    return op.done.whenCompleteAsync((result, failure) -> { }, executor);
+    return op.settled;
   }
 
   private List<NewEvent> validate(String actorId, List<NewEvent> events) {
@@ -203,6 +214,8 @@ final class Appender {
     final ExpectedVersion expected;
     final List<NewEvent> events;
     final CompletableFuture<AppendResult> done = new CompletableFuture<>();
+    /** Completes as {@link #done} does, once the lane has been released. */
+    final CompletableFuture<AppendResult> settled;
     private long deadline;
     private int retries;
     /** A publish was sent whose outcome is not known to be "not stored". */
@@ -215,7 +228,7 @@ final class Appender {
       this.filter = SubjectLayout.actorEvents(namespace, actorId);
       this.expected = expected;
       this.events = events;
-      done.whenComplete((result, failure) -> finished(this));
+      settled = done.whenComplete((result, failure) -> finished(this));
     }
 
     void start() {

@@ -195,6 +195,16 @@ final class EventLog {
    * @return the event, or empty if the actor has no such version
    */
   Optional<Found> atOrAfterVersion(String actorId, long version, Latest latest) {
+    return atOrAfterVersion(actorId, version, latest, 0);
+  }
+
+  /**
+   * Like {@link #atOrAfterVersion(String, long, Latest)}, starting from a hint: a position the
+   * caller believes precedes the event (such as a snapshot's). An exact hint costs one request; a
+   * wrong one falls back to the binary search, so it never changes the answer.
+   */
+  Optional<Found> atOrAfterVersion(String actorId, long version, Latest latest,
+      long afterPosition) {
     if (latest.version() < version || latest.sequence() == 0) {
       return Optional.empty();
     }
@@ -204,9 +214,18 @@ final class EventLog {
       return Optional.of(latest.last());
     }
     long lo = 1;
+    if (afterPosition > 0 && afterPosition < latest.sequence()) {
+      Optional<Found> probe = nextDecodable(filter, afterPosition + 1, latest.sequence());
+      if (probe.isPresent() && probe.get().event().version() == version) {
+        return probe;
+      }
+      if (probe.isPresent() && probe.get().event().version() < version) {
+        lo = probe.get().sequence() + 1;
+      }
+    }
     long hi = latest.sequence();
     if (version <= 1) {
-      return nextDecodable(filter, 1, hi);
+      return nextDecodable(filter, lo, hi);
     }
     while (lo < hi) {
       long mid = lo + (hi - lo) / 2;
@@ -231,17 +250,21 @@ final class EventLog {
   // ---- reads -------------------------------------------------------------------------------
 
   ReadResult read(String actorId, long fromVersion, int limit) {
-    String description = "read actor '" + actorId + "'";
-    return context.call(description, () -> CompletableFuture.completedFuture(
-        readOnce(actorId, fromVersion, limit)));
+    return read(actorId, fromVersion, limit, 0);
   }
 
-  private ReadResult readOnce(String actorId, long fromVersion, int limit) {
+  ReadResult read(String actorId, long fromVersion, int limit, long afterPosition) {
+    String description = "read actor '" + actorId + "'";
+    return context.call(description, () -> CompletableFuture.completedFuture(
+        readOnce(actorId, fromVersion, limit, afterPosition)));
+  }
+
+  private ReadResult readOnce(String actorId, long fromVersion, int limit, long afterPosition) {
     Latest latest = context.await(latestAsync(actorId));
     if (latest.sequence() == 0 || latest.version() < fromVersion) {
       return new ReadResult(List.of(), List.of(), Position.after(latest.sequence()));
     }
-    Optional<Found> first = atOrAfterVersion(actorId, fromVersion, latest);
+    Optional<Found> first = atOrAfterVersion(actorId, fromVersion, latest, afterPosition);
     if (first.isEmpty()) {
       return new ReadResult(List.of(), List.of(), Position.after(latest.sequence()));
     }

@@ -21,6 +21,7 @@ import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Payload;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.SnapshotStore;
 import one.flowmade.aether.StoreUnavailableException;
@@ -343,6 +344,8 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
      * @throws IncompatibleStreamException if the stream exists with a configuration the store
      *     cannot use or that differs from a setting made on this builder
      * @throws StoreUnavailableException if the server does not answer within the retry budget
+     * @throws PermissionDeniedException at once if the connection's NATS user may not use the
+     *     namespace's stream
      */
     public JetStreamSnapshotStore build() {
       if (requestTimeout == null) {
@@ -364,7 +367,7 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
       StreamSetup.Spec spec = new StreamSetup.Spec(streamName(namespace),
           subjectPrefix(namespace) + "*", "Aether snapshots of namespace '" + namespace + "'",
           replicas, storage, null, null, null, null, false, false, null);
-      StreamInfo info = StreamSetup.ensure(jsm, spec, retryBudget, requestTimeout);
+      StreamInfo info = StreamSetup.ensure(connection, jsm, spec, retryBudget, requestTimeout);
       return new JetStreamSnapshotStore(this, info);
     }
 

@@ -60,7 +60,14 @@ final class JsApi {
     }
     return sent.handle((reply, failure) -> {
       if (failure != null) {
-        throw Failures.translate(failure, connection, timeout);
+        RuntimeException translated = Failures.translate(failure, connection, timeout);
+        if (translated instanceof Unreachable u && !u.connectionClosed()) {
+          PermissionCheck.refused(connection, "use stream '" + stream + "'", message.getSubject())
+              .ifPresent(refused -> {
+                throw refused;
+              });
+        }
+        throw translated;
       }
       if (reply.isStatusMessage()) {
         throw new Unreachable("status " + reply.getStatus().getCode() + " "

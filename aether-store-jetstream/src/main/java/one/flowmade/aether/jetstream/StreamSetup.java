@@ -1,5 +1,6 @@
 package one.flowmade.aether.jetstream;
 
+import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.Republish;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import one.flowmade.aether.AetherNonTransientException;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.UnsupportedServerException;
 import org.slf4j.Logger;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamSetup {
 
+  private static final String API = "$JS.API.";
   private static final Logger LOG = LoggerFactory.getLogger(StreamSetup.class);
 
   static final int DEFAULT_REPLICAS = 1;
@@ -74,8 +77,14 @@ final class StreamSetup {
     }
   }
 
-  static StreamInfo ensure(JetStreamManagement jsm, Spec spec, RetryBudget budget,
-      Duration requestTimeout) {
+  /**
+   * Creates or adopts the stream, retrying transient failures within the budget; blocks.
+   *
+   * @throws PermissionDeniedException at once if the connection's user may not use the stream's
+   *     API subjects
+   */
+  static StreamInfo ensure(Connection connection, JetStreamManagement jsm, Spec spec,
+      RetryBudget budget, Duration requestTimeout) {
     long deadline = System.nanoTime() + budget.timeLimit().toNanos();
     for (int attempt = 1; ; attempt++) {
       Exception failure;
@@ -88,6 +97,11 @@ final class StreamSetup {
         }
         failure = e;
       } catch (IOException e) {
+        PermissionCheck.refused(connection, "create or adopt stream '" + spec.name() + "'",
+            API + "STREAM.INFO." + spec.name(), API + "STREAM.CREATE." + spec.name(),
+            API + "STREAM.UPDATE." + spec.name()).ifPresent(refused -> {
+              throw refused;
+            });
         failure = e;
       }
       long remaining = deadline - System.nanoTime();

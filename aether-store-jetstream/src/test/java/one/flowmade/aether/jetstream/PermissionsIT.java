@@ -17,9 +17,9 @@ import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.Snapshot;
-import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.Subscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.testkit.nats.NatsServer;
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The NATS permissions that docs/jetstream-store.md lists for a namespace are enough for
- * everything the stores do, and another namespace is out of reach with them.
+ * everything the stores do, and another namespace is out of reach with them: the store says that
+ * the user lacks permission instead of reporting a timeout.
  */
 final class PermissionsIT {
 
@@ -96,7 +97,8 @@ final class PermissionsIT {
 
       assertThatThrownBy(() -> JetStreamEventStore.builder(app, Namespace.of("other"))
           .retryBudget(RetryBudget.none()).requestTimeout(Duration.ofMillis(500)).build())
-          .isInstanceOf(StoreUnavailableException.class);
+          .isInstanceOf(PermissionDeniedException.class)
+          .hasMessageContaining("$JS.API.STREAM.INFO.AETHER_other");
     }
   }
 }

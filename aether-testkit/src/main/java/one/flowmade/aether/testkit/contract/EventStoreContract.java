@@ -446,6 +446,29 @@ public abstract class EventStoreContract {
   }
 
   @Test
+  public void read_withAPositionHint_returnsWhatTheReadWithoutItReturns() {
+    for (int i = 0; i < 6; i++) {
+      store.append("order-1", ExpectedVersion.any(), events(1));
+      store.append("order-2", ExpectedVersion.any(), events(1));
+    }
+    Event third = store.read("order-1", 3, 1).events().get(0);
+    Event fourth = store.read("order-1", 4, 1).events().get(0);
+    ReadResult plain = store.read("order-1", 4, 10);
+
+    assertThat(versions(plain)).containsExactly(4L, 5L, 6L);
+    assertThat(store.read("order-1", 4, 10, third.position()).events())
+        .isEqualTo(plain.events());
+    assertThat(store.read("order-1", 4, 2, third.position()).events())
+        .isEqualTo(plain.events().subList(0, 2));
+    // Hints that are not exact (too low, or wrong) cost time, never correctness.
+    assertThat(store.read("order-1", 4, 10, 0).events()).isEqualTo(plain.events());
+    assertThat(store.read("order-1", 4, 10, fourth.position()).events())
+        .isEqualTo(plain.events());
+    assertThat(store.read("order-1", 4, 10, store.lastPosition()).events())
+        .isEqualTo(plain.events());
+  }
+
+  @Test
   public void read_unknownActorOrBeyondTheLatestVersion_returnsNothing() {
     store.append("order-1", ExpectedVersion.noStream(), events(2));
 

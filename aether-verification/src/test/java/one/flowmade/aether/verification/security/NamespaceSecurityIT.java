@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import one.flowmade.aether.AetherException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.Subscription;
@@ -64,7 +66,11 @@ final class NamespaceSecurityIT {
         .config(NamespacePermissions.authorization(
             PA.user("orders-svc", "secret-a"),
             PB.user("eu-svc", "secret-b"),
-            "{\"user\":\"admin\",\"password\":\"secret-admin\"}"))
+            "{\"user\":\"admin\",\"password\":\"secret-admin\"}",
+            // may use the JetStream API but publish no events
+            "{\"user\":\"api-only\",\"password\":\"secret-api\",\"permissions\":{"
+                + "\"publish\":{\"allow\":[\"$JS.API.>\",\"_INBOX.>\"]},"
+                + "\"subscribe\":{\"allow\":[\"_INBOX.>\"]}}}"))
         .start();
   }
 
@@ -228,9 +234,16 @@ final class NamespaceSecurityIT {
         .build()));
     Throwable kv = catchThrowable(() -> ncA.keyValue("aether-cluster-orders-eu").get("leader"));
 
-    assertThat(store).as("event store of B on A's connection").isNotNull();
-    assertThat(snapshots).as("snapshot store of B on A's connection").isNotNull();
-    assertThat(cluster).as("cluster node of B on A's connection").isNotNull();
+    assertThat(store).as("event store of B on A's connection")
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("$JS.API.STREAM.INFO.AETHER_orders-eu")
+        .hasMessageContaining("lacks permission");
+    assertThat(snapshots).as("snapshot store of B on A's connection")
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("$JS.API.STREAM.INFO.AETHERSNAP_orders-eu");
+    assertThat(cluster).as("cluster node of B on A's connection")
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("$JS.API.STREAM.INFO.KV_aether-cluster-orders-eu");
     assertThat(kv).as("B's bucket on A's connection").isNotNull();
     Awaitility.await().atMost(WAIT).untilAsserted(() ->
         assertThat(ofA.violations()).extracting(PermissionViolations.Violation::subject)
@@ -241,6 +254,44 @@ final class NamespaceSecurityIT {
     System.out.printf("what A's Aether components report when pointed at B:%n  store:     %s%n"
         + "  snapshots: %s%n  cluster:   %s%n  kv:        %s%n", describe(store),
         describe(snapshots), describe(cluster), describe(kv));
+  }
+
+  @Test
+  void storeOfAForbiddenNamespace_failsAtOnceWithAnErrorNamingThePermissionProblem()
+      throws Exception {
+    Connection ncA = connect("orders-svc", "secret-a", PA, PermissionViolations.create());
+
+    long started = System.nanoTime();
+    Throwable failure = catchThrowable(() -> track(JetStreamEventStore.builder(ncA, B)
+        .requestTimeout(SHORT).retryBudget(RetryBudget.defaults()
+            .withTimeLimit(Duration.ofSeconds(30))).build()));
+
+    assertThat(failure).isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("permission")
+        .hasMessageContaining("$JS.API.STREAM.INFO.AETHER_orders-eu");
+    assertThat(((AetherException) failure).isTransient()).isFalse();
+    assertThat(((PermissionDeniedException) failure).subject())
+        .isEqualTo("$JS.API.STREAM.INFO.AETHER_orders-eu");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("one request timeout, not the retry budget").isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void appendToAForbiddenSubject_failsAtOnceWithAnErrorNamingThePermissionProblem()
+      throws Exception {
+    Connection nc = connect("api-only", "secret-api", null, PermissionViolations.create());
+    JetStreamEventStore events = track(JetStreamEventStore.builder(nc, A).requestTimeout(SHORT)
+        .retryBudget(RetryBudget.defaults().withTimeLimit(Duration.ofSeconds(30))).build());
+
+    long started = System.nanoTime();
+    Throwable failure = catchThrowable(() -> events.append("order.1", ExpectedVersion.any(),
+        event("Placed")));
+
+    String subject = SubjectLayout.eventSubject(A, "order.1", "Placed");
+    assertThat(failure).isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining(subject).hasMessageContaining("lacks permission");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("one request timeout, not the retry budget").isLessThan(Duration.ofSeconds(10));
   }
 
   @Test

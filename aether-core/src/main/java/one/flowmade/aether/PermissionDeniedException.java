@@ -1,0 +1,51 @@
+package one.flowmade.aether;
+
+import java.util.Objects;
+
+/**
+ * The NATS server refused a publish because the connection's user lacks permission for its
+ * subject (the server's {@code Permissions Violation for Publish to "<subject>"}). Retrying will
+ * not help until the user's permissions or the configured namespace change.
+ *
+ * <p>NATS reports the violation to the connection, not to the request, which otherwise just gets
+ * no answer; Aether's stores and cluster node check the connection's last server error as soon
+ * as a request goes unanswered and throw this exception if the error names the subject they used.
+ */
+public final class PermissionDeniedException extends AetherNonTransientException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String subject;
+
+  private PermissionDeniedException(String message, String subject) {
+    super(message, null);
+    this.subject = subject;
+  }
+
+  /**
+   * Creates the exception for a refused publish.
+   *
+   * @param subject the subject the server refused
+   * @param what what could not be done, e.g. {@code "open the event store of namespace 'orders'"}
+   * @param serverError the server's error text
+   * @return the exception
+   */
+  public static PermissionDeniedException toPublish(String subject, String what,
+      String serverError) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(what, "what");
+    Objects.requireNonNull(serverError, "serverError");
+    return new PermissionDeniedException("cannot " + what + ": the NATS user lacks permission to"
+        + " publish to '" + subject + "' (server: " + serverError + "); grant it or use the"
+        + " namespace the user is allowed", subject);
+  }
+
+  /**
+   * Returns the subject the server refused.
+   *
+   * @return the subject
+   */
+  public String subject() {
+    return subject;
+  }
+}
