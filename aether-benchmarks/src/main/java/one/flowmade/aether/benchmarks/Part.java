@@ -1,0 +1,31 @@
+package one.flowmade.aether.benchmarks;
+
+import java.util.Locale;
+
+/** The parts of the suite, which {@code --only} and {@code --skip} select by name. */
+public enum Part {
+  /** JMH benchmarks of the in-process parts: codec, memory store, actor repository, local bus. */
+  JMH,
+  /** Shard balance and moves of the allocation strategy against a plain consistent-hash ring. */
+  RING,
+  /** Scenarios against a single nats-server (R1 streams). */
+  R1,
+  /** Scenarios against a 3-node nats-server cluster (R3 streams). */
+  R3,
+  /**
+   * Leader failover and shard reassignment on a 3-node cluster, and the peak heap of its nodes,
+   * each run with -Xmx64m.
+   */
+  CLUSTER;
+
+  /**
+   * Returns the part with a name, ignoring case.
+   *
+   * @param name the name
+   * @return the part
+   * @throws IllegalArgumentException if there is none
+   */
+  public static Part named(String name) {
+    return valueOf(name.trim().toUpperCase(Locale.ROOT));
+  }
+}
