@@ -38,6 +38,7 @@ import one.flowmade.aether.jetstream.EventLog.Found;
 import one.flowmade.aether.jetstream.EventLog.Latest;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
+import one.flowmade.aether.spi.CloudEventHeaders;
 import one.flowmade.aether.spi.SubjectLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,9 @@ final class Appender {
   static final String BATCH_ID = "Nats-Batch-Id";
   static final String BATCH_SEQUENCE = "Nats-Batch-Sequence";
   static final String BATCH_COMMIT = "Nats-Batch-Commit";
+  private static final String BATCH_COMMIT_VALUE = "1";
+  /** The length of a random UUID's string form, the batch id. */
+  private static final int UUID_LENGTH = 36;
   /** Batches in flight per store; the server allows 50 per stream. */
   private static final int MAX_BATCHES_IN_FLIGHT = 24;
   private static final int CACHE_LIMIT = 65_536;
@@ -111,15 +115,24 @@ final class Appender {
       List<NewEvent> events) {
     Limits.checkActorId(actorId);
     Objects.requireNonNull(expected, "expected");
-    List<NewEvent> checked = validate(actorId, events);
+    Checked checked = validate(actorId, events);
     context.checkOpen();
-    AppendOp op = new AppendOp(actorId, expected, checked);
+    AppendOp op = new AppendOp(actorId, expected, checked.events(), checked.headers());
     active.add(op);
     enqueue(op);
     return op.settled;
   }
 
-  private List<NewEvent> validate(String actorId, List<NewEvent> events) {
+  /** The checked events and each one's headers, built once for all publish attempts. */
+  private record Checked(List<NewEvent> events, List<Headers> headers) {}
+
+  /**
+   * Checks the events and builds each one's headers once, with the longest possible version;
+   * {@link AppendOp#messages} copies them per attempt, setting the real version and the
+   * per-attempt control headers. The size check adds the longest possible control headers
+   * arithmetically instead of building them.
+   */
+  private Checked validate(String actorId, List<NewEvent> events) {
     Objects.requireNonNull(events, "events");
     if (events.isEmpty() || events.size() > Limits.MAX_EVENTS_PER_APPEND) {
       throw new IllegalArgumentException("an append takes 1 to " + Limits.MAX_EVENTS_PER_APPEND
@@ -128,6 +141,12 @@ final class Appender {
     List<NewEvent> copy = List.copyOf(events);
     Set<String> ids = new HashSet<>();
     String filter = SubjectLayout.actorEvents(namespace, actorId);
+    long control = headerLength(EXPECTED_SEQ, Long.toString(Long.MAX_VALUE).length())
+        + headerLength(EXPECTED_SEQ_SUBJECT, filter.length())
+        + headerLength(BATCH_ID, UUID_LENGTH)
+        + headerLength(BATCH_SEQUENCE, Integer.toString(Limits.MAX_EVENTS_PER_APPEND).length())
+        + headerLength(BATCH_COMMIT, BATCH_COMMIT_VALUE.length());
+    List<Headers> templates = new ArrayList<>(copy.size());
     for (int i = 0; i < copy.size(); i++) {
       NewEvent event = copy.get(i);
       if (!ids.add(event.id())) {
@@ -135,20 +154,21 @@ final class Appender {
             + "' occurs more than once in the append; event ids must be unique");
       }
       Headers headers = CloudEventMapping.headers(namespace, actorId, Long.MAX_VALUE, event);
-      headers.put(EXPECTED_SEQ, Long.toString(Long.MAX_VALUE));
-      headers.put(EXPECTED_SEQ_SUBJECT, filter);
-      headers.put(BATCH_ID, UUID.randomUUID().toString());
-      headers.put(BATCH_SEQUENCE, Integer.toString(Limits.MAX_EVENTS_PER_APPEND));
-      headers.put(BATCH_COMMIT, "1");
-      long size = (long) headers.serializedLength() + event.data().size();
+      long size = headers.serializedLength() + control + event.data().size();
       if (size > maxPayload) {
         throw new IllegalArgumentException("event " + (i + 1) + " of " + copy.size() + " (id '"
             + event.id() + "', type '" + event.type() + "') is " + size + " bytes with its"
             + " headers (" + event.data().size() + " bytes of data); the server accepts at most "
             + maxPayload + " bytes per message");
       }
+      templates.add(headers);
     }
-    return copy;
+    return new Checked(copy, templates);
+  }
+
+  /** The serialized length of one header line, {@code name:value\r\n}, as jnats counts it. */
+  private static long headerLength(String name, int valueLength) {
+    return name.length() + 1L + valueLength + 2L;
   }
 
   /** Fails every append in progress; called when the store closes. */
@@ -213,6 +233,11 @@ final class Appender {
     final String filter;
     final ExpectedVersion expected;
     final List<NewEvent> events;
+    /**
+     * Each event's headers, built once with a placeholder version; never modified, copied for
+     * every publish attempt.
+     */
+    final List<Headers> templates;
     final CompletableFuture<AppendResult> done = new CompletableFuture<>();
     /** Completes as {@link #done} does, once the lane has been released. */
     final CompletableFuture<AppendResult> settled;
@@ -222,7 +247,9 @@ final class Appender {
     private volatile boolean uncertain;
     private volatile RuntimeException lastFailure;
 
-    AppendOp(String actorId, ExpectedVersion expected, List<NewEvent> events) {
+    AppendOp(String actorId, ExpectedVersion expected, List<NewEvent> events,
+        List<Headers> templates) {
+      this.templates = templates;
       this.actorId = actorId;
       this.token = SubjectLayout.actorToken(actorId);
       this.filter = SubjectLayout.actorEvents(namespace, actorId);
@@ -308,8 +335,9 @@ final class Appender {
       List<Message> messages = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         NewEvent event = events.get(i);
-        Headers headers = CloudEventMapping.headers(namespace, actorId, base.version() + i + 1,
-            event);
+        // put (never add) on the copy: it replaces the value lists shared with the template
+        Headers headers = new Headers(templates.get(i));
+        headers.put(CloudEventHeaders.ACTOR_VERSION, Long.toString(base.version() + i + 1));
         if (i == 0) {
           headers.put(EXPECTED_SEQ, Long.toString(base.sequence()));
           headers.put(EXPECTED_SEQ_SUBJECT, filter);
@@ -318,7 +346,7 @@ final class Appender {
           headers.put(BATCH_ID, batchId);
           headers.put(BATCH_SEQUENCE, Integer.toString(i + 1));
           if (i == n - 1) {
-            headers.put(BATCH_COMMIT, "1");
+            headers.put(BATCH_COMMIT, BATCH_COMMIT_VALUE);
           }
         }
         messages.add(NatsMessage.builder()
