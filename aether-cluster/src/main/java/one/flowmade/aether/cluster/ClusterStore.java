@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.UnsupportedServerException;
 import one.flowmade.aether.spi.TokenEncoding;
 import org.slf4j.Logger;
@@ -171,7 +172,8 @@ final class ClusterStore {
       return new ClusterStore(connection, bucket, timeout);
     } catch (IOException e) {
       String stream = "KV_" + bucket;
-      PermissionCheck.refused(connection, "open the cluster bucket " + bucket,
+      PermissionDeniedException.fromServerError(connection.getLastError(),
+          "open the cluster bucket " + bucket,
           API + "STREAM.INFO." + stream, API + "STREAM.CREATE." + stream,
           API + "STREAM.UPDATE." + stream).ifPresent(refused -> {
             throw refused;
@@ -399,7 +401,8 @@ final class ClusterStore {
    */
   private RuntimeException unavailable(String what, Exception e, String subject) {
     if (e instanceof IOException) {
-      var refused = PermissionCheck.refused(connection, what, subject);
+      var refused = PermissionDeniedException.fromServerError(connection.getLastError(),
+          what, subject);
       if (refused.isPresent()) {
         return refused.get();
       }

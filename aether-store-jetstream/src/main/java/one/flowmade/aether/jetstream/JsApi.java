@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
 
@@ -62,7 +63,8 @@ final class JsApi {
       if (failure != null) {
         RuntimeException translated = Failures.translate(failure, connection, timeout);
         if (translated instanceof Unreachable u && !u.connectionClosed()) {
-          PermissionCheck.refused(connection, "use stream '" + stream + "'", message.getSubject())
+          PermissionDeniedException.fromServerError(connection.getLastError(),
+          "use stream '" + stream + "'", message.getSubject())
               .ifPresent(refused -> {
                 throw refused;
               });

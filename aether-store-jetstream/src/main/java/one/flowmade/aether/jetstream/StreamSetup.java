@@ -97,7 +97,8 @@ final class StreamSetup {
         }
         failure = e;
       } catch (IOException e) {
-        PermissionCheck.refused(connection, "create or adopt stream '" + spec.name() + "'",
+        PermissionDeniedException.fromServerError(connection.getLastError(),
+          "create or adopt stream '" + spec.name() + "'",
             API + "STREAM.INFO." + spec.name(), API + "STREAM.CREATE." + spec.name(),
             API + "STREAM.UPDATE." + spec.name()).ifPresent(refused -> {
               throw refused;
