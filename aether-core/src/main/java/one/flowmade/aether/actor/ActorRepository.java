@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import one.flowmade.aether.AetherTransientException;
+import one.flowmade.aether.AppendOutcomeUnknownException;
 import one.flowmade.aether.AppendResult;
 import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
@@ -16,9 +17,11 @@ import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Metadata;
 import one.flowmade.aether.NewEvent;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.SnapshotStore;
+import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.VersionConflictException;
 import one.flowmade.aether.codec.DecodeFailureListener;
@@ -105,8 +108,14 @@ public final class ActorRepository<S, E> {
    *
    * @param actorId the actor
    * @return the current state
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits})
    * @throws DecodingException if an event cannot be decoded and the policy is {@link
-   *     DecodeFailurePolicy#FAIL}
+   *     DecodeFailurePolicy#FAIL}: fix the codec (register the type, add an upcaster) or the data
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing changed; retry later, and report the node not ready meanwhile
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if a store is closed
    */
   public ActorState<S> load(String actorId) {
     return loadWithSnapshotVersion(actorId).state;
@@ -116,10 +125,16 @@ public final class ActorRepository<S, E> {
    * Executes a command: decides on the current state and appends the events, retrying on
    * conflicts.
    *
+   * <p>Blocks the calling thread on the stores. See {@link #execute(String, Metadata, Decider)}
+   * for the exceptions and what to do about each.
+   *
    * @param actorId the actor
    * @param decider decides the events; may run more than once
    * @return the new state and what was appended
    * @throws VersionConflictException if every attempt conflicted
+   * @throws AppendOutcomeUnknownException if the store could not tell whether the events were
+   *     stored
+   * @throws StoreUnavailableException if the store could not be reached
    * @throws RuntimeException whatever the decider throws to reject the command
    */
   public CommandResult<S, E> execute(String actorId, Decider<S, E> decider) {
@@ -129,11 +144,33 @@ public final class ActorRepository<S, E> {
   /**
    * Executes a command whose events carry the given metadata (correlation id, user id …).
    *
+   * <p>Blocks the calling thread on the stores, for at most the {@link RetryPolicy}'s attempts
+   * (each bounded by the store's own retry budget). Transient store failures are retried with
+   * the same events, so they are never stored twice; a failure to save a snapshot is logged and
+   * does not fail the command.
+   *
    * @param actorId the actor
    * @param metadata metadata for every event appended
    * @param decider decides the events; may run more than once
    * @return the new state and what was appended
-   * @throws VersionConflictException if every attempt conflicted
+   * @throws IllegalArgumentException if the actor id is empty or too long, or an event is larger
+   *     than the store accepts
+   * @throws VersionConflictException if every attempt conflicted: the actor is contended; retry
+   *     the command later or allow more attempts ({@link Builder#retryPolicy(RetryPolicy)})
+   * @throws AppendOutcomeUnknownException if the store could not tell, within its retry budget,
+   *     whether the last attempt's events were stored (the server stayed unreachable after the
+   *     publish). They are stored exactly once or not at all. Do not blindly run the command
+   *     again (it would decide anew and could apply twice): {@link #load(String) load} the actor
+   *     once the store is reachable and check whether the command's effect is there, for example
+   *     by a correlation id in the metadata, or make the decision idempotent
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget
+   *     before anything was published: nothing was stored; the command can be retried as is
+   * @throws PermissionDeniedException if the store's NATS user may not write the namespace: a
+   *     deployment error, retrying does not help
+   * @throws DecodingException if loading met an undecodable event and the policy is {@link
+   *     DecodeFailurePolicy#FAIL}
+   * @throws IllegalStateException if a store is closed
+   * @throws RuntimeException whatever the decider throws to reject the command (nothing stored)
    */
   public CommandResult<S, E> execute(String actorId, Metadata metadata, Decider<S, E> decider) {
     Limits.checkActorId(actorId);

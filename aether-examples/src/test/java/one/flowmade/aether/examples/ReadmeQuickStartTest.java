@@ -20,18 +20,34 @@ final class ReadmeQuickStartTest {
 
   @Test
   void readmeQuickStart_isTheCodeOfTheQuickStartExample() throws IOException {
+    assertThat(normalise(readmeSnippet("## Quick start")))
+        .isEqualTo(normalise(markedRegion("QuickStart.java", "quickstart")));
+  }
+
+  @Test
+  void readmeJetStreamQuickStart_isTheCodeOfTheJetStreamQuickStartExample() throws IOException {
+    assertThat(normalise(readmeSnippet("## Quick start on NATS JetStream")))
+        .isEqualTo(normalise(markedRegion("JetStreamQuickStart.java", "jetstream")));
+  }
+
+  /** The first Java block after a README heading. */
+  static String readmeSnippet(String heading) throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
-    int section = readme.indexOf("## Quick start");
+    int section = readme.indexOf("\n" + heading + "\n");
+    assertThat(section).as("README section '%s'", heading).isNotNegative();
     int start = readme.indexOf("```java\n", section) + "```java\n".length();
-    String fromReadme = readme.substring(start, readme.indexOf("```", start));
+    return readme.substring(start, readme.indexOf("```", start));
+  }
 
+  /** The lines between {@code README:<marker>:begin} and {@code README:<marker>:end}. */
+  static String markedRegion(String file, String marker) throws IOException {
     String source = Files.readString(ROOT.resolve(
-        "aether-examples/src/main/java/one/flowmade/aether/examples/quickstart/QuickStart.java"));
-    String marked = source.substring(
-        source.indexOf('\n', source.indexOf("README:quickstart:begin")) + 1,
-        source.lastIndexOf('\n', source.indexOf("README:quickstart:end")) + 1);
-
-    assertThat(normalise(fromReadme)).isEqualTo(normalise(marked));
+        "aether-examples/src/main/java/one/flowmade/aether/examples/quickstart/" + file));
+    String begin = "README:" + marker + ":begin";
+    String end = "README:" + marker + ":end";
+    assertThat(source).contains(begin, end);
+    return source.substring(source.indexOf('\n', source.indexOf(begin)) + 1,
+        source.lastIndexOf('\n', source.indexOf(end)) + 1);
   }
 
   @Test

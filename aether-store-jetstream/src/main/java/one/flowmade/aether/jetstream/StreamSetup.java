@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.Republish;
+import io.nats.client.api.ServerInfo;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.PermissionDeniedException;
@@ -89,7 +91,7 @@ final class StreamSetup {
     for (int attempt = 1; ; attempt++) {
       Exception failure;
       try {
-        return ensureOnce(jsm, spec);
+        return ensureOnce(connection, jsm, spec);
       } catch (JetStreamApiException e) {
         if (!isTransient(e)) {
           throw new AetherNonTransientException("cannot create or adopt stream '" + spec.name()
@@ -129,7 +131,7 @@ final class StreamSetup {
         || e.getErrorCode() == 408;
   }
 
-  private static StreamInfo ensureOnce(JetStreamManagement jsm, Spec spec)
+  private static StreamInfo ensureOnce(Connection connection, JetStreamManagement jsm, Spec spec)
       throws IOException, JetStreamApiException {
     StreamInfo info = existing(jsm, spec.name());
     if (info == null) {
@@ -137,6 +139,8 @@ final class StreamSetup {
         info = jsm.addStream(spec.toConfiguration());
         LOG.info("created stream '{}' ({} replica(s), {} storage)", spec.name(),
             info.getConfiguration().getReplicas(), info.getConfiguration().getStorageType());
+        singleReplicaOnCluster(connection.getServerInfo(), info.getConfiguration().getReplicas(),
+            spec.name()).ifPresent(LOG::warn);
       } catch (JetStreamApiException e) {
         if (e.getApiErrorCode() != Failures.STREAM_NAME_IN_USE) {
           throw e;
@@ -145,6 +149,28 @@ final class StreamSetup {
       }
     }
     return adopt(jsm, spec, info);
+  }
+
+  /**
+   * The warning to log when a stream was created with one replica while the server belongs to a
+   * NATS cluster: losing that one server loses (or, until it returns, blocks) the namespace.
+   * The server announces its cluster name and the client URLs of the cluster's servers.
+   */
+  static Optional<String> singleReplicaOnCluster(ServerInfo server, int replicas, String stream) {
+    if (replicas != 1 || server == null) {
+      return Optional.empty();
+    }
+    String cluster = server.getCluster();
+    int servers = server.getConnectURLs() == null ? 0 : server.getConnectURLs().size();
+    if ((cluster == null || cluster.isEmpty()) && servers < 2) {
+      return Optional.empty();
+    }
+    return Optional.of("created stream '" + stream + "' with 1 replica on NATS cluster '"
+        + (cluster == null ? "?" : cluster) + "'" + (servers > 1 ? " of " + servers + " servers"
+            : "") + ": when its one server is down, the namespace cannot be read or appended"
+        + " to, and a lost disk loses its events. Set replicas(3) on the builder (the stream's"
+        + " replicas can also be raised later with the nats CLI: nats stream edit " + stream
+        + " --replicas 3)");
   }
 
   private static StreamInfo existing(JetStreamManagement jsm, String name)
