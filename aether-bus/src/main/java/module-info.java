@@ -5,6 +5,7 @@
  */
 module one.flowmade.aether.bus {
   requires transitive one.flowmade.aether.core;
+  requires one.flowmade.aether.nats;
   requires transitive io.nats.jnats;
 
   exports one.flowmade.aether.bus.local;

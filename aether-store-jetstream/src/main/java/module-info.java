@@ -4,6 +4,7 @@
  */
 module one.flowmade.aether.store.jetstream {
   requires transitive one.flowmade.aether.core;
+  requires one.flowmade.aether.nats;
   requires transitive io.nats.jnats;
 
   exports one.flowmade.aether.jetstream;

@@ -5,7 +5,7 @@ package one.flowmade.aether;
  * subscription's own thread.
  *
  * <p>If {@link #onEvent} throws, the subscription stops with that failure ({@link
- * Subscription#failure()}): nothing is skipped, and a durable subscription resumes with the same
+ * EventSubscription#failure()}): nothing is skipped, and a durable subscription resumes with the same
  * event when it is opened again. Messages that cannot be decoded are passed to {@link
  * #onUndecodable} (and logged by the store) and the subscription goes on.
  */

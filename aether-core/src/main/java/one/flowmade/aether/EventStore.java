@@ -148,7 +148,7 @@ public interface EventStore extends AutoCloseable {
    * @return the running subscription; close it to stop
    * @throws IllegalStateException if a durable subscription of that name is already open
    */
-  Subscription subscribe(SubscriptionOptions options, EventHandler handler);
+  EventSubscription subscribe(SubscriptionOptions options, EventHandler handler);
 
   /**
    * Closes the store: open subscriptions are closed; later calls throw {@link

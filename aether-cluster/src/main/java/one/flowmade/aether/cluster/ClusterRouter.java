@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import one.flowmade.aether.AetherException;
-import one.flowmade.aether.spi.TokenEncoding;
+import one.flowmade.aether.nats.TokenEncoding;
 
 /**
  * Sends a message to whichever node owns an actor now and returns its reply, over NATS

@@ -30,9 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import one.flowmade.aether.PermissionDeniedException;
-import one.flowmade.aether.UnsupportedServerException;
-import one.flowmade.aether.spi.TokenEncoding;
+import one.flowmade.aether.nats.TokenEncoding;
+import one.flowmade.aether.nats.internal.JetStreamErrors;
+import one.flowmade.aether.nats.internal.PermissionViolations;
+import one.flowmade.aether.nats.internal.ServerVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +59,6 @@ final class ClusterStore {
   static final String MEMBER_PREFIX = "members.";
   /** How long delete markers (of expired and deleted keys) stay for watchers to see. */
   static final Duration MARKER_TTL = Duration.ofMinutes(10);
-  static final String REQUIRED_SERVER = "2.12.0";
-
-  private static final int WRONG_LAST_SEQUENCE = 10071;
-  private static final int WRONG_LAST_SEQUENCE_IN_FLIGHT = 10164;
-  private static final int NO_MESSAGE_FOUND = 10037;
-  private static final int STREAM_NOT_FOUND = 10059;
 
   /** A key's last message: a live value ({@code PUT}) or a delete/purge/expiry marker. */
   record Entry(String key, long revision, KeyValueOperation operation, byte[] value) {
@@ -172,7 +167,7 @@ final class ClusterStore {
       return new ClusterStore(connection, bucket, timeout);
     } catch (IOException e) {
       String stream = "KV_" + bucket;
-      PermissionDeniedException.fromServerError(connection.getLastError(),
+      PermissionViolations.fromServerError(connection.getLastError(),
           "open the cluster bucket " + bucket,
           API + "STREAM.INFO." + stream, API + "STREAM.CREATE." + stream,
           API + "STREAM.UPDATE." + stream).ifPresent(refused -> {
@@ -191,7 +186,7 @@ final class ClusterStore {
     try {
       return jsm.getStreamInfo(stream);
     } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+      if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
         return null;
       }
       throw e;
@@ -199,22 +194,13 @@ final class ClusterStore {
   }
 
   static void checkServer(Connection connection) {
-    var info = connection.getServerInfo();
-    if (info == null) {
+    if (connection.getServerInfo() == null) {
       throw new ClusterUnavailableException("the connection has no server information; is it"
           + " connected?", null);
     }
-    if (info.isOlderThanVersion(REQUIRED_SERVER)) {
-      throw new UnsupportedServerException("nats-server " + info.getVersion()
-          + " is too old for Aether clusters: " + REQUIRED_SERVER + " or newer is required for"
-          + " per-key TTLs and limit markers, without which memberships and leader leases"
-          + " would never expire and failed nodes would never be detected");
-    }
-    if (!info.isJetStreamAvailable()) {
-      throw new UnsupportedServerException("nats-server " + info.getVersion()
-          + " at " + connection.getConnectedUrl() + " runs without JetStream; Aether clusters"
-          + " keep membership, leases and assignments in a JetStream key-value bucket");
-    }
+    ServerVersion.check(connection, "Aether clusters", "keys have no per-key TTLs and limit"
+        + " markers, so memberships and leader leases would never expire and failed nodes would"
+        + " never be detected");
   }
 
   String bucket() {
@@ -281,7 +267,7 @@ final class ClusterStore {
       return ack.getSeqno();
     } catch (JetStreamApiException e) {
       int code = e.getApiErrorCode();
-      if (code == WRONG_LAST_SEQUENCE || code == WRONG_LAST_SEQUENCE_IN_FLIGHT) {
+      if (JetStreamErrors.isWrongLastSequence(code)) {
         throw new CasFailure("the last revision of " + key + " is not " + expected, e);
       }
       throw new ClusterUnavailableException("writing " + key + " in " + bucket + " failed", e);
@@ -298,7 +284,7 @@ final class ClusterStore {
       return Optional.of(new Entry(key, entry.getRevision(), entry.getOperation(),
           entry.getValue()));
     } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
+      if (e.getApiErrorCode() == JetStreamErrors.NO_MESSAGE_FOUND) {
         return Optional.empty();
       }
       throw new ClusterUnavailableException("reading " + key + " in " + bucket + " failed", e);
@@ -401,7 +387,7 @@ final class ClusterStore {
    */
   private RuntimeException unavailable(String what, Exception e, String subject) {
     if (e instanceof IOException) {
-      var refused = PermissionDeniedException.fromServerError(connection.getLastError(),
+      var refused = PermissionViolations.fromServerError(connection.getLastError(),
           what, subject);
       if (refused.isPresent()) {
         return refused.get();

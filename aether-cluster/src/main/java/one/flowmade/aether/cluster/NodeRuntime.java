@@ -32,7 +32,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import one.flowmade.aether.spi.TokenEncoding;
+import one.flowmade.aether.nats.TokenEncoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -38,8 +38,9 @@ import one.flowmade.aether.jetstream.EventLog.Found;
 import one.flowmade.aether.jetstream.EventLog.Latest;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
-import one.flowmade.aether.spi.CloudEventHeaders;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.CloudEventHeaders;
+import one.flowmade.aether.nats.SubjectLayout;
+import one.flowmade.aether.nats.internal.JetStreamErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -402,7 +403,7 @@ final class Appender {
       if (error.isConflict()) {
         lastFailure = error;
         onWorker(() -> resolve(base));
-      } else if (error.errCode() == Failures.BATCH_DUPLICATE_MSG_ID) {
+      } else if (error.errCode() == JetStreamErrors.BATCH_DUPLICATE_MSG_ID) {
         lastFailure = error;
         onWorker(() -> duplicateIds(base));
       } else if (error.isTransient()) {
@@ -433,7 +434,7 @@ final class Appender {
             context.api().nextOn(filter, base.sequence() + 1));
         if (after.isEmpty()) {
           if (lastFailure instanceof ServerError e && e.isConflict()
-              && e.errCode() == Failures.WRONG_LAST_SEQUENCE) {
+              && e.errCode() == JetStreamErrors.WRONG_LAST_SEQUENCE) {
             // The leader saw a different last sequence than the one we read; read it again.
             uncertain = false;
             retry(e, () -> locate(false));

@@ -6,8 +6,8 @@ import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
-import one.flowmade.aether.spi.CloudEventHeaders;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.CloudEventHeaders;
+import one.flowmade.aether.nats.SubjectLayout;
 
 /**
  * Maps events to JetStream messages in CloudEvents binary mode and back, with the mapping the

@@ -27,7 +27,7 @@ import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,21 +8,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import one.flowmade.aether.nats.internal.JetStreamErrors;
 
 /** The internal failure types of the stores and the translation of jnats failures into them. */
 final class Failures {
-
-  /** JetStream API error codes the stores act on. */
-  static final int NO_MESSAGE_FOUND = 10037;
-  static final int WRONG_LAST_SEQUENCE = 10071;
-  static final int WRONG_LAST_SEQUENCE_IN_FLIGHT = 10164;
-  static final int BATCH_DUPLICATE_MSG_ID = 10201;
-  static final int BATCH_INCOMPLETE = 10176;
-  static final int BATCH_TOO_MANY_IN_FLIGHT = 10210;
-  static final int TEMPORARILY_UNAVAILABLE = 10008;
-  static final int STREAM_NOT_FOUND = 10059;
-  static final int STREAM_NAME_IN_USE = 10058;
-  static final int CONSUMER_NOT_FOUND = 10014;
 
   private Failures() {}
 
@@ -69,14 +58,14 @@ final class Failures {
     }
 
     boolean isConflict() {
-      return errCode == WRONG_LAST_SEQUENCE || errCode == WRONG_LAST_SEQUENCE_IN_FLIGHT;
+      return JetStreamErrors.isWrongLastSequence(errCode);
     }
 
     /** Errors that a later attempt may not see: elections, limits on batches in flight. */
     boolean isTransient() {
-      return code == 503 || code == 408 || code == 429 || errCode == TEMPORARILY_UNAVAILABLE
-          || errCode == BATCH_INCOMPLETE || errCode == BATCH_TOO_MANY_IN_FLIGHT
-          || errCode == WRONG_LAST_SEQUENCE_IN_FLIGHT;
+      return code == 503 || code == 408 || code == 429 || errCode == JetStreamErrors.TEMPORARILY_UNAVAILABLE
+          || errCode == JetStreamErrors.BATCH_INCOMPLETE || errCode == JetStreamErrors.BATCH_TOO_MANY_IN_FLIGHT
+          || errCode == JetStreamErrors.WRONG_LAST_SEQUENCE_IN_FLIGHT;
     }
   }
 

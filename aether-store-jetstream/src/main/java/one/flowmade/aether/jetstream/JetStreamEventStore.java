@@ -29,10 +29,11 @@ import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.StoreUnavailableException;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.UnsupportedServerException;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
+import one.flowmade.aether.nats.internal.ServerVersion;
 
 /**
  * An {@link EventStore} on NATS JetStream: one stream per namespace ({@code AETHER_<namespace>},
@@ -256,7 +257,7 @@ public final class JetStreamEventStore implements EventStore {
    * @throws StoreUnavailableException if the consumer cannot be created within the retry budget
    */
   @Override
-  public Subscription subscribe(SubscriptionOptions options, EventHandler handler) {
+  public EventSubscription subscribe(SubscriptionOptions options, EventHandler handler) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler");
     context.checkOpen();

@@ -28,8 +28,9 @@ import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.UnsupportedServerException;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
-import one.flowmade.aether.spi.CloudEventHeaders;
-import one.flowmade.aether.spi.TokenEncoding;
+import one.flowmade.aether.nats.CloudEventHeaders;
+import one.flowmade.aether.nats.TokenEncoding;
+import one.flowmade.aether.nats.internal.ServerVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,9 +10,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
+import one.flowmade.aether.nats.internal.JetStreamErrors;
+import one.flowmade.aether.nats.internal.PermissionViolations;
 
 /**
  * The JetStream API requests the stores make themselves, without blocking: publishes with
@@ -63,7 +64,7 @@ final class JsApi {
       if (failure != null) {
         RuntimeException translated = Failures.translate(failure, connection, timeout);
         if (translated instanceof Unreachable u && !u.connectionClosed()) {
-          PermissionDeniedException.fromServerError(connection.getLastError(),
+          PermissionViolations.fromServerError(connection.getLastError(),
           "use stream '" + stream + "'", message.getSubject())
               .ifPresent(refused -> {
                 throw refused;
@@ -111,7 +112,7 @@ final class JsApi {
   private static Optional<StoredMessage> parseGet(Message reply) {
     MessageInfo info = new MessageInfo(reply, null, false);
     if (info.hasError()) {
-      if (info.getApiErrorCode() == Failures.NO_MESSAGE_FOUND) {
+      if (info.getApiErrorCode() == JetStreamErrors.NO_MESSAGE_FOUND) {
         return Optional.empty();
       }
       throw new ServerError(info.getErrorCode(), info.getApiErrorCode(), info.getDescription());

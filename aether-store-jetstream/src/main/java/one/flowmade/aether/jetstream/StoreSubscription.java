@@ -26,10 +26,11 @@ import one.flowmade.aether.Event;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.StoreUnavailableException;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.jetstream.EventLog.Found;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
+import one.flowmade.aether.nats.internal.JetStreamErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * pull consumer with explicit acks (sent after the handler returns) for a durable one. Event type
  * filters are consumer filter subjects, so the server filters. Thread-safe.
  */
-final class StoreSubscription implements Subscription {
+final class StoreSubscription implements EventSubscription {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreSubscription.class);
   private static final Duration POLL = Duration.ofMillis(200);
@@ -134,7 +135,7 @@ final class StoreSubscription implements Subscription {
     try {
       return jsm.getConsumerInfo(stream, name);
     } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == Failures.CONSUMER_NOT_FOUND) {
+      if (e.getApiErrorCode() == JetStreamErrors.CONSUMER_NOT_FOUND) {
         return null;
       }
       throw e;
@@ -325,7 +326,7 @@ final class StoreSubscription implements Subscription {
     try {
       return messages.getConsumerInfo().getNumPending();
     } catch (JetStreamApiException e) {
-      return e.getApiErrorCode() == Failures.CONSUMER_NOT_FOUND ? Long.MAX_VALUE : -1;
+      return e.getApiErrorCode() == JetStreamErrors.CONSUMER_NOT_FOUND ? Long.MAX_VALUE : -1;
     } catch (IOException | RuntimeException e) {
       LOG.debug("cannot read the consumer of subscription {}", describe(), e);
       return -1;
@@ -373,7 +374,7 @@ final class StoreSubscription implements Subscription {
     }
   }
 
-  // ---- Subscription ------------------------------------------------------------------------
+  // ---- EventSubscription --------------------------------------------------------------------
 
   @Override
   public Optional<String> name() {

@@ -19,6 +19,9 @@ import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.UnsupportedServerException;
+import one.flowmade.aether.nats.internal.JetStreamErrors;
+import one.flowmade.aether.nats.internal.PermissionViolations;
+import one.flowmade.aether.nats.internal.ServerVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +102,7 @@ final class StreamSetup {
         }
         failure = e;
       } catch (IOException e) {
-        PermissionDeniedException.fromServerError(connection.getLastError(),
+        PermissionViolations.fromServerError(connection.getLastError(),
           "create or adopt stream '" + spec.name() + "'",
             API + "STREAM.INFO." + spec.name(), API + "STREAM.CREATE." + spec.name(),
             API + "STREAM.UPDATE." + spec.name()).ifPresent(refused -> {
@@ -142,7 +145,7 @@ final class StreamSetup {
         singleReplicaOnCluster(connection.getServerInfo(), info.getConfiguration().getReplicas(),
             spec.name()).ifPresent(LOG::warn);
       } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() != Failures.STREAM_NAME_IN_USE) {
+        if (e.getApiErrorCode() != JetStreamErrors.STREAM_NAME_IN_USE) {
           throw e;
         }
         info = jsm.getStreamInfo(spec.name());
@@ -178,7 +181,7 @@ final class StreamSetup {
     try {
       return jsm.getStreamInfo(name);
     } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == Failures.STREAM_NOT_FOUND) {
+      if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
         return null;
       }
       throw e;

@@ -12,7 +12,7 @@ import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 import org.junit.jupiter.api.Test;
 
 final class CloudEventMappingTest {

@@ -34,10 +34,10 @@ import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.UndecodableEvent;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.testkit.nats.NatsServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -399,7 +399,7 @@ final class JetStreamEventStoreIT {
         NewEvent.of("Drop", Payload.json("{}")), NewEvent.of("Keep", Payload.json("{}"))));
     List<Event> seen = Collections.synchronizedList(new ArrayList<>());
 
-    Subscription subscription = track(store.subscribe(SubscriptionOptions.builder()
+    EventSubscription subscription = track(store.subscribe(SubscriptionOptions.builder()
         .durable("filtered").eventTypes("Keep").build(), seen::add));
 
     await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 2);

@@ -20,7 +20,7 @@ import one.flowmade.aether.Payload;
 import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.Snapshot;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.testkit.nats.NatsServer;
 import one.flowmade.aether.testkit.nats.NatsServerExtension;
@@ -80,14 +80,14 @@ final class PermissionsIT {
       }
       assertThat(events.read("b", 1).events()).hasSize(40);
       List<Event> seen = Collections.synchronizedList(new ArrayList<>());
-      try (Subscription live = events.subscribe(SubscriptionOptions.fromBeginning(), seen::add);
-          Subscription durable = events.subscribe(SubscriptionOptions.builder()
+      try (EventSubscription live = events.subscribe(SubscriptionOptions.fromBeginning(), seen::add);
+          EventSubscription durable = events.subscribe(SubscriptionOptions.builder()
               .durable("perm").eventTypes("U").build(), seen::add)) {
         await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 44);
         assertThat(live.isActive()).isTrue();
         assertThat(durable.isActive()).isTrue();
       }
-      try (Subscription again = events.subscribe(SubscriptionOptions.builder()
+      try (EventSubscription again = events.subscribe(SubscriptionOptions.builder()
           .durable("perm").eventTypes("U").build(), seen::add)) {
         assertThat(again.awaitLive(Duration.ofSeconds(10))).isTrue();
       }

@@ -16,7 +16,7 @@ import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.Snapshot;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.actor.ActorModel;
 import one.flowmade.aether.actor.ActorRepository;
@@ -149,7 +149,7 @@ final class SnapshotLoadIT {
     }
 
     @Override
-    public Subscription subscribe(SubscriptionOptions options, EventHandler handler) {
+    public EventSubscription subscribe(SubscriptionOptions options, EventHandler handler) {
       return delegate.subscribe(options, handler);
     }
 

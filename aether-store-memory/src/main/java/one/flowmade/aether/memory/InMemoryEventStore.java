@@ -17,7 +17,7 @@ import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 
 /**
@@ -77,14 +77,14 @@ import one.flowmade.aether.SubscriptionOptions;
  * position it examined (events its handler returned from, and events its type filter skipped);
  * the first time a name is used it starts at {@link SubscriptionOptions#from()}, later at the
  * position after the remembered one. A handler that throws stops its subscription, which resumes
- * at that same event when opened again. {@link Subscription#lastPosition()} is 0 until the
- * handler of that subscription has returned from an event. {@link Subscription#close()} waits up
+ * at that same event when opened again. {@link EventSubscription#lastPosition()} is 0 until the
+ * handler of that subscription has returned from an event. {@link EventSubscription#close()} waits up
  * to the {@linkplain Builder#closeTimeout(Duration) close timeout} (10 seconds unless set) for a
  * handler call in progress.
  *
  * <h2>Thread safety and blocking</h2>
  * Thread-safe. Appends and reads take a read-write lock briefly and never wait for anything else;
- * {@link #close()} and {@link Subscription#close()} wait for handler calls in progress, up to the
+ * {@link #close()} and {@link EventSubscription#close()} wait for handler calls in progress, up to the
  * close timeout. Reads and {@link #latestVersion(String)} take constant time plus the time to
  * copy the events returned.
  */
@@ -243,7 +243,7 @@ public final class InMemoryEventStore implements EventStore {
    *     is open on this store or on one that shares its state
    */
   @Override
-  public Subscription subscribe(SubscriptionOptions options, EventHandler handler) {
+  public EventSubscription subscribe(SubscriptionOptions options, EventHandler handler) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler");
     synchronized (lifecycle) {
@@ -268,7 +268,7 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   /**
-   * Closes the store and its subscriptions, waiting for each as {@link Subscription#close()}
+   * Closes the store and its subscriptions, waiting for each as {@link EventSubscription#close()}
    * does. Keeps the state for stores that share it. Idempotent.
    */
   @Override
@@ -366,7 +366,7 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     /**
-     * Sets how long {@link Subscription#close()} and {@link #close()} wait for a handler call in
+     * Sets how long {@link EventSubscription#close()} and {@link #close()} wait for a handler call in
      * progress to return; 10 seconds unless set.
      *
      * @param timeout the longest wait, zero or more

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventHandler;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the delivery state is confined to the subscription's thread; what other threads
  * read is volatile.
  */
-final class MemorySubscription implements Subscription {
+final class MemorySubscription implements EventSubscription {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemorySubscription.class);
   private static final int BATCH_SIZE = 256;

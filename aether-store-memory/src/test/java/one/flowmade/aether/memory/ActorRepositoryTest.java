@@ -26,7 +26,7 @@ import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.SnapshotStore;
 import one.flowmade.aether.StoreUnavailableException;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.VersionConflictException;
@@ -315,7 +315,7 @@ final class ActorRepositoryTest {
     }
 
     @Override
-    public Subscription subscribe(SubscriptionOptions options, EventHandler handler) {
+    public EventSubscription subscribe(SubscriptionOptions options, EventHandler handler) {
       return delegate.subscribe(options, handler);
     }
 

@@ -22,7 +22,7 @@ import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.Position;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.VersionConflictException;
 import org.junit.jupiter.api.AfterEach;
@@ -100,7 +100,7 @@ final class InMemoryEventStoreTest {
       throws Exception {
     InMemoryEventStore shared = track(InMemoryEventStore.builder().sharingStateWith(store).build());
     List<Long> positions = new CopyOnWriteArrayList<>();
-    Subscription subscription = track(shared.subscribe(
+    EventSubscription subscription = track(shared.subscribe(
         SubscriptionOptions.builder().from(Position.end()).build(),
         event -> positions.add(event.position())));
     assertThat(subscription.awaitLive(TIMEOUT)).isTrue();
@@ -219,7 +219,7 @@ final class InMemoryEventStoreTest {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean returned = new AtomicBoolean();
-    Subscription subscription = track(store.subscribe(SubscriptionOptions.fromBeginning(),
+    EventSubscription subscription = track(store.subscribe(SubscriptionOptions.fromBeginning(),
         event -> {
           entered.countDown();
           release.await();
@@ -246,7 +246,7 @@ final class InMemoryEventStoreTest {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger calls = new AtomicInteger();
-    Subscription subscription = track(quick.subscribe(durable("stuck"), event -> {
+    EventSubscription subscription = track(quick.subscribe(durable("stuck"), event -> {
       calls.incrementAndGet();
       entered.countDown();
       release.await();
@@ -267,7 +267,7 @@ final class InMemoryEventStoreTest {
 
   @Test
   void subscription_closedFromItsOwnHandler_stopsWithoutDeadlock() {
-    AtomicReference<Subscription> self = new AtomicReference<>();
+    AtomicReference<EventSubscription> self = new AtomicReference<>();
     AtomicInteger calls = new AtomicInteger();
     CountDownLatch subscribed = new CountDownLatch(1);
     store.append("order-1", ExpectedVersion.noStream(), List.of(event("A"), event("B")));
@@ -287,7 +287,7 @@ final class InMemoryEventStoreTest {
   @Test
   void subscription_onLiveThrows_stopsWithTheFailure() {
     IllegalStateException failure = new IllegalStateException("onLive fails on purpose");
-    Subscription subscription = track(store.subscribe(SubscriptionOptions.fromBeginning(),
+    EventSubscription subscription = track(store.subscribe(SubscriptionOptions.fromBeginning(),
         new EventHandler() {
           @Override
           public void onEvent(Event event) {}
@@ -309,7 +309,7 @@ final class InMemoryEventStoreTest {
         .eventTypes("Paid").build();
     store.append("order-1", ExpectedVersion.noStream(),
         List.of(event("Paid"), event("Placed"), event("Placed")));
-    Subscription subscription = track(store.subscribe(paidOnly,
+    EventSubscription subscription = track(store.subscribe(paidOnly,
         event -> first.add(event.position())));
     await().atMost(TIMEOUT).until(subscription::isLive);
     subscription.close();
@@ -328,7 +328,7 @@ final class InMemoryEventStoreTest {
   void subscription_awaitLive_isFalseAfterATimeoutOrOnceStopped() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     store.append("order-1", ExpectedVersion.noStream(), event("A"));
-    Subscription blocked = track(store.subscribe(SubscriptionOptions.fromBeginning(),
+    EventSubscription blocked = track(store.subscribe(SubscriptionOptions.fromBeginning(),
         event -> release.await()));
 
     assertThat(blocked.awaitLive(Duration.ofMillis(20))).isFalse();

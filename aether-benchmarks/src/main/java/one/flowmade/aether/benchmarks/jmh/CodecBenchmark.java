@@ -13,7 +13,7 @@ import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.benchmarks.Workload;
 import one.flowmade.aether.codec.JacksonEventCodec;
-import one.flowmade.aether.spi.CloudEventHeaders;
+import one.flowmade.aether.nats.CloudEventHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

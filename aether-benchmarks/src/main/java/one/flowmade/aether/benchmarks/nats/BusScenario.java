@@ -17,7 +17,7 @@ import one.flowmade.aether.benchmarks.report.Section;
 import one.flowmade.aether.bus.BusEvent;
 import one.flowmade.aether.bus.BusSubscription;
 import one.flowmade.aether.bus.nats.NatsEventBus;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 
 /**
  * The NATS bus against raw core NATS: one connection publishes events as fast as it can, a

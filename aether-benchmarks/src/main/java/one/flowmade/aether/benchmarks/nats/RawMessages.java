@@ -6,7 +6,7 @@ import io.nats.client.impl.NatsMessage;
 import java.util.Map;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 
 /**
  * The messages the raw-jnats baselines publish: what a careful hand-written program would send

@@ -26,7 +26,7 @@ import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.Snapshot;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.benchmarks.Workload;
 import one.flowmade.aether.benchmarks.report.Better;
@@ -37,7 +37,7 @@ import one.flowmade.aether.benchmarks.report.Table;
 import one.flowmade.aether.benchmarks.report.Target;
 import one.flowmade.aether.jetstream.JetStreamEventStore;
 import one.flowmade.aether.jetstream.JetStreamSnapshotStore;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 
 /**
  * The JetStream event store against raw jnats on one target (R1 or R3): pipelined appends,
@@ -389,7 +389,7 @@ public final class StoreScenarios implements AutoCloseable {
           AtomicLong seen = new AtomicLong();
           CountDownLatch caughtUp = new CountDownLatch(1);
           long t0 = System.nanoTime();
-          try (Subscription sub = store.subscribe(SubscriptionOptions.fromBeginning(), e -> {
+          try (EventSubscription sub = store.subscribe(SubscriptionOptions.fromBeginning(), e -> {
             if (seen.incrementAndGet() == n) {
               caughtUp.countDown();
             }

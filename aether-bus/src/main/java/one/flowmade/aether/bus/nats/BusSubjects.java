@@ -5,7 +5,7 @@ import java.util.List;
 import one.flowmade.aether.bus.ActorPattern;
 import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 
 /**
  * The NATS subjects a bus subscription listens on, so that the server does as much of the

@@ -23,8 +23,8 @@ import one.flowmade.aether.bus.Drop;
 import one.flowmade.aether.bus.DropReason;
 import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
-import one.flowmade.aether.spi.CloudEventHeaders;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.CloudEventHeaders;
+import one.flowmade.aether.nats.SubjectLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

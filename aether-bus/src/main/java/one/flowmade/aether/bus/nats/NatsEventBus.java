@@ -32,8 +32,8 @@ import one.flowmade.aether.bus.EventBus;
 import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
 import one.flowmade.aether.bus.internal.SafeListener;
-import one.flowmade.aether.spi.CloudEventHeaders;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.CloudEventHeaders;
+import one.flowmade.aether.nats.SubjectLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -26,7 +26,7 @@ import one.flowmade.aether.bus.BusListener;
 import one.flowmade.aether.bus.BusSubscription;
 import one.flowmade.aether.bus.Drop;
 import one.flowmade.aether.jetstream.JetStreamEventStore;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.testkit.nats.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

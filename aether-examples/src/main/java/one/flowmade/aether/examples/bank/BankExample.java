@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import one.flowmade.aether.EventStore;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.SnapshotStore;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.actor.ActorRepository;
 import one.flowmade.aether.actor.ActorState;
@@ -71,7 +71,7 @@ public final class BankExample {
 
       out.println("== 1. A projection: total money per account, fed by a subscription");
       Map<String, Long> balances = new ConcurrentHashMap<>();
-      Subscription projection = events.subscribe(SubscriptionOptions.fromBeginning(), event -> {
+      EventSubscription projection = events.subscribe(SubscriptionOptions.fromBeginning(), event -> {
         Object decoded = codec.decode(event);
         long delta = decoded instanceof AccountEvent.Deposited d ? d.amountCents()
             : decoded instanceof AccountEvent.Withdrawn w ? -w.amountCents() : 0;

@@ -37,7 +37,7 @@ import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.VersionConflictException;
 import org.awaitility.Awaitility;
@@ -659,7 +659,7 @@ public abstract class EventStoreContract {
     waiting().until(() -> store.lastPosition() >= 1000);
 
     Recorder recorder = new Recorder();
-    Subscription subscription = subscribe(store, SubscriptionOptions.fromBeginning(), recorder);
+    EventSubscription subscription = subscribe(store, SubscriptionOptions.fromBeginning(), recorder);
     for (Future<?> writer : done) {
       writer.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -685,7 +685,7 @@ public abstract class EventStoreContract {
     store.append("order-1", ExpectedVersion.noStream(), events(5));
     Recorder recorder = new Recorder();
 
-    Subscription subscription = subscribe(store, SubscriptionOptions.fromBeginning(), recorder);
+    EventSubscription subscription = subscribe(store, SubscriptionOptions.fromBeginning(), recorder);
 
     assertThat(subscription.awaitLive(timeout())).isTrue();
     assertThat(subscription.isLive()).isTrue();
@@ -700,7 +700,7 @@ public abstract class EventStoreContract {
     store.append("order-1", ExpectedVersion.noStream(), events(3));
     Recorder recorder = new Recorder();
 
-    Subscription subscription = subscribe(store,
+    EventSubscription subscription = subscribe(store,
         SubscriptionOptions.builder().from(Position.end()).build(), recorder);
     assertThat(subscription.awaitLive(timeout())).isTrue();
     store.append("order-1", ExpectedVersion.exactly(3), events(2));
@@ -727,7 +727,7 @@ public abstract class EventStoreContract {
         List.of(event("Placed"), event("Paid"), event("Shipped"), event("Paid")));
     Recorder recorder = new Recorder();
 
-    Subscription subscription = subscribe(store,
+    EventSubscription subscription = subscribe(store,
         SubscriptionOptions.builder().eventTypes("Paid", "Shipped").build(), recorder);
     store.append("order-1", ExpectedVersion.exactly(4), List.of(event("Placed"), event("Paid")));
 
@@ -742,13 +742,13 @@ public abstract class EventStoreContract {
   public void subscription_durable_resumesAfterTheLastHandledEventWhenReopened() {
     store.append("order-1", ExpectedVersion.noStream(), events(3));
     Recorder first = new Recorder();
-    Subscription subscription = subscribe(store, durable("projector", Position.beginning()), first);
+    EventSubscription subscription = subscribe(store, durable("projector", Position.beginning()), first);
     waiting().until(() -> subscription.lastPosition() == 3);
     subscription.close();
     store.append("order-1", ExpectedVersion.exactly(3), events(2));
 
     Recorder second = new Recorder();
-    Subscription reopened = subscribe(store, durable("projector", Position.end()), second);
+    EventSubscription reopened = subscribe(store, durable("projector", Position.end()), second);
     waiting().until(() -> reopened.lastPosition() == 5);
     store.append("order-1", ExpectedVersion.exactly(5), events(1));
 
@@ -762,7 +762,7 @@ public abstract class EventStoreContract {
   public void subscription_durable_resumesOnAnotherStoreInstanceOfTheNamespace() {
     store.append("order-1", ExpectedVersion.noStream(), events(3));
     Recorder first = new Recorder();
-    Subscription subscription = subscribe(store, durable("projector", Position.beginning()), first);
+    EventSubscription subscription = subscribe(store, durable("projector", Position.beginning()), first);
     waiting().until(() -> subscription.lastPosition() == 3);
     subscription.close();
     store.close();
@@ -771,7 +771,7 @@ public abstract class EventStoreContract {
     assertThat(other.namespace()).isEqualTo(store.namespace());
     other.append("order-1", ExpectedVersion.exactly(3), events(2));
     Recorder second = new Recorder();
-    Subscription reopened = subscribe(other, durable("projector", Position.beginning()), second);
+    EventSubscription reopened = subscribe(other, durable("projector", Position.beginning()), second);
 
     waiting().until(() -> reopened.lastPosition() == 5);
     assertThat(second.positions()).containsExactly(4L, 5L);
@@ -781,7 +781,7 @@ public abstract class EventStoreContract {
 
   @Test
   public void subscription_durableNameAlreadyOpen_throwsIllegalState() {
-    Subscription open = subscribe(store, durable("projector", Position.beginning()),
+    EventSubscription open = subscribe(store, durable("projector", Position.beginning()),
         new Recorder());
 
     assertThatThrownBy(() -> store.subscribe(durable("projector", Position.beginning()),
@@ -790,7 +790,7 @@ public abstract class EventStoreContract {
         .hasMessageContaining("projector");
 
     open.close();
-    Subscription again = subscribe(store, durable("projector", Position.beginning()),
+    EventSubscription again = subscribe(store, durable("projector", Position.beginning()),
         new Recorder());
     assertThat(again.isActive()).isTrue();
   }
@@ -800,7 +800,7 @@ public abstract class EventStoreContract {
     store.append("order-1", ExpectedVersion.noStream(), events(5));
     Recorder failing = Recorder.failingAt(3);
 
-    Subscription subscription = subscribe(store, durable("projector", Position.beginning()),
+    EventSubscription subscription = subscribe(store, durable("projector", Position.beginning()),
         failing);
 
     waiting().until(() -> !subscription.isActive());
@@ -809,7 +809,7 @@ public abstract class EventStoreContract {
     assertThat(failing.positions()).containsExactly(1L, 2L);
 
     Recorder second = new Recorder();
-    Subscription reopened = subscribe(store, durable("projector", Position.beginning()), second);
+    EventSubscription reopened = subscribe(store, durable("projector", Position.beginning()), second);
     waiting().until(() -> reopened.lastPosition() == 5);
     assertThat(second.positions()).containsExactly(3L, 4L, 5L);
     assertThat(reopened.failure()).isEmpty();
@@ -818,7 +818,7 @@ public abstract class EventStoreContract {
   @Test
   public void subscription_close_isIdempotentAndStopsDelivery() {
     Recorder recorder = new Recorder();
-    Subscription subscription = subscribe(store, SubscriptionOptions.fromBeginning(), recorder);
+    EventSubscription subscription = subscribe(store, SubscriptionOptions.fromBeginning(), recorder);
     store.append("order-1", ExpectedVersion.noStream(), events(1));
     waiting().until(() -> recorder.count() == 1);
 
@@ -1056,7 +1056,7 @@ public abstract class EventStoreContract {
 
   @Test
   public void close_isIdempotentAndClosesOpenSubscriptions() {
-    Subscription subscription = subscribe(store, SubscriptionOptions.fromBeginning(),
+    EventSubscription subscription = subscribe(store, SubscriptionOptions.fromBeginning(),
         new Recorder());
 
     store.close();
@@ -1091,7 +1091,7 @@ public abstract class EventStoreContract {
     return scope.open(namespace, this::createStore, EventStore::namespace);
   }
 
-  private Subscription subscribe(EventStore target, SubscriptionOptions options,
+  private EventSubscription subscribe(EventStore target, SubscriptionOptions options,
       EventHandler handler) {
     return scope.track(target.subscribe(options, handler));
   }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import one.flowmade.aether.nats.internal.JetStreamErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,6 @@ public final class NatsCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NatsCluster.class);
   private static final int PORT_ATTEMPTS = 3;
-  private static final int STREAM_NOT_FOUND = 10059;
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   private final ServerGroup group;
@@ -366,7 +366,7 @@ public final class NatsCluster implements AutoCloseable {
       seen.set(asked.name() + " reports leader " + leader);
       return Optional.ofNullable(leader).filter(l -> !l.isEmpty());
     } catch (JetStreamApiException e) {
-      if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+      if (e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
         throw new IllegalArgumentException("no stream named " + stream, e);
       }
       seen.set(asked.name() + ": " + e.getMessage());

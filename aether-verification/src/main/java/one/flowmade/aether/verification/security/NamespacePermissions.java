@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import one.flowmade.aether.Namespace;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 
 /**
  * The NATS permissions one namespace needs, and nothing more: its event stream, its snapshot

@@ -25,7 +25,7 @@ import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.StoreUnavailableException;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.VersionConflictException;
 import one.flowmade.aether.cluster.ClusterNode;
@@ -69,7 +69,7 @@ public final class WorkloadNode {
   private Connection connection;
   private JetStreamEventStore store;
   private ClusterNode node;
-  private volatile Subscription subscription;
+  private volatile EventSubscription subscription;
   private int subscriptions;
   private final AtomicLong deliveries = new AtomicLong();
   private volatile long lastDelivered;
@@ -181,7 +181,7 @@ public final class WorkloadNode {
     while (running) {
       try {
         recorder.confirm();
-        Subscription current = subscription;
+        EventSubscription current = subscription;
         if (current != null && !current.isActive() && running) {
           LOG.warn("{}: subscription stopped ({}); opening another", process,
               current.failure().map(Throwable::toString).orElse("no failure"));
@@ -295,7 +295,7 @@ public final class WorkloadNode {
         Thread.currentThread().interrupt();
       }
     }
-    quietly(() -> subscription, Subscription::close);
+    quietly(() -> subscription, EventSubscription::close);
     quietly(() -> node, ClusterNode::close);
     quietly(() -> store, JetStreamEventStore::close);
     quietly(() -> connection, c -> {

@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.verification.testing.Subjects;
 
 /**

@@ -12,7 +12,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import one.flowmade.aether.spi.TokenEncoding;
+import one.flowmade.aether.nats.TokenEncoding;
 
 /**
  * {@link TokenEncoding} is injective and canonical: decoding inverts encoding for every

@@ -24,7 +24,7 @@ import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -108,7 +108,7 @@ abstract class HostileInputContract {
         .containsExactlyElementsOf(HostileInputs.EVENT_TYPES);
     for (String type : HostileInputs.EVENT_TYPES) {
       List<Event> received = new CopyOnWriteArrayList<>();
-      try (Subscription sub = store.subscribe(
+      try (EventSubscription sub = store.subscribe(
           SubscriptionOptions.builder().eventTypes(type).build(), received::add)) {
         assertThat(sub.awaitLive(timeout())).as(HostileInputs.printable(type)).isTrue();
         Awaitility.await().atMost(timeout()).until(() -> !received.isEmpty());
@@ -196,7 +196,7 @@ abstract class HostileInputContract {
   void useAfterClose_isRefusedWithIllegalState() {
     EventStore closing = open("hostile-closing-" + UUID.randomUUID().toString().substring(0, 8));
     closing.append("a", ExpectedVersion.noStream(), event("t", "x"));
-    Subscription sub = closing.subscribe(SubscriptionOptions.fromBeginning(), e -> { });
+    EventSubscription sub = closing.subscribe(SubscriptionOptions.fromBeginning(), e -> { });
     closing.close();
     closing.close();
 

@@ -27,7 +27,7 @@ import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.jetstream.JetStreamEventStore;
-import one.flowmade.aether.spi.SubjectLayout;
+import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.testkit.nats.NatsServerExtension;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;

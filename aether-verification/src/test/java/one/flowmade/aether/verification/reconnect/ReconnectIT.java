@@ -24,7 +24,7 @@ import one.flowmade.aether.Payload;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.StoreUnavailableException;
-import one.flowmade.aether.Subscription;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.VersionConflictException;
 import one.flowmade.aether.bus.BusEvent;
@@ -100,9 +100,9 @@ final class ReconnectIT {
         .nodeId("n1").shardCount(4).heartbeatInterval(Duration.ofSeconds(1))
         .membershipTtl(Duration.ofSeconds(6)).leaderRenewInterval(Duration.ofSeconds(1))
         .leaderLeaseTtl(Duration.ofSeconds(6)).operationTimeout(Duration.ofSeconds(1)).build());
-    Subscription ephemeral = track(store.subscribe(SubscriptionOptions.fromBeginning(),
+    EventSubscription ephemeral = track(store.subscribe(SubscriptionOptions.fromBeginning(),
         e -> delivered("ephemeral", e)));
-    Subscription durable = track(store.subscribe(
+    EventSubscription durable = track(store.subscribe(
         SubscriptionOptions.builder().durable("durable").build(), e -> delivered("durable", e)));
     Thread writer = new Thread(() -> write(store), "reconnect-writer");
     writer.start();
@@ -146,7 +146,7 @@ final class ReconnectIT {
     Awaitility.await("subscriptions catch up").atMost(RECOVERY).untilAsserted(() -> {
       StringBuilder state = new StringBuilder();
       boolean caughtUp = true;
-      for (Subscription sub : List.of(ephemeral, durable)) {
+      for (EventSubscription sub : List.of(ephemeral, durable)) {
         String name = sub.name().orElse("ephemeral");
         long reached = seen.getOrDefault(name, new AtomicLong()).get();
         caughtUp &= reached >= last;

@@ -1,4 +1,4 @@
-package one.flowmade.aether.jetstream;
+package one.flowmade.aether.nats.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -10,7 +10,7 @@ import java.util.Optional;
  * <p>Thread-safe. {@link #close()} is idempotent and waits (bounded) for a handler call in
  * progress to return; no handler call starts after it returns.
  */
-public interface Subscription extends AutoCloseable {
+public interface EventSubscription extends AutoCloseable {
 
   /**
    * Returns the name of a durable subscription.

@@ -1,4 +1,4 @@
-package one.flowmade.aether.spi;
+package one.flowmade.aether.nats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package one.flowmade.aether.spi;
+package one.flowmade.aether.nats;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

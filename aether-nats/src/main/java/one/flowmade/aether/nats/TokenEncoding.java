@@ -1,4 +1,4 @@
-package one.flowmade.aether.spi;
+package one.flowmade.aether.nats;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;

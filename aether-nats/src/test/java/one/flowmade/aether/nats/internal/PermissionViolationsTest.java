@@ -1,14 +1,14 @@
-package one.flowmade.aether;
+package one.flowmade.aether.nats.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-final class PermissionDeniedExceptionTest {
+final class PermissionViolationsTest {
 
   @Test
   void violationOfTheSubjectUsed_isAPermissionDenialNamingIt() {
-    assertThat(PermissionDeniedException.fromServerError(
+    assertThat(PermissionViolations.fromServerError(
         "Permissions Violation for Publish to \"aether.ev.ns.a.T\"", "append", "aether.ev.ns.a.T"))
         .get()
         .satisfies(e -> {
@@ -20,17 +20,17 @@ final class PermissionDeniedExceptionTest {
 
   @Test
   void violationOfAnotherSubject_isNot() {
-    assertThat(PermissionDeniedException.fromServerError(
+    assertThat(PermissionViolations.fromServerError(
         "Permissions Violation for Publish to \"aether.ev.ns.a.T2\"", "append", "aether.ev.ns.a.T"))
         .isEmpty();
   }
 
   @Test
   void otherErrorsAndNoError_areNot() {
-    assertThat(PermissionDeniedException.fromServerError(null, "append", "x")).isEmpty();
-    assertThat(PermissionDeniedException.fromServerError(
+    assertThat(PermissionViolations.fromServerError(null, "append", "x")).isEmpty();
+    assertThat(PermissionViolations.fromServerError(
         "Permissions Violation for Subscription to \"x\"", "append", "x")).isEmpty();
-    assertThat(PermissionDeniedException.fromServerError("Maximum Payload Violation", "append",
+    assertThat(PermissionViolations.fromServerError("Maximum Payload Violation", "append",
         "x")).isEmpty();
   }
 }

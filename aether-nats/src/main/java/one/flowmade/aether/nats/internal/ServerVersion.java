@@ -1,4 +1,4 @@
-package one.flowmade.aether.jetstream;
+package one.flowmade.aether.nats.internal;
 
 import io.nats.client.Connection;
 import io.nats.client.api.ServerInfo;
@@ -7,18 +7,33 @@ import java.util.regex.Pattern;
 import one.flowmade.aether.UnsupportedServerException;
 
 /**
- * A NATS server version ({@code major.minor.patch}, pre-release suffixes ignored) and the check the
- * stores run when they are built. Immutable.
+ * A NATS server version ({@code major.minor.patch}, pre-release suffixes ignored) and the check
+ * every JetStream-based Aether component (stores, cluster) runs when it is built. Immutable.
+ *
+ * @param major the major version
+ * @param minor the minor version
+ * @param patch the patch version
+ * @param text the version as the server reported it
  */
-record ServerVersion(int major, int minor, int patch, String text) implements
+public record ServerVersion(int major, int minor, int patch, String text) implements
     Comparable<ServerVersion> {
 
-  /** The oldest server the JetStream stores work with: atomic batch publish (ADR-50). */
-  static final ServerVersion REQUIRED = new ServerVersion(2, 12, 0, "2.12.0");
+  /**
+   * The oldest server Aether's JetStream components work with: atomic batch publish (ADR-50) for
+   * the stores, per-key TTLs and limit markers for the cluster.
+   */
+  public static final ServerVersion REQUIRED = new ServerVersion(2, 12, 0, "2.12.0");
 
   private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)\\.(\\d+).*");
 
-  static ServerVersion parse(String text) {
+  /**
+   * Parses a version such as {@code 2.12.0}, {@code v2.12.0} or {@code 2.12.0-RC.3}.
+   *
+   * @param text the version text
+   * @return the version
+   * @throws IllegalArgumentException if the text is not a version
+   */
+  public static ServerVersion parse(String text) {
     Matcher m = VERSION.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a NATS server version");
@@ -27,7 +42,13 @@ record ServerVersion(int major, int minor, int patch, String text) implements
         Integer.parseInt(m.group(3)), text.trim());
   }
 
-  boolean isAtLeast(ServerVersion other) {
+  /**
+   * Whether this version is the same as or newer than {@code other}.
+   *
+   * @param other the version to compare with
+   * @return whether this is at least {@code other}
+   */
+  public boolean isAtLeast(ServerVersion other) {
     return compareTo(other) >= 0;
   }
 
@@ -43,15 +64,24 @@ record ServerVersion(int major, int minor, int patch, String text) implements
   }
 
   /**
-   * Checks the server the connection is connected to.
+   * Checks that the server the connection is connected to runs {@link #REQUIRED} or newer with
+   * JetStream enabled. The message of the failure names the version found, the version required
+   * and what would break.
    *
-   * @param connection the connection
-   * @param component what is being built, for the message
-   * @param breaks what would break on an older server
+   * @param connection the connection, connected
+   * @param component what is being built, for the message, e.g. {@code "Aether's JetStream event
+   *     store"}
+   * @param breaks what would break on an older server, a sentence completing "On 2.10.0 ..."
+   * @return the server's version
    * @throws UnsupportedServerException if the server is too old or has no JetStream
+   * @throws IllegalStateException if the connection has no server information (not connected)
    */
-  static ServerVersion check(Connection connection, String component, String breaks) {
+  public static ServerVersion check(Connection connection, String component, String breaks) {
     ServerInfo info = connection.getServerInfo();
+    if (info == null) {
+      throw new IllegalStateException("the NATS connection has no server information; is it"
+          + " connected?");
+    }
     String where = info.getServerName() == null || info.getServerName().isEmpty()
         ? "the NATS server" : "NATS server '" + info.getServerName() + "'";
     ServerVersion found;
