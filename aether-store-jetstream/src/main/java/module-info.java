@@ -6,6 +6,8 @@ module one.flowmade.aether.store.jetstream {
   requires transitive one.flowmade.aether.core;
   requires one.flowmade.aether.nats;
   requires transitive io.nats.jnats;
+  // Optional: only a store given a MeterRegistry loads Micrometer classes.
+  requires static micrometer.core;
 
   exports one.flowmade.aether.jetstream;
 }

@@ -256,7 +256,11 @@ final class Appender {
       this.filter = SubjectLayout.actorEvents(namespace, actorId);
       this.expected = expected;
       this.events = events;
-      settled = done.whenComplete((result, failure) -> finished(this));
+      long started = context.metrics().start();
+      settled = done.whenComplete((result, failure) -> {
+        finished(this);
+        context.metrics().appended(started, events.size(), failure);
+      });
     }
 
     void start() {
@@ -669,6 +673,7 @@ final class Appender {
         return;
       }
       retries++;
+      context.metrics().appendRetried();
       LOG.debug("append to actor '{}' retries after: {}", actorId, translated.getMessage());
       try {
         context.later(retries, next);

@@ -1,5 +1,6 @@
 package one.flowmade.aether.jetstream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.Republish;
@@ -91,7 +92,8 @@ public final class JetStreamEventStore implements EventStore {
     this.namespace = b.namespace;
     this.streamName = info.getConfiguration().getName();
     this.context = new StoreContext("event store", b.connection, b.namespace, streamName,
-        b.requestTimeout, b.retryBudget);
+        b.requestTimeout, b.retryBudget, b.meterRegistry == null ? StoreMetrics.NONE
+            : MicrometerStoreMetrics.create(b.meterRegistry, b.namespace));
     this.log = new EventLog(context);
     long maxPayload = b.connection.getServerInfo().getMaxPayload();
     long maxMessageSize = info.getConfiguration().getMaximumMessageSize();
@@ -184,7 +186,16 @@ public final class JetStreamEventStore implements EventStore {
   public long latestVersion(String actorId) {
     Limits.checkActorId(actorId);
     context.checkOpen();
-    return log.latest(actorId).version();
+    StoreMetrics metrics = context.metrics();
+    long start = metrics.start();
+    try {
+      long version = log.latest(actorId).version();
+      metrics.read("latest", start, 0, null);
+      return version;
+    } catch (RuntimeException e) {
+      metrics.read("latest", start, 0, e);
+      throw e;
+    }
   }
 
   /**
@@ -217,7 +228,16 @@ public final class JetStreamEventStore implements EventStore {
           + afterPosition);
     }
     context.checkOpen();
-    return log.read(actorId, fromVersion, limit, afterPosition);
+    StoreMetrics metrics = context.metrics();
+    long start = metrics.start();
+    try {
+      ReadResult result = log.read(actorId, fromVersion, limit, afterPosition);
+      metrics.read("actor", start, result.events().size(), null);
+      return result;
+    } catch (RuntimeException e) {
+      metrics.read("actor", start, 0, e);
+      throw e;
+    }
   }
 
   /**
@@ -231,7 +251,16 @@ public final class JetStreamEventStore implements EventStore {
     Objects.requireNonNull(from, "from");
     checkLimit(limit);
     context.checkOpen();
-    return log.readAll(from, limit);
+    StoreMetrics metrics = context.metrics();
+    long start = metrics.start();
+    try {
+      ReadResult result = log.readAll(from, limit);
+      metrics.read("all", start, result.events().size(), null);
+      return result;
+    } catch (RuntimeException e) {
+      metrics.read("all", start, 0, e);
+      throw e;
+    }
   }
 
   /**
@@ -242,7 +271,16 @@ public final class JetStreamEventStore implements EventStore {
   @Override
   public long lastPosition() {
     context.checkOpen();
-    return log.lastPosition();
+    StoreMetrics metrics = context.metrics();
+    long start = metrics.start();
+    try {
+      long position = log.lastPosition();
+      metrics.read("last-position", start, 0, null);
+      return position;
+    } catch (RuntimeException e) {
+      metrics.read("last-position", start, 0, e);
+      throw e;
+    }
   }
 
   /**
@@ -341,6 +379,7 @@ public final class JetStreamEventStore implements EventStore {
     private Duration duplicateWindow;
     private Duration requestTimeout;
     private RetryBudget retryBudget;
+    private MeterRegistry meterRegistry;
 
     private Builder(Connection connection, Namespace namespace) {
       this.connection = Objects.requireNonNull(connection, "connection");
@@ -488,6 +527,24 @@ public final class JetStreamEventStore implements EventStore {
       Objects.requireNonNull(budget, "budget");
       checkUnset(this.retryBudget, "retryBudget");
       this.retryBudget = budget;
+      return this;
+    }
+
+    /**
+     * Records the store's metrics in a Micrometer registry (default: none, and no cost): appends
+     * by outcome with their latency and batch size, retries, reads and events read, and each
+     * subscription's position and lag, tagged with the namespace (never an actor id). The names
+     * are listed in {@code docs/operations.md}. Micrometer is an optional dependency: add {@code
+     * micrometer-core} to use this.
+     *
+     * @param registry the registry
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      Objects.requireNonNull(registry, "registry");
+      checkUnset(this.meterRegistry, "meterRegistry");
+      this.meterRegistry = registry;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package one.flowmade.aether.jetstream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -70,7 +71,8 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
     this.namespace = b.namespace;
     this.streamName = info.getConfiguration().getName();
     this.context = new StoreContext("snapshot store", b.connection, b.namespace, streamName,
-        b.requestTimeout, b.retryBudget);
+        b.requestTimeout, b.retryBudget, b.meterRegistry == null ? StoreMetrics.NONE
+            : MicrometerStoreMetrics.create(b.meterRegistry, b.namespace));
     long max = b.connection.getServerInfo().getMaxPayload();
     long maxMessageSize = info.getConfiguration().getMaximumMessageSize();
     this.maxPayload = maxMessageSize > 0 ? Math.min(max, maxMessageSize) : max;
@@ -132,6 +134,19 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
   public boolean save(Snapshot snapshot) {
     Objects.requireNonNull(snapshot, "snapshot");
     context.checkOpen();
+    StoreMetrics metrics = context.metrics();
+    long start = metrics.start();
+    try {
+      boolean saved = saveChecked(snapshot);
+      metrics.snapshotSaved(start, saved, null);
+      return saved;
+    } catch (RuntimeException e) {
+      metrics.snapshotSaved(start, false, e);
+      throw e;
+    }
+  }
+
+  private boolean saveChecked(Snapshot snapshot) {
     String subject = subject(namespace, snapshot.actorId());
     Headers headers = new Headers();
     headers.put(VERSION, Long.toString(snapshot.version()));
@@ -207,9 +222,18 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
   public Optional<Snapshot> load(String actorId) {
     String subject = subject(namespace, actorId);
     context.checkOpen();
-    return context.call("load the snapshot of actor '" + actorId + "'",
-        () -> CompletableFuture.completedFuture(current(subject)))
-        .flatMap(Current::snapshot);
+    StoreMetrics metrics = context.metrics();
+    long start = metrics.start();
+    try {
+      Optional<Snapshot> snapshot = context.call("load the snapshot of actor '" + actorId + "'",
+          () -> CompletableFuture.completedFuture(current(subject)))
+          .flatMap(Current::snapshot);
+      metrics.snapshotLoaded(start, snapshot.isPresent(), null);
+      return snapshot;
+    } catch (RuntimeException e) {
+      metrics.snapshotLoaded(start, false, e);
+      throw e;
+    }
   }
 
   /** The stored snapshot message of a subject, decoded if possible. */
@@ -267,6 +291,7 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
     private StorageType storage;
     private Duration requestTimeout;
     private RetryBudget retryBudget;
+    private MeterRegistry meterRegistry;
 
     private Builder(Connection connection, Namespace namespace) {
       this.connection = Objects.requireNonNull(connection, "connection");
@@ -370,6 +395,22 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
           replicas, storage, null, null, null, null, false, false, null);
       StreamInfo info = StreamSetup.ensure(connection, jsm, spec, retryBudget, requestTimeout);
       return new JetStreamSnapshotStore(this, info);
+    }
+
+    /**
+     * Records snapshot loads and saves, by outcome and with their latency, in a Micrometer
+     * registry (default: none, and no cost), tagged with the namespace. Micrometer is an optional
+     * dependency: add {@code micrometer-core} to use this.
+     *
+     * @param registry the registry
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      Objects.requireNonNull(registry, "registry");
+      checkUnset(this.meterRegistry, "meterRegistry");
+      this.meterRegistry = registry;
+      return this;
     }
 
     private static void checkUnset(Object current, String name) {

@@ -37,10 +37,12 @@ final class StoreContext {
   private final ThreadPoolExecutor worker;
   private final ScheduledThreadPoolExecutor timer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final StoreMetrics metrics;
 
   StoreContext(String what, Connection connection, Namespace namespace, String stream,
-      Duration requestTimeout, RetryBudget budget) {
+      Duration requestTimeout, RetryBudget budget, StoreMetrics metrics) {
     this.what = what;
+    this.metrics = metrics;
     this.namespace = namespace;
     this.api = new JsApi(connection, stream, requestTimeout);
     this.budget = budget;
@@ -63,6 +65,10 @@ final class StoreContext {
 
   Namespace namespace() {
     return namespace;
+  }
+
+  StoreMetrics metrics() {
+    return metrics;
   }
 
   JsApi api() {

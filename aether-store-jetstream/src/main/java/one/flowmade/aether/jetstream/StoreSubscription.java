@@ -70,6 +70,7 @@ final class StoreSubscription implements EventSubscription {
   private volatile Throwable failure;
   private boolean closed;
   private Message unacked;
+  private StoreMetrics.SubscriptionMeters meters = StoreMetrics.SubscriptionMeters.NONE;
 
   StoreSubscription(StoreContext context, EventLog log, SubscriptionOptions options,
       EventHandler handler, String threadName, Consumer<StoreSubscription> onClosed) {
@@ -183,6 +184,7 @@ final class StoreSubscription implements EventSubscription {
   private void run() {
     IterableConsumer messages = null;
     try {
+      meters = context.metrics().subscription(options.durableName().orElse(null));
       messages = consumer.iterate(consumeOptions());
       if (startFloor >= liveAt) {
         goLive();
@@ -226,6 +228,7 @@ final class StoreSubscription implements EventSubscription {
           LOG.debug("closing the consumer of subscription {} failed", describe(), e);
         }
       }
+      meters.close();
       running = false;
       onClosed.accept(this);
       liveLatch.countDown();
@@ -256,6 +259,7 @@ final class StoreSubscription implements EventSubscription {
       }
     }
     lastPosition = position;
+    meters.handled(position, message);
     ack(message);
   }
 
