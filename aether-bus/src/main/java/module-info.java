@@ -7,6 +7,8 @@ module one.flowmade.aether.bus {
   requires transitive one.flowmade.aether.core;
   requires one.flowmade.aether.nats;
   requires transitive io.nats.jnats;
+  // Optional: only a bus given a MeterRegistry loads Micrometer classes.
+  requires static micrometer.core;
 
   exports one.flowmade.aether.bus.local;
   exports one.flowmade.aether.bus.nats;

@@ -1,8 +1,10 @@
 package one.flowmade.aether.bus.local;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,8 @@ import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
 import one.flowmade.aether.bus.OverflowPolicy;
 import one.flowmade.aether.bus.PublishInterruptedException;
+import one.flowmade.aether.bus.internal.MeterBinding;
+import one.flowmade.aether.bus.internal.MicrometerBusMeters;
 import one.flowmade.aether.bus.internal.SafeListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,17 +89,22 @@ public final class LocalEventBus implements EventBus {
   private final Object registration = new Object();
   private final AtomicLong nextId = new AtomicLong(1);
   private volatile boolean closed;
+  private final MeterBinding meters;
 
   private LocalEventBus(Builder builder) {
     this.name = builder.name == null ? "local" : builder.name;
+    Map<String, String> meterTags = Map.of("bus", "local", "name", name);
+    BusListener userListener = builder.listener == null ? BusListener.NONE : builder.listener;
     this.defaultCapacity = builder.queueCapacity == 0 ? Builder.DEFAULT_CAPACITY
         : builder.queueCapacity;
     this.defaultPolicy = builder.overflowPolicy == null ? OverflowPolicy.BLOCK
         : builder.overflowPolicy;
-    this.listener = new SafeListener(builder.listener == null ? BusListener.NONE
-        : builder.listener);
+    this.listener = new SafeListener(builder.meterRegistry == null ? userListener
+        : MicrometerBusMeters.countingDrops(builder.meterRegistry, meterTags, userListener));
     this.closeTimeout = builder.closeTimeout == null ? Builder.DEFAULT_CLOSE_TIMEOUT
         : builder.closeTimeout;
+    this.meters = builder.meterRegistry == null ? MeterBinding.NONE
+        : MicrometerBusMeters.bind(builder.meterRegistry, meterTags, this);
   }
 
   /**
@@ -294,6 +303,7 @@ public final class LocalEventBus implements EventBus {
         return;
       }
       closed = true;
+      meters.unbind();
       closing = new ArrayList<>(live);
       for (Topic topic : topics.values()) {
         topic.subscriptions = Topic.none();
@@ -369,8 +379,30 @@ public final class LocalEventBus implements EventBus {
     private OverflowPolicy overflowPolicy;
     private BusListener listener;
     private Duration closeTimeout;
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
+
+    /**
+     * Records the bus's meters in a Micrometer registry (default: none): events published,
+     * delivered and dropped (by reason), handler errors, open subscriptions and queue depth,
+     * tagged {@code bus=local} and {@code name} (the bus's name). The counts are read from {@link EventBus#metrics()} when the
+     * registry is scraped, so publishing costs nothing more. Micrometer is an optional
+     * dependency: add {@code micrometer-core} to use this.
+     *
+     * @param registry the registry
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      Objects.requireNonNull(registry, "registry");
+      if (this.meterRegistry != null) {
+        throw new IllegalStateException("meterRegistry was already set");
+      }
+      this.meterRegistry = registry;
+      return this;
+    }
+
 
     /**
      * Sets the name used in thread names ({@code aether-bus-<name>-<id>}); default {@code

@@ -1,5 +1,6 @@
 package one.flowmade.aether.bus.nats;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Options;
 import io.nats.client.JetStreamApiException;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +33,8 @@ import one.flowmade.aether.bus.DropReason;
 import one.flowmade.aether.bus.EventBus;
 import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
+import one.flowmade.aether.bus.internal.MeterBinding;
+import one.flowmade.aether.bus.internal.MicrometerBusMeters;
 import one.flowmade.aether.bus.internal.SafeListener;
 import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.SubjectLayout;
@@ -118,6 +122,7 @@ public final class NatsEventBus implements EventBus {
   /** The oldest server with message headers, which the CloudEvents binary mode needs. */
   static final String REQUIRED_SERVER = "2.2.0";
 
+  private static final Map<String, String> METER_TAGS = Map.of("bus", "nats");
   private static final Logger LOG = LoggerFactory.getLogger(NatsEventBus.class);
 
   private final Connection connection;
@@ -126,6 +131,7 @@ public final class NatsEventBus implements EventBus {
   private final Duration closeTimeout;
   private final Duration subscribeTimeout;
   private final StoredEvents storedEvents;
+  private final MeterBinding meters;
   private final Set<Namespace> checkedStreams = ConcurrentHashMap.newKeySet();
 
   private final ConcurrentHashMap<Namespace, Counters> counters = new ConcurrentHashMap<>();
@@ -138,8 +144,9 @@ public final class NatsEventBus implements EventBus {
 
   private NatsEventBus(Builder builder) {
     this.connection = builder.connection;
-    this.listener = new SafeListener(builder.listener == null ? BusListener.NONE
-        : builder.listener);
+    BusListener userListener = builder.listener == null ? BusListener.NONE : builder.listener;
+    this.listener = new SafeListener(builder.meterRegistry == null ? userListener
+        : MicrometerBusMeters.countingDrops(builder.meterRegistry, METER_TAGS, userListener));
     this.pendingLimit = builder.pendingLimit == 0 ? Builder.DEFAULT_PENDING_LIMIT
         : builder.pendingLimit;
     this.closeTimeout = builder.closeTimeout == null ? Builder.DEFAULT_TIMEOUT
@@ -148,6 +155,8 @@ public final class NatsEventBus implements EventBus {
         : builder.subscribeTimeout;
     this.storedEvents = builder.storedEvents == null ? StoredEvents.REPUBLISHED
         : builder.storedEvents;
+    this.meters = builder.meterRegistry == null ? MeterBinding.NONE
+        : MicrometerBusMeters.bind(builder.meterRegistry, METER_TAGS, this);
   }
 
   /**
@@ -339,6 +348,7 @@ public final class NatsEventBus implements EventBus {
         return;
       }
       closed = true;
+      meters.unbind();
       closing = new ArrayList<>(live);
       live.clear();
     }
@@ -431,6 +441,7 @@ public final class NatsEventBus implements EventBus {
     private Duration closeTimeout;
     private Duration subscribeTimeout;
     private StoredEvents storedEvents;
+    private MeterRegistry meterRegistry;
 
     private Builder(Connection connection) {
       Objects.requireNonNull(connection, "connection");
@@ -546,6 +557,26 @@ public final class NatsEventBus implements EventBus {
         throw new IllegalStateException("storedEvents was already set to " + this.storedEvents);
       }
       this.storedEvents = storedEvents;
+      return this;
+    }
+
+    /**
+     * Records the bus's meters in a Micrometer registry (default: none): events published,
+     * delivered and dropped (by reason), handler errors, open subscriptions and queue depth,
+     * tagged {@code bus=nats}. The counts are read from {@link EventBus#metrics()} when the
+     * registry is scraped, so publishing costs nothing more. Micrometer is an optional
+     * dependency: add {@code micrometer-core} to use this.
+     *
+     * @param registry the registry
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      Objects.requireNonNull(registry, "registry");
+      if (this.meterRegistry != null) {
+        throw new IllegalStateException("meterRegistry was already set");
+      }
+      this.meterRegistry = registry;
       return this;
     }
 
