@@ -1,7 +1,6 @@
 package one.flowmade.aether;
 
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * A stored event: immutable history of one actor.
@@ -37,15 +36,11 @@ public record Event(
    * @throws NullPointerException if a field is null
    */
   public Event {
-    Limits.checkEventId(id);
-    Limits.checkEventType(type);
+    Limits.checkEvent(id, type, timestamp, metadata, data);
     Limits.checkActorId(actorId);
     if (version < 1) {
       throw new IllegalArgumentException("version must be at least 1, was " + version);
     }
-    Objects.requireNonNull(timestamp, "timestamp");
-    Objects.requireNonNull(metadata, "metadata");
-    Objects.requireNonNull(data, "data");
     if (position < 1) {
       throw new IllegalArgumentException("position must be at least 1, was " + position);
     }

@@ -1,5 +1,6 @@
 package one.flowmade.aether;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -77,6 +78,27 @@ public final class Limits {
       }
     }
     return id;
+  }
+
+  /**
+   * Checks the fields every event has, stored ({@link Event}), to append ({@link NewEvent}) or on
+   * a bus ({@code BusEvent}): a valid id and type, and a timestamp, metadata and data.
+   *
+   * @param id the event id ({@link #checkEventId(String)})
+   * @param type the event type ({@link #checkEventType(String)})
+   * @param timestamp the timestamp
+   * @param metadata the metadata
+   * @param data the data
+   * @throws IllegalArgumentException if the id or type is invalid
+   * @throws NullPointerException if a field is null
+   */
+  public static void checkEvent(String id, String type, Instant timestamp, Metadata metadata,
+      Payload data) {
+    checkEventId(id);
+    checkEventType(type);
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(metadata, "metadata");
+    Objects.requireNonNull(data, "data");
   }
 
   private static String checkUtf8(String what, String value, int maxBytes) {

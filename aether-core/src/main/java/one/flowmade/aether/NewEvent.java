@@ -1,7 +1,6 @@
 package one.flowmade.aether;
 
 import java.time.Instant;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -30,11 +29,7 @@ public record NewEvent(String id, String type, Instant timestamp, Metadata metad
    * @throws NullPointerException if a field is null
    */
   public NewEvent {
-    Limits.checkEventId(id);
-    Limits.checkEventType(type);
-    Objects.requireNonNull(timestamp, "timestamp");
-    Objects.requireNonNull(metadata, "metadata");
-    Objects.requireNonNull(data, "data");
+    Limits.checkEvent(id, type, timestamp, metadata, data);
   }
 
   /**

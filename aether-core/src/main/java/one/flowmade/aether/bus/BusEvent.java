@@ -65,15 +65,11 @@ public record BusEvent(
    */
   public BusEvent {
     Objects.requireNonNull(namespace, "namespace");
-    Limits.checkEventId(id);
-    Limits.checkEventType(type);
+    Limits.checkEvent(id, type, timestamp, metadata, data);
     Limits.checkActorId(actorId);
     if (version < 0) {
       throw new IllegalArgumentException("version must not be negative, was " + version);
     }
-    Objects.requireNonNull(timestamp, "timestamp");
-    Objects.requireNonNull(metadata, "metadata");
-    Objects.requireNonNull(data, "data");
     if (position < 0) {
       throw new IllegalArgumentException("position must not be negative, was " + position);
     }

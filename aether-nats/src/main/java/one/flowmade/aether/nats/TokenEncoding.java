@@ -1,11 +1,11 @@
 package one.flowmade.aether.nats;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.util.Objects;
 
 /**

@@ -2,11 +2,8 @@ package one.flowmade.aether.jetstream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.api.Republish;
-import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamInfo;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +19,7 @@ import one.flowmade.aether.AppendOutcomeUnknownException;
 import one.flowmade.aether.AppendResult;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventStore;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
@@ -30,11 +28,9 @@ import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.StoreUnavailableException;
-import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.UnsupportedServerException;
 import one.flowmade.aether.nats.SubjectLayout;
-import one.flowmade.aether.nats.internal.ServerVersion;
 
 /**
  * An {@link EventStore} on NATS JetStream: one stream per namespace ({@code AETHER_<namespace>},
@@ -88,19 +84,12 @@ public final class JetStreamEventStore implements EventStore {
   private final Map<String, Object> openDurables = new ConcurrentHashMap<>();
   private final AtomicInteger subscriptionCount = new AtomicInteger();
 
-  private JetStreamEventStore(Builder b, StreamInfo info) {
-    this.namespace = b.namespace;
+  private JetStreamEventStore(StoreBuilder<?> settings, StreamInfo info) {
+    this.namespace = settings.namespace;
     this.streamName = info.getConfiguration().getName();
-    this.context = new StoreContext("event store", b.connection, b.namespace, streamName,
-        b.requestTimeout, b.retryBudget, b.meterRegistry == null ? StoreMetrics.NONE
-            : MicrometerStoreMetrics.create(b.meterRegistry, b.namespace));
+    this.context = settings.context("event store", info);
     this.log = new EventLog(context);
-    long maxPayload = b.connection.getServerInfo().getMaxPayload();
-    long maxMessageSize = info.getConfiguration().getMaximumMessageSize();
-    if (maxMessageSize > 0) {
-      maxPayload = Math.min(maxPayload, maxMessageSize);
-    }
-    this.appender = new Appender(context, log, maxPayload,
+    this.appender = new Appender(context, log, settings.maxPayload(info),
         info.getConfiguration().getDuplicateWindow());
   }
 
@@ -368,54 +357,18 @@ public final class JetStreamEventStore implements EventStore {
    * give a new stream the default. Not thread-safe; each input is checked when set, and each
    * setting may be set once.
    */
-  public static final class Builder {
-    private final Connection connection;
-    private final Namespace namespace;
-    private Integer replicas;
-    private StorageType storage;
+  public static final class Builder extends StoreBuilder<Builder> {
     private Duration maxAge;
     private DataSize maxBytes;
     private Long maxMessages;
     private Duration duplicateWindow;
-    private Duration requestTimeout;
-    private RetryBudget retryBudget;
-    private MeterRegistry meterRegistry;
 
     private Builder(Connection connection, Namespace namespace) {
-      this.connection = Objects.requireNonNull(connection, "connection");
-      this.namespace = Objects.requireNonNull(namespace, "namespace");
+      super(connection, namespace);
     }
 
-    /**
-     * Sets the number of replicas of a new stream: 1 (the default) on a single server, 3 in a
-     * cluster so that the namespace survives the loss of a server.
-     *
-     * @param replicas 1 to 5
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     * @throws IllegalStateException if already set
-     */
-    public Builder replicas(int replicas) {
-      if (replicas < 1 || replicas > 5) {
-        throw new IllegalArgumentException("replicas must be 1 to 5, was " + replicas);
-      }
-      checkUnset(this.replicas, "replicas");
-      this.replicas = replicas;
-      return this;
-    }
-
-    /**
-     * Sets where the stream keeps its messages (default {@link StorageType#File}; {@link
-     * StorageType#Memory} loses the events when all replicas restart).
-     *
-     * @param storage the storage type
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder storage(StorageType storage) {
-      Objects.requireNonNull(storage, "storage");
-      checkUnset(this.storage, "storage");
-      this.storage = storage;
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -487,46 +440,8 @@ public final class JetStreamEventStore implements EventStore {
      * @throws IllegalStateException if already set
      */
     public Builder duplicateWindow(Duration window) {
-      Objects.requireNonNull(window, "window");
-      if (window.isZero() || window.isNegative()) {
-        throw new IllegalArgumentException("duplicateWindow must be positive, was " + window);
-      }
-      checkUnset(this.duplicateWindow, "duplicateWindow");
-      this.duplicateWindow = window;
-      return this;
-    }
-
-    /**
-     * Sets how long one request waits for the server's answer (default 2 seconds); failed
-     * requests are retried within the {@link #retryBudget(RetryBudget) retry budget}.
-     *
-     * @param timeout a positive duration
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     * @throws IllegalStateException if already set
-     */
-    public Builder requestTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isZero() || timeout.isNegative()) {
-        throw new IllegalArgumentException("requestTimeout must be positive, was " + timeout);
-      }
-      checkUnset(this.requestTimeout, "requestTimeout");
-      this.requestTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * Sets how long and how patiently transient failures are retried (default {@link
-     * RetryBudget#defaults()}: 30 seconds).
-     *
-     * @param budget the retry budget
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder retryBudget(RetryBudget budget) {
-      Objects.requireNonNull(budget, "budget");
-      checkUnset(this.retryBudget, "retryBudget");
-      this.retryBudget = budget;
+      this.duplicateWindow = positive(window, "duplicateWindow",
+          this.duplicateWindow);
       return this;
     }
 
@@ -543,8 +458,7 @@ public final class JetStreamEventStore implements EventStore {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
-      checkUnset(this.meterRegistry, "meterRegistry");
-      this.meterRegistry = registry;
+      setMeterRegistry(registry);
       return this;
     }
 
@@ -560,36 +474,17 @@ public final class JetStreamEventStore implements EventStore {
      *     namespace's stream
      */
     public JetStreamEventStore build() {
-      if (requestTimeout == null) {
-        requestTimeout = Duration.ofSeconds(2);
-      }
-      if (retryBudget == null) {
-        retryBudget = RetryBudget.defaults();
-      }
-      ServerVersion.check(connection, "Aether's JetStream event store",
-          "multi-event appends would break: they need atomic batch publish (ADR-50,"
-              + " allow_atomic), which older servers ignore, so an append could be stored in"
-              + " part or interleaved with another writer's");
-      JetStreamManagement jsm;
-      try {
-        jsm = connection.jetStreamManagement(io.nats.client.JetStreamOptions.builder()
-            .requestTimeout(requestTimeout).build());
-      } catch (IOException e) {
-        throw new StoreUnavailableException("cannot reach JetStream: " + e.getMessage(), e);
-      }
+      Namespace namespace = this.namespace;
       StreamSetup.Spec spec = new StreamSetup.Spec(SubjectLayout.streamName(namespace),
           SubjectLayout.allEvents(namespace), "Aether events of namespace '" + namespace + "'",
-          replicas, storage, maxAge, maxBytes, maxMessages, duplicateWindow, true, true,
-          Republish.builder().source(SubjectLayout.allEvents(namespace))
+          replicasSet(), storageSet(), maxAge, maxBytes, maxMessages, duplicateWindow,
+          true, true, Republish.builder().source(SubjectLayout.allEvents(namespace))
               .destination(SubjectLayout.allBusEvents(namespace)).build());
-      StreamInfo info = StreamSetup.ensure(connection, jsm, spec, retryBudget, requestTimeout);
+      StreamInfo info = openStream("Aether's JetStream event store",
+          "multi-event appends would break: they need atomic batch publish (ADR-50,"
+              + " allow_atomic), which older servers ignore, so an append could be stored in"
+              + " part or interleaved with another writer's", spec);
       return new JetStreamEventStore(this, info);
-    }
-
-    private static void checkUnset(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set to " + current);
-      }
     }
   }
 }

@@ -3,11 +3,8 @@ package one.flowmade.aether.jetstream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.Message;
 import io.nats.client.api.PublishAck;
-import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
@@ -31,7 +28,6 @@ import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
 import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.TokenEncoding;
-import one.flowmade.aether.nats.internal.ServerVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,15 +63,11 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
   private final StoreContext context;
   private final long maxPayload;
 
-  private JetStreamSnapshotStore(Builder b, StreamInfo info) {
-    this.namespace = b.namespace;
+  private JetStreamSnapshotStore(StoreBuilder<?> settings, StreamInfo info) {
+    this.namespace = settings.namespace;
     this.streamName = info.getConfiguration().getName();
-    this.context = new StoreContext("snapshot store", b.connection, b.namespace, streamName,
-        b.requestTimeout, b.retryBudget, b.meterRegistry == null ? StoreMetrics.NONE
-            : MicrometerStoreMetrics.create(b.meterRegistry, b.namespace));
-    long max = b.connection.getServerInfo().getMaxPayload();
-    long maxMessageSize = info.getConfiguration().getMaximumMessageSize();
-    this.maxPayload = maxMessageSize > 0 ? Math.min(max, maxMessageSize) : max;
+    this.context = settings.context("snapshot store", info);
+    this.maxPayload = settings.maxPayload(info);
   }
 
   /**
@@ -284,81 +276,14 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
    * and give a new stream the default. Not thread-safe; each input is checked when set, and each
    * setting may be set once.
    */
-  public static final class Builder {
-    private final Connection connection;
-    private final Namespace namespace;
-    private Integer replicas;
-    private StorageType storage;
-    private Duration requestTimeout;
-    private RetryBudget retryBudget;
-    private MeterRegistry meterRegistry;
+  public static final class Builder extends StoreBuilder<Builder> {
 
     private Builder(Connection connection, Namespace namespace) {
-      this.connection = Objects.requireNonNull(connection, "connection");
-      this.namespace = Objects.requireNonNull(namespace, "namespace");
+      super(connection, namespace);
     }
 
-    /**
-     * Sets the number of replicas of a new stream (default 1; 3 in a cluster).
-     *
-     * @param replicas 1 to 5
-     * @return this builder
-     * @throws IllegalArgumentException if out of range
-     * @throws IllegalStateException if already set
-     */
-    public Builder replicas(int replicas) {
-      if (replicas < 1 || replicas > 5) {
-        throw new IllegalArgumentException("replicas must be 1 to 5, was " + replicas);
-      }
-      checkUnset(this.replicas, "replicas");
-      this.replicas = replicas;
-      return this;
-    }
-
-    /**
-     * Sets where the stream keeps its messages (default {@link StorageType#File}).
-     *
-     * @param storage the storage type
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder storage(StorageType storage) {
-      Objects.requireNonNull(storage, "storage");
-      checkUnset(this.storage, "storage");
-      this.storage = storage;
-      return this;
-    }
-
-    /**
-     * Sets how long one request waits for the server's answer (default 2 seconds).
-     *
-     * @param timeout a positive duration
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     * @throws IllegalStateException if already set
-     */
-    public Builder requestTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isZero() || timeout.isNegative()) {
-        throw new IllegalArgumentException("requestTimeout must be positive, was " + timeout);
-      }
-      checkUnset(this.requestTimeout, "requestTimeout");
-      this.requestTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * Sets how long and how patiently transient failures are retried (default {@link
-     * RetryBudget#defaults()}).
-     *
-     * @param budget the retry budget
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder retryBudget(RetryBudget budget) {
-      Objects.requireNonNull(budget, "budget");
-      checkUnset(this.retryBudget, "retryBudget");
-      this.retryBudget = budget;
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -374,26 +299,13 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
      *     namespace's stream
      */
     public JetStreamSnapshotStore build() {
-      if (requestTimeout == null) {
-        requestTimeout = Duration.ofSeconds(2);
-      }
-      if (retryBudget == null) {
-        retryBudget = RetryBudget.defaults();
-      }
-      ServerVersion.check(connection, "Aether's JetStream snapshot store",
-          "compare-and-set saves on replicated streams are not reliable (concurrent writers can"
-              + " all win), so an older snapshot could overwrite a newer one");
-      JetStreamManagement jsm;
-      try {
-        jsm = connection.jetStreamManagement(JetStreamOptions.builder()
-            .requestTimeout(requestTimeout).build());
-      } catch (IOException e) {
-        throw new StoreUnavailableException("cannot reach JetStream: " + e.getMessage(), e);
-      }
+      Namespace namespace = this.namespace;
       StreamSetup.Spec spec = new StreamSetup.Spec(streamName(namespace),
           subjectPrefix(namespace) + "*", "Aether snapshots of namespace '" + namespace + "'",
-          replicas, storage, null, null, null, null, false, false, null);
-      StreamInfo info = StreamSetup.ensure(connection, jsm, spec, retryBudget, requestTimeout);
+          replicasSet(), storageSet(), null, null, null, null, false, false, null);
+      StreamInfo info = openStream("Aether's JetStream snapshot store",
+          "compare-and-set saves on replicated streams are not reliable (concurrent writers can"
+              + " all win), so an older snapshot could overwrite a newer one", spec);
       return new JetStreamSnapshotStore(this, info);
     }
 
@@ -408,15 +320,8 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
-      checkUnset(this.meterRegistry, "meterRegistry");
-      this.meterRegistry = registry;
+      setMeterRegistry(registry);
       return this;
-    }
-
-    private static void checkUnset(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set to " + current);
-      }
     }
   }
 }

@@ -11,13 +11,13 @@ import one.flowmade.aether.AppendResult;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventStore;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
-import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
 
 /**

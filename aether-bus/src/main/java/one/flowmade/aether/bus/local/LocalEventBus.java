@@ -23,6 +23,7 @@ import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
 import one.flowmade.aether.bus.OverflowPolicy;
 import one.flowmade.aether.bus.PublishInterruptedException;
+import one.flowmade.aether.bus.internal.BusSettings;
 import one.flowmade.aether.bus.internal.MeterBinding;
 import one.flowmade.aether.bus.internal.MicrometerBusMeters;
 import one.flowmade.aether.bus.internal.SafeListener;
@@ -94,15 +95,14 @@ public final class LocalEventBus implements EventBus {
   private LocalEventBus(Builder builder) {
     this.name = builder.name == null ? "local" : builder.name;
     Map<String, String> meterTags = Map.of("bus", "local", "name", name);
-    BusListener userListener = builder.listener == null ? BusListener.NONE : builder.listener;
+    BusListener userListener = builder.settings.listener();
     this.defaultCapacity = builder.queueCapacity == 0 ? Builder.DEFAULT_CAPACITY
         : builder.queueCapacity;
     this.defaultPolicy = builder.overflowPolicy == null ? OverflowPolicy.BLOCK
         : builder.overflowPolicy;
     this.listener = new SafeListener(builder.meterRegistry == null ? userListener
         : MicrometerBusMeters.countingDrops(builder.meterRegistry, meterTags, userListener));
-    this.closeTimeout = builder.closeTimeout == null ? Builder.DEFAULT_CLOSE_TIMEOUT
-        : builder.closeTimeout;
+    this.closeTimeout = builder.settings.closeTimeout();
     this.meters = builder.meterRegistry == null ? MeterBinding.NONE
         : MicrometerBusMeters.bind(builder.meterRegistry, meterTags, this);
   }
@@ -372,13 +372,11 @@ public final class LocalEventBus implements EventBus {
 
     /** The default capacity of a subscription's queue. */
     public static final int DEFAULT_CAPACITY = 4096;
-    static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private String name;
     private int queueCapacity;
     private OverflowPolicy overflowPolicy;
-    private BusListener listener;
-    private Duration closeTimeout;
+    private final BusSettings settings = new BusSettings();
     private MeterRegistry meterRegistry;
 
     private Builder() {}
@@ -470,11 +468,7 @@ public final class LocalEventBus implements EventBus {
      * @throws IllegalStateException if already set
      */
     public Builder listener(BusListener listener) {
-      Objects.requireNonNull(listener, "listener");
-      if (this.listener != null) {
-        throw new IllegalStateException("listener was already set");
-      }
-      this.listener = listener;
+      settings.listener(listener);
       return this;
     }
 
@@ -488,15 +482,7 @@ public final class LocalEventBus implements EventBus {
      * @throws IllegalStateException if already set
      */
     public Builder closeTimeout(Duration closeTimeout) {
-      Objects.requireNonNull(closeTimeout, "closeTimeout");
-      if (closeTimeout.isNegative()) {
-        throw new IllegalArgumentException("closeTimeout must not be negative, was "
-            + closeTimeout);
-      }
-      if (this.closeTimeout != null) {
-        throw new IllegalStateException("closeTimeout was already set to " + this.closeTimeout);
-      }
-      this.closeTimeout = closeTimeout;
+      settings.closeTimeout(closeTimeout);
       return this;
     }
 

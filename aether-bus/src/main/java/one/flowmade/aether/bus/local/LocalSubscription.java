@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,12 +11,12 @@ import one.flowmade.aether.Namespace;
 import one.flowmade.aether.bus.BusEvent;
 import one.flowmade.aether.bus.BusHandler;
 import one.flowmade.aether.bus.BusListener;
-import one.flowmade.aether.bus.BusSubscription;
 import one.flowmade.aether.bus.Drop;
 import one.flowmade.aether.bus.DropReason;
 import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
 import one.flowmade.aether.bus.OverflowPolicy;
+import one.flowmade.aether.bus.internal.AbstractBusSubscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class LocalSubscription implements BusSubscription, Runnable {
+final class LocalSubscription extends AbstractBusSubscription implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalSubscription.class);
 
@@ -72,11 +71,7 @@ final class LocalSubscription implements BusSubscription, Runnable {
 
   private final LocalEventBus bus;
   private final long id;
-  private final NamespacePattern namespaces;
-  private final EventFilter filter;
-  private final BusHandler handler;
   private final OverflowPolicy policy;
-  private final BusListener listener;
   private final EventRing ring;
   private final Thread thread;
   /** The topic of a single-namespace subscription, else null. */
@@ -90,23 +85,16 @@ final class LocalSubscription implements BusSubscription, Runnable {
   private volatile int state = OPEN;
   private volatile boolean terminated;
 
-  private volatile long delivered;
-  private volatile long handlerErrors;
-  private final AtomicLong dropped = new AtomicLong();
-  private volatile boolean warnedAboutDrops;
   /** Events discarded on close and not reported yet; delivery thread only. */
   private long discardedCount;
 
   LocalSubscription(LocalEventBus bus, long id, NamespacePattern namespaces, EventFilter filter,
       BusHandler handler, OverflowPolicy policy, int capacity, BusListener listener,
       Topic fixedTopic) {
+    super(namespaces, filter, handler, listener);
     this.bus = bus;
     this.id = id;
-    this.namespaces = namespaces;
-    this.filter = filter;
-    this.handler = handler;
     this.policy = policy;
-    this.listener = listener;
     this.ring = new EventRing(capacity);
     this.fixedTopic = fixedTopic;
     this.thread = new Thread(this, "aether-bus-" + bus.name() + "-" + id);
@@ -122,7 +110,7 @@ final class LocalSubscription implements BusSubscription, Runnable {
   }
 
   boolean accepts(BusEvent event) {
-    return filter.matches(event);
+    return filter().matches(event);
   }
 
   // ---------------------------------------------------------------- publisher side
@@ -165,8 +153,7 @@ final class LocalSubscription implements BusSubscription, Runnable {
   /** Counts and reports an event that never entered the queue. */
   void dropUnqueued(BusEvent event, Topic topic, DropReason reason) {
     topic.dropped.increment();
-    dropped.incrementAndGet();
-    reportDrop(Drop.of(this, reason, event));
+    dropped(Drop.of(this, reason, event), "");
   }
 
   private int evictAndOffer(BusEvent event) {
@@ -177,8 +164,7 @@ final class LocalSubscription implements BusSubscription, Runnable {
         Topic topic = topicOf(oldest);
         topic.dropped.increment();
         topic.dequeued.increment();
-        dropped.incrementAndGet();
-        reportDrop(Drop.of(this, DropReason.OVERFLOW_OLDEST, oldest));
+        dropped(Drop.of(this, DropReason.OVERFLOW_OLDEST, oldest), "");
       }
       int result = ring.offer(event);
       if (result == EventRing.OK) {
@@ -341,27 +327,9 @@ final class LocalSubscription implements BusSubscription, Runnable {
       if (pendingErrors > 0) {
         topic.handlerErrors.add(pendingErrors);
       }
-      LocalSubscription.this.delivered = delivered;
-      LocalSubscription.this.handlerErrors = errors;
+      counted(delivered, errors);
       pending = 0;
       pendingErrors = 0;
-    }
-  }
-
-  /** Calls the handler; returns false if it threw. */
-  private boolean deliver(BusEvent event) {
-    try {
-      handler.onEvent(event);
-      return true;
-    } catch (VirtualMachineError e) {
-      LOG.error("handler of {} failed fatally on event {}; the subscription stops", this,
-          event.id(), e);
-      throw e;
-    } catch (Throwable e) {
-      LOG.warn("handler of {} threw on event {} (type '{}', actor '{}'); delivery continues",
-          this, event.id(), event.type(), event.actorId(), e);
-      listener.handlerFailed(this, event, e);
-      return false;
     }
   }
 
@@ -425,7 +393,6 @@ final class LocalSubscription implements BusSubscription, Runnable {
     Topic topic = topicOf(event);
     topic.dropped.increment();
     topic.dequeued.increment();
-    dropped.incrementAndGet();
     discardedCount++;
   }
 
@@ -446,24 +413,13 @@ final class LocalSubscription implements BusSubscription, Runnable {
       long count = discardedCount;
       discardedCount = 0;
       LOG.debug("{} discarded {} queued events on close", this, count);
-      reportDrop(Drop.of(this, DropReason.CLOSED, count));
+      dropped(Drop.of(this, DropReason.CLOSED, count), "");
     }
   }
 
   private Topic topicOf(BusEvent event) {
     Topic topic = fixedTopic;
     return topic != null ? topic : bus.topic(event.namespace());
-  }
-
-  private void reportDrop(Drop drop) {
-    if (!warnedAboutDrops) {
-      warnedAboutDrops = true;
-      LOG.warn("{} dropped {} event(s): {}; further drops are logged at DEBUG and all are counted"
-          + " and reported to the bus listener", this, drop.count(), drop.reason());
-    } else {
-      LOG.debug("{} dropped {} event(s): {}", this, drop.count(), drop.reason());
-    }
-    listener.dropped(drop);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -518,33 +474,8 @@ final class LocalSubscription implements BusSubscription, Runnable {
   // ---------------------------------------------------------------- accessors
 
   @Override
-  public NamespacePattern namespaces() {
-    return namespaces;
-  }
-
-  @Override
-  public EventFilter filter() {
-    return filter;
-  }
-
-  @Override
   public boolean isActive() {
     return state == OPEN && !terminated;
-  }
-
-  @Override
-  public long delivered() {
-    return delivered;
-  }
-
-  @Override
-  public long dropped() {
-    return dropped.get();
-  }
-
-  @Override
-  public long handlerErrors() {
-    return handlerErrors;
   }
 
   @Override
@@ -554,7 +485,7 @@ final class LocalSubscription implements BusSubscription, Runnable {
 
   @Override
   public String toString() {
-    return "LocalSubscription[" + bus.name() + "-" + id + ", namespaces=" + namespaces
+    return "LocalSubscription[" + bus.name() + "-" + id + ", namespaces=" + namespaces()
         + ", policy=" + policy + ", capacity=" + ring.capacity() + "]";
   }
 }

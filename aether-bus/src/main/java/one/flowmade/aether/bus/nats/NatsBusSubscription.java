@@ -18,11 +18,11 @@ import one.flowmade.aether.Payload;
 import one.flowmade.aether.bus.BusEvent;
 import one.flowmade.aether.bus.BusHandler;
 import one.flowmade.aether.bus.BusListener;
-import one.flowmade.aether.bus.BusSubscription;
 import one.flowmade.aether.bus.Drop;
 import one.flowmade.aether.bus.DropReason;
 import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
+import one.flowmade.aether.bus.internal.AbstractBusSubscription;
 import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.SubjectLayout;
 import org.slf4j.Logger;
@@ -34,39 +34,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class NatsBusSubscription implements BusSubscription, MessageHandler {
+final class NatsBusSubscription extends AbstractBusSubscription implements MessageHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(NatsBusSubscription.class);
 
   private final NatsEventBus bus;
   private final long id;
-  private final NamespacePattern namespaces;
   private final Namespace fixedNamespace;
-  private final EventFilter filter;
-  private final BusHandler handler;
-  private final BusListener listener;
   private final Connection connection;
   private final List<String> subjects;
   private final ReentrantLock handlerLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong reportedSlowConsumerDrops = new AtomicLong();
-  private final AtomicLong dropped = new AtomicLong();
   private volatile Dispatcher dispatcher;
-  private volatile long delivered;
-  private volatile long handlerErrors;
-  private volatile boolean warnedAboutDrops;
+  /** Written by the dispatcher thread only, under the handler lock. */
+  private long deliveredCount;
+  private long errorCount;
 
   NatsBusSubscription(NatsEventBus bus, long id, NamespacePattern namespaces, EventFilter filter,
       BusHandler handler, BusListener listener, Connection connection,
       NatsEventBus.StoredEvents storedEvents) {
+    super(namespaces, filter, handler, listener);
     this.bus = bus;
     this.id = id;
-    this.namespaces = namespaces;
     this.fixedNamespace = namespaces instanceof NamespacePattern.Exactly exactly
         ? exactly.namespace() : null;
-    this.filter = filter;
-    this.handler = handler;
-    this.listener = listener;
     this.connection = connection;
     this.subjects = BusSubjects.of(namespaces, filter, storedEvents);
   }
@@ -94,7 +86,7 @@ final class NatsBusSubscription implements BusSubscription, MessageHandler {
         undecodable(message, e);
         return;
       }
-      if (event == null || !filter.matches(event)) {
+      if (event == null || !filter().matches(event)) {
         return;
       }
       handlerLock.lock();
@@ -103,11 +95,12 @@ final class NatsBusSubscription implements BusSubscription, MessageHandler {
           return;
         }
         boolean ok = deliver(event);
-        delivered = delivered + 1;
-        bus.counters(event.namespace()).delivered(ok);
+        deliveredCount++;
         if (!ok) {
-          handlerErrors = handlerErrors + 1;
+          errorCount++;
         }
+        counted(deliveredCount, errorCount);
+        bus.counters(event.namespace()).delivered(ok);
       } finally {
         handlerLock.unlock();
       }
@@ -173,34 +166,18 @@ final class NatsBusSubscription implements BusSubscription, MessageHandler {
     }
   }
 
-  private boolean deliver(BusEvent event) {
-    try {
-      handler.onEvent(event);
-      return true;
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable e) {
-      if (closed.get()) {
-        // Closing stops the dispatcher, which interrupts a handler still running.
-        LOG.debug("handler of {} ended with {} on event {} while the subscription closed", this,
-            e, event.id());
-        return true;
-      }
-      LOG.warn("handler of {} threw on event {} (type '{}', actor '{}'); delivery continues",
-          this, event.id(), event.type(), event.actorId(), e);
-      listener.handlerFailed(this, event, e);
-      return false;
-    }
+  @Override
+  protected boolean closing() {
+    // Closing stops the dispatcher, which interrupts a handler still running.
+    return closed.get();
   }
 
   private void undecodable(Message message, RuntimeException cause) {
     LOG.warn("{} cannot decode the message on '{}' ({} bytes): {}; it is counted as dropped",
         this, message.getSubject(), message.getData() == null ? 0 : message.getData().length,
         cause.getMessage());
-    Namespace namespace = namespaceOf(message.getSubject());
-    count(namespace, 1);
-    listener.dropped(new Drop(this, DropReason.UNDECODABLE, 1, Optional.empty(),
-        Optional.of(cause)));
+    bus.dropped(namespaceOf(message.getSubject()), 1);
+    dropped(new Drop(this, DropReason.UNDECODABLE, 1, Optional.empty(), Optional.of(cause)), "");
   }
 
   private Namespace namespaceOf(String subject) {
@@ -225,22 +202,10 @@ final class NatsBusSubscription implements BusSubscription, MessageHandler {
     long reported = reportedSlowConsumerDrops.get();
     if (total > reported && reportedSlowConsumerDrops.compareAndSet(reported, total)) {
       long count = total - reported;
-      count(fixedNamespace, count);
-      if (!warnedAboutDrops) {
-        warnedAboutDrops = true;
-        LOG.warn("{}: the NATS client dropped {} message(s) because the subscription's pending"
-            + " limit of {} was reached (slow consumer); drops are counted and reported to the"
-            + " bus listener", this, count, d.getPendingMessageLimit());
-      } else {
-        LOG.debug("{}: slow consumer, {} more message(s) dropped", this, count);
-      }
-      listener.dropped(Drop.of(this, DropReason.SLOW_CONSUMER, count));
+      bus.dropped(fixedNamespace, count);
+      dropped(Drop.of(this, DropReason.SLOW_CONSUMER, count), " (the NATS client's pending limit"
+          + " of " + d.getPendingMessageLimit() + " messages was reached)");
     }
-  }
-
-  private void count(Namespace namespace, long count) {
-    dropped.addAndGet(count);
-    bus.dropped(namespace, count);
   }
 
   /** Closes the subscription; {@code unregister} is false when the bus closes it. */
@@ -264,9 +229,9 @@ final class NatsBusSubscription implements BusSubscription, MessageHandler {
     awaitHandler(bus.closeTimeout());
     reportSlowConsumerDrops();
     if (pending > 0) {
-      count(fixedNamespace, pending);
+      bus.dropped(fixedNamespace, pending);
       LOG.debug("{} discarded {} received message(s) on close", this, pending);
-      listener.dropped(Drop.of(this, DropReason.CLOSED, pending));
+      dropped(Drop.of(this, DropReason.CLOSED, pending), "");
     }
   }
 
@@ -298,33 +263,8 @@ final class NatsBusSubscription implements BusSubscription, MessageHandler {
   }
 
   @Override
-  public NamespacePattern namespaces() {
-    return namespaces;
-  }
-
-  @Override
-  public EventFilter filter() {
-    return filter;
-  }
-
-  @Override
   public boolean isActive() {
     return !closed.get() && connection.getStatus() != Connection.Status.CLOSED;
-  }
-
-  @Override
-  public long delivered() {
-    return delivered;
-  }
-
-  @Override
-  public long dropped() {
-    return dropped.get();
-  }
-
-  @Override
-  public long handlerErrors() {
-    return handlerErrors;
   }
 
   @Override
@@ -334,7 +274,7 @@ final class NatsBusSubscription implements BusSubscription, MessageHandler {
 
   @Override
   public String toString() {
-    return "NatsBusSubscription[" + id + ", namespaces=" + namespaces + ", subjects=" + subjects
+    return "NatsBusSubscription[" + id + ", namespaces=" + namespaces() + ", subjects=" + subjects
         + "]";
   }
 }

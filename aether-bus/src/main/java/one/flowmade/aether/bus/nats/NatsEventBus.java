@@ -2,8 +2,8 @@ package one.flowmade.aether.bus.nats;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
-import io.nats.client.Options;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.Options;
 import io.nats.client.api.Republish;
 import io.nats.client.api.ServerInfo;
 import io.nats.client.api.StreamConfiguration;
@@ -33,6 +33,7 @@ import one.flowmade.aether.bus.DropReason;
 import one.flowmade.aether.bus.EventBus;
 import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
+import one.flowmade.aether.bus.internal.BusSettings;
 import one.flowmade.aether.bus.internal.MeterBinding;
 import one.flowmade.aether.bus.internal.MicrometerBusMeters;
 import one.flowmade.aether.bus.internal.SafeListener;
@@ -144,13 +145,12 @@ public final class NatsEventBus implements EventBus {
 
   private NatsEventBus(Builder builder) {
     this.connection = builder.connection;
-    BusListener userListener = builder.listener == null ? BusListener.NONE : builder.listener;
+    BusListener userListener = builder.settings.listener();
     this.listener = new SafeListener(builder.meterRegistry == null ? userListener
         : MicrometerBusMeters.countingDrops(builder.meterRegistry, METER_TAGS, userListener));
     this.pendingLimit = builder.pendingLimit == 0 ? Builder.DEFAULT_PENDING_LIMIT
         : builder.pendingLimit;
-    this.closeTimeout = builder.closeTimeout == null ? Builder.DEFAULT_TIMEOUT
-        : builder.closeTimeout;
+    this.closeTimeout = builder.settings.closeTimeout();
     this.subscribeTimeout = builder.subscribeTimeout == null ? Builder.DEFAULT_TIMEOUT
         : builder.subscribeTimeout;
     this.storedEvents = builder.storedEvents == null ? StoredEvents.REPUBLISHED
@@ -436,9 +436,8 @@ public final class NatsEventBus implements EventBus {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private final Connection connection;
-    private BusListener listener;
+    private final BusSettings settings = new BusSettings();
     private long pendingLimit;
-    private Duration closeTimeout;
     private Duration subscribeTimeout;
     private StoredEvents storedEvents;
     private MeterRegistry meterRegistry;
@@ -470,11 +469,7 @@ public final class NatsEventBus implements EventBus {
      * @throws IllegalStateException if already set
      */
     public Builder listener(BusListener listener) {
-      Objects.requireNonNull(listener, "listener");
-      if (this.listener != null) {
-        throw new IllegalStateException("listener was already set");
-      }
-      this.listener = listener;
+      settings.listener(listener);
       return this;
     }
 
@@ -508,15 +503,7 @@ public final class NatsEventBus implements EventBus {
      * @throws IllegalStateException if already set
      */
     public Builder closeTimeout(Duration closeTimeout) {
-      Objects.requireNonNull(closeTimeout, "closeTimeout");
-      if (closeTimeout.isNegative()) {
-        throw new IllegalArgumentException("closeTimeout must not be negative, was "
-            + closeTimeout);
-      }
-      if (this.closeTimeout != null) {
-        throw new IllegalStateException("closeTimeout was already set to " + this.closeTimeout);
-      }
-      this.closeTimeout = closeTimeout;
+      settings.closeTimeout(closeTimeout);
       return this;
     }
 
