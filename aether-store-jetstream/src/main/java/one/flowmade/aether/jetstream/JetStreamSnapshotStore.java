@@ -164,7 +164,7 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
         }
         long expected = current.map(Current::sequence).orElse(0L);
         Headers attemptHeaders = new Headers(headers);
-        attemptHeaders.put(Appender.EXPECTED_SEQ, Long.toString(expected));
+        attemptHeaders.put(AppendMessages.EXPECTED_SEQ, Long.toString(expected));
         Message message = NatsMessage.builder().subject(subject).headers(attemptHeaders)
             .data(snapshot.state().toByteArray()).build();
         sent = true;

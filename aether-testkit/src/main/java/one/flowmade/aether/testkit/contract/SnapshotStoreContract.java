@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,8 +21,6 @@ import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.SnapshotStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * As in {@link EventStoreContract}: every namespace a test asks for starts with a random prefix
  * unique to the test, so stores on a shared server need no cleaning; the suite calls {@link
  * #createStore(Namespace)} once per namespace in a test, gets a second instance of a namespace only
- * from {@link #reopen(SnapshotStore)}, and closes everything it created after each test.
+ * from {@link #reopen reopen(SnapshotStore)}, and closes everything it created after each test.
  *
  * <h2>What is checked</h2>
  * Save and load, that a snapshot of the same or an older version is ignored (also under
@@ -45,76 +42,11 @@ import org.junit.jupiter.api.Test;
  * <p>Test methods are public so that an implementation may override one, for example to disable
  * it with a reason.
  */
-public abstract class SnapshotStoreContract {
+public abstract class SnapshotStoreContract extends StoreContract<SnapshotStore> {
 
   /** For subclasses: one per implementation under test. */
-  protected SnapshotStoreContract() {}
-
-  private final TestScope scope = new TestScope("s");
-  private SnapshotStore store;
-
-  /**
-   * Creates a store of a namespace. The suite calls it once per namespace in a test and closes the
-   * store after the test.
-   *
-   * @param namespace the namespace, unique to the running test
-   * @return an open store of that namespace
-   */
-  protected abstract SnapshotStore createStore(Namespace namespace);
-
-  /**
-   * Returns a second store instance of {@code previous}'s namespace that sees the same snapshots,
-   * as another process connected to the same server would. The suite closes both.
-   *
-   * <p>The default calls {@link #createStore(Namespace)} with the same namespace, which is right
-   * for stores whose state lives on a server. Stores whose state lives in the instance override
-   * it.
-   *
-   * @param previous a store the suite created, open or closed
-   * @return another open store of the same namespace sharing its snapshots
-   */
-  protected SnapshotStore reopen(SnapshotStore previous) {
-    return createStore(previous.namespace());
-  }
-
-  /**
-   * Returns how long the suite waits at most for something asynchronous to happen.
-   *
-   * @return the bound of every wait; 30 seconds unless overridden
-   */
-  protected Duration timeout() {
-    return Duration.ofSeconds(30);
-  }
-
-  /**
-   * Returns a namespace unique to the running test: its name is {@code name} after the test's
-   * random prefix.
-   *
-   * @param name the name's end: lower-case letters, digits, {@code '-'} and {@code '_'}
-   * @return the namespace
-   */
-  protected final Namespace namespace(String name) {
-    return scope.namespace(name);
-  }
-
-  /**
-   * Returns the store the running test uses, of {@code namespace("main")}.
-   *
-   * @return the store
-   */
-  protected final SnapshotStore store() {
-    return store;
-  }
-
-  @BeforeEach
-  final void openMainStore() {
-    scope.begin();
-    store = open(namespace("main"));
-  }
-
-  @AfterEach
-  final void closeResources() throws Exception {
-    scope.end();
+  protected SnapshotStoreContract() {
+    super("s", SnapshotStore::namespace);
   }
 
   @Test
@@ -286,10 +218,6 @@ public abstract class SnapshotStoreContract {
 
     assertClosed(() -> store.save(snapshot("order-1", 2, Payload.json("{}"))));
     assertClosed(() -> store.load("order-1"));
-  }
-
-  private SnapshotStore open(Namespace namespace) {
-    return scope.open(namespace, this::createStore, SnapshotStore::namespace);
   }
 
   private static Snapshot snapshot(String actorId, long version, Payload state) {
