@@ -63,6 +63,32 @@ public interface EventStore extends AutoCloseable {
   }
 
   /**
+   * Appends like {@link #append(String, ExpectedVersion, List)}, but gives up when {@code
+   * deadline} passes instead of at the end of the store's own retry budget, whichever comes
+   * first. A store that blocks or retries must override this to honour the deadline; the default
+   * checks it once, before the append, which is right for a store that never blocks.
+   *
+   * @param actorId the actor
+   * @param expected the expected current version
+   * @param events 1 to {@link Limits#MAX_EVENTS_PER_APPEND} events
+   * @param deadline when to give up
+   * @return the versions and positions stored
+   * @throws VersionConflictException if the actor's version does not match {@code expected}
+   * @throws StoreUnavailableException if the deadline passed before anything was sent: nothing
+   *     was stored
+   * @throws AppendOutcomeUnknownException if the deadline passed while the outcome was open; the
+   *     same append (same event ids) is safe to retry
+   */
+  default AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events,
+      Deadline deadline) {
+    if (deadline.isExpired()) {
+      throw new StoreUnavailableException("the deadline passed before the append to actor '"
+          + actorId + "' started; nothing was stored", null);
+    }
+    return append(actorId, expected, events);
+  }
+
+  /**
    * Appends events without blocking; the future completes as {@link #append} would return or
    * throw. Appends to different actors may be in flight at the same time; appends to one actor
    * complete in the order they were made.
@@ -120,6 +146,28 @@ public interface EventStore extends AutoCloseable {
    */
   default ReadResult read(String actorId, long fromVersion, int limit, long afterPosition) {
     return read(actorId, fromVersion, limit);
+  }
+
+  /**
+   * Reads like {@link #read(String, long, int, long)}, but gives up when {@code deadline} passes
+   * instead of at the end of the store's own retry budget, whichever comes first. A store that
+   * blocks or retries must override this; the default checks the deadline once, before reading.
+   *
+   * @param actorId the actor
+   * @param fromVersion the first version to return, at least 1
+   * @param limit the most events to return, at least 1
+   * @param afterPosition a position known to precede the first event to return; 0 for none
+   * @param deadline when to give up
+   * @return the events
+   * @throws StoreUnavailableException if the deadline passed first
+   */
+  default ReadResult read(String actorId, long fromVersion, int limit, long afterPosition,
+      Deadline deadline) {
+    if (deadline.isExpired()) {
+      throw new StoreUnavailableException("the deadline passed before reading actor '" + actorId
+          + "'", null);
+    }
+    return read(actorId, fromVersion, limit, afterPosition);
   }
 
   /**

@@ -15,6 +15,7 @@ public final class VersionConflictException extends AetherNonTransientException 
   private final String actorId;
   private final transient ExpectedVersion expected;
   private final long actualVersion;
+  private final int attempts;
 
   /**
    * Creates the exception.
@@ -29,6 +30,45 @@ public final class VersionConflictException extends AetherNonTransientException 
     this.actorId = Objects.requireNonNull(actorId, "actorId");
     this.expected = Objects.requireNonNull(expected, "expected");
     this.actualVersion = actualVersion;
+    this.attempts = 1;
+  }
+
+  private VersionConflictException(VersionConflictException last, int attempts) {
+    super("gave up after " + attempts + " attempts, each refused by a concurrent writer: "
+        + last.getMessage(), last);
+    this.actorId = last.actorId;
+    this.expected = last.expected;
+    this.actualVersion = last.actualVersion;
+    this.attempts = attempts;
+  }
+
+  /**
+   * Returns the conflict a caller that retried reports when it gives up: same actor, expected and
+   * actual version as the last attempt's conflict (its cause), with a message that says how many
+   * attempts were made.
+   *
+   * @param last the conflict of the last attempt
+   * @param attempts how many attempts were made, at least 1
+   * @return the exception to throw
+   * @throws IllegalArgumentException if {@code attempts} is less than 1
+   */
+  public static VersionConflictException afterAttempts(VersionConflictException last,
+      int attempts) {
+    Objects.requireNonNull(last, "last");
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, was " + attempts);
+    }
+    return new VersionConflictException(last, attempts);
+  }
+
+  /**
+   * Returns how many attempts ended in a conflict before this was thrown: 1 for a store's
+   * conflict, more when a caller such as the actor repository retried and gave up.
+   *
+   * @return the number of attempts
+   */
+  public int attempts() {
+    return attempts;
   }
 
   /**

@@ -6,10 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.AppendOutcomeUnknownException;
 import one.flowmade.aether.AppendResult;
+import one.flowmade.aether.Deadline;
 import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventStore;
@@ -50,9 +57,13 @@ import org.slf4j.LoggerFactory;
  * accounts.execute("acc-1", account -> account.deposit(100));
  * }</pre>
  *
- * <p>A transient store failure during an append is retried with the same events (so they are
- * never stored twice) within the same attempt budget. A failure to save a snapshot is logged and
- * does not fail the command: the events are the source of truth.
+ * <p>Every command runs under one deadline ({@link Builder#commandTimeout}, 30 seconds by default)
+ * that bounds all its retries and is passed to every store call. A transient store failure during
+ * an append is retried with the same events (so they are never stored twice) until the deadline.
+ * A command id ({@link CommandOptions#withCommandId}) makes a command idempotent across
+ * executions, see {@link CommandIds}. Loading an actor to decide a command fails on an event that
+ * cannot be decoded. A failure to save a snapshot is logged and does not fail the command: the
+ * events are the source of truth.
  *
  * <p>Thread-safe: any number of threads may execute commands, also on the same actor (they
  * serialise through optimistic concurrency). Methods block on the stores.
@@ -65,6 +76,12 @@ public final class ActorRepository<S, E> {
   private static final Logger LOG = LoggerFactory.getLogger(ActorRepository.class);
   private static final int PAGE = 512;
 
+  /** The default of {@link Builder#commandTimeout(Duration)}: 30 seconds. */
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The default of {@link Builder#commandIdHorizon(int)}: 100 events. */
+  public static final int DEFAULT_COMMAND_ID_HORIZON = 100;
+
   private final ActorModel<S, E> model;
   private final Class<E> eventClass;
   private final EventStore eventStore;
@@ -74,7 +91,11 @@ public final class ActorRepository<S, E> {
   private final SnapshotPolicy snapshotPolicy;
   private final RetryPolicy retryPolicy;
   private final DecodeFailurePolicy decodeFailurePolicy;
+  private final DecodeFailurePolicy commandDecodeFailurePolicy;
   private final DecodeFailureListener decodeFailureListener;
+  private final Duration commandTimeout;
+  private final int commandIdHorizon;
+  private final Executor executor;
 
   private ActorRepository(Builder<S, E> b) {
     this.model = b.model;
@@ -87,7 +108,11 @@ public final class ActorRepository<S, E> {
         : b.snapshotStore != null ? SnapshotPolicy.everyEvents(100) : SnapshotPolicy.never();
     this.retryPolicy = b.retryPolicy;
     this.decodeFailurePolicy = b.decodeFailurePolicy;
+    this.commandDecodeFailurePolicy = b.commandDecodeFailurePolicy;
     this.decodeFailureListener = b.decodeFailureListener;
+    this.commandTimeout = b.commandTimeout;
+    this.commandIdHorizon = b.commandIdHorizon;
+    this.executor = b.executor != null ? b.executor : AsyncThreads.EXECUTOR;
   }
 
   /**
@@ -104,29 +129,46 @@ public final class ActorRepository<S, E> {
   }
 
   /**
-   * Loads an actor: its latest snapshot, if any, plus every event after it.
+   * Loads an actor: its latest snapshot, if any, plus every event after it. Events that cannot be
+   * decoded are handled by the {@link Builder#decodeFailurePolicy load policy} (reported and
+   * skipped by default: this state is for reading, never for deciding).
+   *
+   * <p>Blocks for at most the {@link Builder#commandTimeout command timeout}.
    *
    * @param actorId the actor
    * @return the current state
    * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits})
    * @throws DecodingException if an event cannot be decoded and the policy is {@link
    *     DecodeFailurePolicy#FAIL}: fix the codec (register the type, add an upcaster) or the data
-   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
-   *     nothing changed; retry later, and report the node not ready meanwhile
+   * @throws StoreUnavailableException if the store could not be reached in time: nothing
+   *     changed; retry later, and report the node not ready meanwhile
    * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
    *     deployment error, retrying does not help
    * @throws IllegalStateException if a store is closed
    */
   public ActorState<S> load(String actorId) {
-    return loadWithSnapshotVersion(actorId).state;
+    Limits.checkActorId(actorId);
+    return loadWithSnapshotVersion(actorId, Deadline.after(commandTimeout), decodeFailurePolicy,
+        null).state;
+  }
+
+  /**
+   * Loads an actor without blocking, on the repository's {@link Builder#executor executor}; the
+   * future completes as {@link #load(String)} returns or throws.
+   *
+   * @param actorId the actor
+   * @return a future of the current state
+   * @throws IllegalArgumentException if the actor id is invalid
+   */
+  public CompletableFuture<ActorState<S>> loadAsync(String actorId) {
+    Limits.checkActorId(actorId);
+    return CompletableFuture.supplyAsync(() -> load(actorId), executor);
   }
 
   /**
    * Executes a command: decides on the current state and appends the events, retrying on
-   * conflicts.
-   *
-   * <p>Blocks the calling thread on the stores. See {@link #execute(String, Metadata, Decider)}
-   * for the exceptions and what to do about each.
+   * conflicts. Same as {@link #execute(String, CommandOptions, Decider)} with {@link
+   * CommandOptions#defaults()}.
    *
    * @param actorId the actor
    * @param decider decides the events; may run more than once
@@ -138,65 +180,121 @@ public final class ActorRepository<S, E> {
    * @throws RuntimeException whatever the decider throws to reject the command
    */
   public CommandResult<S, E> execute(String actorId, Decider<S, E> decider) {
-    return execute(actorId, Metadata.empty(), decider);
+    return execute(actorId, CommandOptions.defaults(), decider);
   }
 
   /**
-   * Executes a command whose events carry the given metadata (correlation id, user id …).
-   *
-   * <p>Blocks the calling thread on the stores, for at most the {@link RetryPolicy}'s attempts
-   * (each bounded by the store's own retry budget). Transient store failures are retried with
-   * the same events, so they are never stored twice; a failure to save a snapshot is logged and
-   * does not fail the command.
+   * Executes a command whose events carry the given metadata (correlation id, user id …). Same
+   * as {@link #execute(String, CommandOptions, Decider)} with {@code
+   * CommandOptions.defaults().withMetadata(metadata)}.
    *
    * @param actorId the actor
    * @param metadata metadata for every event appended
    * @param decider decides the events; may run more than once
    * @return the new state and what was appended
+   * @throws VersionConflictException if every attempt conflicted
+   * @throws AppendOutcomeUnknownException if the store could not tell whether the events were
+   *     stored
+   * @throws StoreUnavailableException if the store could not be reached
+   */
+  public CommandResult<S, E> execute(String actorId, Metadata metadata, Decider<S, E> decider) {
+    return execute(actorId, CommandOptions.defaults().withMetadata(metadata), decider);
+  }
+
+  /**
+   * Executes a command: loads the actor, lets the decider turn its state into events, and appends
+   * them with the loaded version as the expected version.
+   *
+   * <ul>
+   *   <li><b>One deadline.</b> The whole command (loading, deciding, every retry, the stores' own
+   *       retries, the snapshot) is over by one deadline: the options' deadline or timeout, else
+   *       the repository's {@link Builder#commandTimeout command timeout} (30 seconds by
+   *       default). It is passed to every store call, which gives up at it.
+   *   <li><b>Conflicts</b> reload and decide again after a jittered backoff, up to the {@link
+   *       RetryPolicy}'s attempts and within the deadline; then a {@link
+   *       VersionConflictException} says how many attempts were made ({@link
+   *       VersionConflictException#attempts()}).
+   *   <li><b>Transient store failures</b> of the append are retried with the same events (same
+   *       ids), so they are stored at most once, until the deadline. If any attempt's outcome was
+   *       unknown, the command fails with {@link AppendOutcomeUnknownException}, never with a
+   *       "nothing stored" error.
+   *   <li><b>Undecodable events</b> fail the command ({@link DecodingException}) by default: it
+   *       never decides on state with skipped events ({@link
+   *       Builder#commandDecodeFailurePolicy}).
+   *   <li><b>Command ids</b> ({@link CommandOptions#withCommandId}) make the command idempotent:
+   *       its event ids derive from the command id ({@link CommandIds}), and if the actor's
+   *       latest events (within the {@link Builder#commandIdHorizon horizon}) already hold the
+   *       command, nothing is appended and the earlier outcome is returned with {@link
+   *       CommandResult#alreadyApplied()} set. So after {@link AppendOutcomeUnknownException}
+   *       (or any unknown outcome, such as a crash of the caller) execute it again with the same
+   *       command id. Without a command id each execution appends fresh event ids.
+   *   <li>Anything the decider throws rejects the command. A failure to save a snapshot is logged
+   *       and does not fail the command: the events are the source of truth.
+   * </ul>
+   *
+   * <p>Blocks the calling thread on the stores, until the deadline at most.
+   *
+   * @param actorId the actor
+   * @param options the command id, metadata and timeout
+   * @param decider decides the events; may run more than once
+   * @return the new state and what was appended
    * @throws IllegalArgumentException if the actor id is empty or too long, or an event is larger
    *     than the store accepts
    * @throws VersionConflictException if every attempt conflicted: the actor is contended; retry
-   *     the command later or allow more attempts ({@link Builder#retryPolicy(RetryPolicy)})
-   * @throws AppendOutcomeUnknownException if the store could not tell, within its retry budget,
-   *     whether the last attempt's events were stored (the server stayed unreachable after the
-   *     publish). They are stored exactly once or not at all. Do not blindly run the command
-   *     again (it would decide anew and could apply twice): {@link #load(String) load} the actor
-   *     once the store is reachable and check whether the command's effect is there, for example
-   *     by a correlation id in the metadata, or make the decision idempotent
-   * @throws StoreUnavailableException if the store could not be reached within its retry budget
-   *     before anything was published: nothing was stored; the command can be retried as is
-   * @throws PermissionDeniedException if the store's NATS user may not write the namespace: a
-   *     deployment error, retrying does not help
-   * @throws DecodingException if loading met an undecodable event and the policy is {@link
-   *     DecodeFailurePolicy#FAIL}
+   *     later or with a larger {@link RetryPolicy}
+   * @throws AppendOutcomeUnknownException if the store could not tell, by the deadline, whether
+   *     the events were stored: execute again with the same command id to find out safely
+   * @throws StoreUnavailableException if the store could not be reached by the deadline and
+   *     nothing was stored: retry later
+   * @throws DecodingException if an event of the actor cannot be decoded (with the default
+   *     {@link Builder#commandDecodeFailurePolicy})
+   * @throws PermissionDeniedException if the store's NATS user may not read or write the
+   *     namespace: a deployment error, retrying does not help
    * @throws IllegalStateException if a store is closed
-   * @throws RuntimeException whatever the decider throws to reject the command (nothing stored)
+   * @throws RuntimeException whatever the decider throws to reject the command
    */
-  public CommandResult<S, E> execute(String actorId, Metadata metadata, Decider<S, E> decider) {
+  public CommandResult<S, E> execute(String actorId, CommandOptions options,
+      Decider<S, E> decider) {
     Limits.checkActorId(actorId);
-    Objects.requireNonNull(metadata, "metadata");
+    Objects.requireNonNull(options, "options");
     Objects.requireNonNull(decider, "decider");
+    Deadline deadline = options.deadlineFrom(commandTimeout);
+    String commandId = options.commandId().orElse(null);
+    Metadata metadata = commandId == null ? options.metadata()
+        : options.metadata().with(CommandIds.METADATA_KEY, commandId);
     for (int attempt = 1; ; attempt++) {
-      Loaded<S> loaded = loadWithSnapshotVersion(actorId);
+      Loaded<S, E> loaded = loadWithSnapshotVersion(actorId, deadline, commandDecodeFailurePolicy,
+          commandId);
+      if (loaded.earlier != null) {
+        LOG.debug("command '{}' on actor '{}' was applied before (versions {}..{}); nothing"
+            + " appended", commandId, actorId, loaded.earlier.append().firstVersion(),
+            loaded.earlier.append().lastVersion());
+        return new CommandResult<>(loaded.state, loaded.earlier.events(),
+            Optional.of(loaded.earlier.append()), attempt - 1, true);
+      }
       List<E> decided = List.copyOf(decider.decide(loaded.state.state()));
       if (decided.isEmpty()) {
         return new CommandResult<>(loaded.state, List.of(), Optional.empty(), attempt);
       }
       List<NewEvent> newEvents = new ArrayList<>(decided.size());
-      for (E event : decided) {
-        newEvents.add(codec.toNewEvent(event).withMetadata(metadata));
+      for (int i = 0; i < decided.size(); i++) {
+        NewEvent event = codec.toNewEvent(decided.get(i)).withMetadata(metadata);
+        if (commandId != null) {
+          event = event.withId(CommandIds.eventId(actorId, commandId, i));
+        }
+        newEvents.add(event);
       }
       AppendResult appended;
       try {
         appended = appendRidingOutTransientFailures(actorId, loaded.state.expectedVersion(),
-            newEvents);
+            newEvents, deadline);
       } catch (VersionConflictException conflict) {
-        if (attempt >= retryPolicy.maxAttempts()) {
-          throw conflict;
+        if (attempt >= retryPolicy.maxAttempts() || deadline.isExpired()) {
+          throw VersionConflictException.afterAttempts(conflict, attempt);
         }
         LOG.debug("conflict on actor '{}' (attempt {}): {}", actorId, attempt,
             conflict.getMessage());
-        backOff(attempt);
+        backOff(attempt, deadline);
         continue;
       }
       S state = loaded.state.state();
@@ -205,28 +303,88 @@ public final class ActorRepository<S, E> {
       }
       ActorState<S> after = new ActorState<>(actorId, state, appended.lastVersion(),
           appended.lastPosition());
-      maybeSnapshot(after, loaded.snapshotVersion, decided.size());
+      maybeSnapshot(after, loaded.snapshotVersion, decided.size(), deadline);
       return new CommandResult<>(after, decided, Optional.of(appended), attempt);
     }
   }
 
+  /**
+   * Executes a command without blocking, on the repository's {@link Builder#executor executor}:
+   * the future completes as {@link #execute(String, CommandOptions, Decider)} returns or throws.
+   *
+   * @param actorId the actor
+   * @param options the command id, metadata and timeout
+   * @param decider decides the events; may run more than once, on the executor's thread
+   * @return a future of the result
+   * @throws IllegalArgumentException if the actor id is invalid
+   */
+  public CompletableFuture<CommandResult<S, E>> executeAsync(String actorId,
+      CommandOptions options, Decider<S, E> decider) {
+    Limits.checkActorId(actorId);
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(decider, "decider");
+    return CompletableFuture.supplyAsync(() -> execute(actorId, options, decider), executor);
+  }
+
+  /**
+   * Executes a command without blocking; same as {@link #executeAsync(String, CommandOptions,
+   * Decider)} with {@link CommandOptions#defaults()}.
+   *
+   * @param actorId the actor
+   * @param decider decides the events; may run more than once, on the executor's thread
+   * @return a future of the result
+   * @throws IllegalArgumentException if the actor id is invalid
+   */
+  public CompletableFuture<CommandResult<S, E>> executeAsync(String actorId,
+      Decider<S, E> decider) {
+    return executeAsync(actorId, CommandOptions.defaults(), decider);
+  }
+
   private AppendResult appendRidingOutTransientFailures(
-      String actorId, ExpectedVersion expected, List<NewEvent> events) {
+      String actorId, ExpectedVersion expected, List<NewEvent> events, Deadline deadline) {
+    AetherTransientException unknown = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        return eventStore.append(actorId, expected, events);
+        return eventStore.append(actorId, expected, events, deadline);
       } catch (AetherTransientException e) {
-        if (attempt >= retryPolicy.maxAttempts()) {
-          throw e;
+        // Only "unavailable" promises that nothing was stored; any other transient failure
+        // (outcome unknown, interrupted, ...) may have stored the events.
+        if (!(e instanceof StoreUnavailableException) && unknown == null) {
+          unknown = e;
+        }
+        if (deadline.isExpired()) {
+          throw finalTransientFailure(actorId, events, attempt, e, unknown);
         }
         LOG.warn("transient failure appending to actor '{}' (attempt {}), retrying the same"
             + " events: {}", actorId, attempt, e.getMessage());
-        backOff(attempt);
+        backOff(attempt, deadline);
+        if (deadline.isExpired()) {
+          throw finalTransientFailure(actorId, events, attempt, e, unknown);
+        }
       }
     }
   }
 
-  private void maybeSnapshot(ActorState<S> state, long lastSnapshotVersion, int appended) {
+  private static AetherTransientException finalTransientFailure(String actorId,
+      List<NewEvent> events, int attempts, AetherTransientException last,
+      AetherTransientException unknown) {
+    if (unknown == null || last instanceof AppendOutcomeUnknownException) {
+      return last;
+    }
+    AppendOutcomeUnknownException failure = new AppendOutcomeUnknownException("could not find out"
+        + " whether the append of " + events.size() + " event(s) to actor '" + actorId
+        + "' (first id '" + events.get(0).id() + "') was stored: an earlier of " + attempts
+        + " attempts had an unknown outcome (" + unknown.getMessage() + "), the last failed with: "
+        + last.getMessage() + ". The events are stored at most once; execute the command again"
+        + " with the same command id (or append the same events) to find out", last);
+    if (unknown != last) {
+      failure.addSuppressed(unknown);
+    }
+    return failure;
+  }
+
+  private void maybeSnapshot(ActorState<S> state, long lastSnapshotVersion, int appended,
+      Deadline deadline) {
     if (snapshotStore == null
         || !snapshotPolicy.shouldSnapshot(
             new SnapshotPolicy.Context(state, lastSnapshotVersion, appended))) {
@@ -234,21 +392,21 @@ public final class ActorRepository<S, E> {
     }
     try {
       snapshotStore.save(new Snapshot(state.actorId(), state.version(), state.position(),
-          Instant.now(), stateCodec.encode(state.state())));
+          Instant.now(), stateCodec.encode(state.state())), deadline);
     } catch (RuntimeException e) {
       LOG.warn("could not save a snapshot of actor '{}' at version {}; the events are stored"
           + " and the actor loads from them", state.actorId(), state.version(), e);
     }
   }
 
-  private Loaded<S> loadWithSnapshotVersion(String actorId) {
-    Limits.checkActorId(actorId);
+  private Loaded<S, E> loadWithSnapshotVersion(String actorId, Deadline deadline,
+      DecodeFailurePolicy policy, String commandId) {
     S state = null;
     long version = 0;
     long position = 0;
     long snapshotVersion = 0;
     if (snapshotStore != null) {
-      Optional<Snapshot> snapshot = snapshotStore.load(actorId);
+      Optional<Snapshot> snapshot = snapshotStore.load(actorId, deadline);
       if (snapshot.isPresent()) {
         try {
           state = stateCodec.decode(snapshot.get().state());
@@ -264,26 +422,76 @@ public final class ActorRepository<S, E> {
     if (state == null) {
       state = model.initialState(actorId);
     }
+    List<Event> earlier = new ArrayList<>();
+    long tail = 0;
     for (long from = version + 1; ; ) {
-      ReadResult page = eventStore.read(actorId, from, PAGE, position);
-      page.undecodable().forEach(this::decodeFailed);
+      ReadResult page = eventStore.read(actorId, from, PAGE, position, deadline);
+      for (UndecodableEvent undecodable : page.undecodable()) {
+        decodeFailed(undecodable, policy);
+      }
       for (Event event : page.events()) {
-        E decoded = decode(event);
+        if (commandId != null && isOf(event, commandId)) {
+          earlier.add(event);
+        }
+        E decoded = decode(event, policy);
         if (decoded != null) {
           state = model.apply(state, decoded);
         }
         version = event.version();
         position = event.position();
+        tail++;
       }
       if (page.events().size() + page.undecodable().size() < PAGE) {
         break;
       }
       from = version + 1;
     }
-    return new Loaded<>(new ActorState<>(actorId, state, version, position), snapshotVersion);
+    if (commandId != null && earlier.isEmpty() && snapshotVersion > 0 && tail < commandIdHorizon) {
+      earlier = commandBeforeSnapshot(actorId, commandId, snapshotVersion,
+          commandIdHorizon - tail, deadline);
+    }
+    ActorState<S> loaded = new ActorState<>(actorId, state, version, position);
+    return new Loaded<>(loaded, snapshotVersion, earlier.isEmpty() ? null : earlier(earlier));
   }
 
-  private E decode(Event event) {
+  /** Looks for a command's events among the {@code count} events up to the snapshot. */
+  private List<Event> commandBeforeSnapshot(String actorId, String commandId,
+      long snapshotVersion, long count, Deadline deadline) {
+    long from = Math.max(1, snapshotVersion - count + 1);
+    List<Event> found = new ArrayList<>();
+    while (from <= snapshotVersion) {
+      int limit = (int) Math.min(PAGE, snapshotVersion - from + 1);
+      ReadResult page = eventStore.read(actorId, from, limit, 0, deadline);
+      for (Event event : page.events()) {
+        if (event.version() <= snapshotVersion && isOf(event, commandId)) {
+          found.add(event);
+        }
+      }
+      if (page.events().isEmpty()) {
+        break;
+      }
+      from = page.events().get(page.events().size() - 1).version() + 1;
+    }
+    return found;
+  }
+
+  private static boolean isOf(Event event, String commandId) {
+    return event.metadata().get(CommandIds.METADATA_KEY).filter(commandId::equals).isPresent();
+  }
+
+  private Earlier<E> earlier(List<Event> stored) {
+    List<E> events = new ArrayList<>(stored.size());
+    for (Event event : stored) {
+      E decoded = decode(event, DecodeFailurePolicy.FAIL);
+      events.add(decoded);
+    }
+    Event first = stored.get(0);
+    Event last = stored.get(stored.size() - 1);
+    return new Earlier<>(events, new AppendResult(first.actorId(), first.version(),
+        last.version(), first.position(), last.position()));
+  }
+
+  private E decode(Event event, DecodeFailurePolicy policy) {
     try {
       Object decoded = codec.decode(event);
       if (!eventClass.isInstance(decoded)) {
@@ -292,31 +500,48 @@ public final class ActorRepository<S, E> {
       }
       return eventClass.cast(decoded);
     } catch (DecodingException e) {
-      decodeFailed(new UndecodableEvent(event.position(), event.actorId(), event.data(), e));
+      decodeFailed(new UndecodableEvent(event.position(), event.actorId(), event.data(), e),
+          policy);
       return null;
     }
   }
 
-  private void decodeFailed(UndecodableEvent undecodable) {
+  private void decodeFailed(UndecodableEvent undecodable, DecodeFailurePolicy policy) {
     LOG.warn("cannot decode {}", undecodable, undecodable.cause());
     decodeFailureListener.onDecodeFailure(undecodable);
-    if (decodeFailurePolicy == DecodeFailurePolicy.FAIL) {
+    if (policy == DecodeFailurePolicy.FAIL) {
       throw undecodable.cause() instanceof DecodingException d ? d
           : new DecodingException("cannot decode " + undecodable, undecodable.cause());
     }
   }
 
-  private void backOff(int attempt) {
-    Duration wait = retryPolicy.backoff(attempt);
+  private void backOff(int attempt, Deadline deadline) {
+    long wait = Math.min(retryPolicy.backoff(attempt).toNanos(), deadline.remainingNanos());
     try {
-      TimeUnit.NANOSECONDS.sleep(wait.toNanos());
+      TimeUnit.NANOSECONDS.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AetherTransientException("interrupted while backing off before a retry", e);
     }
   }
 
-  private record Loaded<S>(ActorState<S> state, long snapshotVersion) {}
+  private record Loaded<S, E>(ActorState<S> state, long snapshotVersion, Earlier<E> earlier) {}
+
+  private record Earlier<E>(List<E> events, AppendResult append) {}
+
+  /** The default executor of the async methods: shared, daemon, idle threads end after 60 s. */
+  private static final class AsyncThreads {
+    static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(new ThreadFactory() {
+      private final AtomicInteger count = new AtomicInteger();
+
+      @Override
+      public Thread newThread(Runnable runnable) {
+        Thread thread = new Thread(runnable, "aether-actor-async-" + count.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      }
+    });
+  }
 
   /**
    * Builds an {@link ActorRepository}. Not thread-safe; each input is checked when set.
@@ -334,7 +559,11 @@ public final class ActorRepository<S, E> {
     private SnapshotPolicy snapshotPolicy;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private DecodeFailurePolicy decodeFailurePolicy = DecodeFailurePolicy.REPORT_AND_SKIP;
+    private DecodeFailurePolicy commandDecodeFailurePolicy = DecodeFailurePolicy.FAIL;
     private DecodeFailureListener decodeFailureListener = DecodeFailureListener.none();
+    private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+    private int commandIdHorizon = DEFAULT_COMMAND_ID_HORIZON;
+    private Executor executor;
 
     private Builder(ActorModel<S, E> model, Class<E> eventClass) {
       this.model = Objects.requireNonNull(model, "model");
@@ -416,14 +645,85 @@ public final class ActorRepository<S, E> {
     }
 
     /**
-     * Sets what loading does with an event it cannot decode (default {@link
-     * DecodeFailurePolicy#REPORT_AND_SKIP}).
+     * Sets what {@link ActorRepository#load(String)} (the read path) does with an event it cannot
+     * decode (default {@link DecodeFailurePolicy#REPORT_AND_SKIP}). Commands use {@link
+     * #commandDecodeFailurePolicy} instead.
      *
      * @param policy the policy
      * @return this builder
      */
     public Builder<S, E> decodeFailurePolicy(DecodeFailurePolicy policy) {
       this.decodeFailurePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets what loading an actor <em>to decide a command</em> does with an event it cannot decode
+     * (default {@link DecodeFailurePolicy#FAIL}: the command fails with the {@link
+     * DecodingException} and nothing is appended, because a decision on state with a skipped
+     * event may be wrong). {@link DecodeFailurePolicy#REPORT_AND_SKIP} decides on the state
+     * without the event; choose it only for models where that is known to be safe.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder<S, E> commandDecodeFailurePolicy(DecodeFailurePolicy policy) {
+      this.commandDecodeFailurePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets how long one command (or load) may take in all, unless its {@link CommandOptions} say
+     * otherwise (default {@link #DEFAULT_COMMAND_TIMEOUT}, 30 seconds): loading, deciding, every
+     * conflict and transient-failure retry, the stores' own retries and the snapshot save end by
+     * this one deadline, which every store call is given. Keep it longer than a stream-leader
+     * failover (several seconds on a three-node cluster) and shorter than the stream's duplicate
+     * window (2 minutes by default), so that a retry within one command is always recognised by
+     * its event ids.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException if the timeout is not positive
+     */
+    public Builder<S, E> commandTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("command timeout must be positive, was " + timeout);
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how many of an actor's latest events a command with a command id is looked for in when
+     * the actor is loaded (default {@link #DEFAULT_COMMAND_ID_HORIZON}, 100). The events after
+     * the latest snapshot are always examined; if they are fewer, events before the snapshot are
+     * read until this many are examined. A retry whose earlier execution is further back, and
+     * also outside the store's duplicate window, is applied again; see {@link CommandIds}.
+     *
+     * @param events the horizon in events, 0 or more (0: only the events after the snapshot)
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder<S, E> commandIdHorizon(int events) {
+      if (events < 0) {
+        throw new IllegalArgumentException("command id horizon must not be negative, was "
+            + events);
+      }
+      this.commandIdHorizon = events;
+      return this;
+    }
+
+    /**
+     * Sets where {@link ActorRepository#executeAsync} and {@link ActorRepository#loadAsync} run
+     * (they block a thread of it on the stores). Default: a shared pool of daemon threads named
+     * {@code aether-actor-async-<n>} that grows as needed and lets idle threads end after 60 s.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder<S, E> executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

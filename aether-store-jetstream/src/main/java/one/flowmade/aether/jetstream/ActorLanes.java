@@ -32,6 +32,7 @@ final class ActorLanes {
         current.waiting.add(op);
       } else {
         current.busy = true;
+        op.holdsLane = true;
         startNow[0] = true;
       }
       return current;
@@ -41,11 +42,33 @@ final class ActorLanes {
     }
   }
 
+  /**
+   * Takes an append out of its lane if it is still waiting there (not running).
+   *
+   * @return true if it was waiting and is no longer queued
+   */
+  boolean removeIfWaiting(AppendOp op) {
+    boolean[] removed = {false};
+    lanes.computeIfPresent(op.token, (key, lane) -> {
+      removed[0] = !op.holdsLane && lane.waiting.remove(op);
+      return lane;
+    });
+    return removed[0];
+  }
+
   /** Frees the lane of a finished append, starting the next one on a worker thread. */
   void finished(AppendOp op) {
     AppendOp[] next = {null};
     lanes.computeIfPresent(op.token, (key, lane) -> {
+      if (!op.holdsLane) {
+        // it ended while still waiting (deadline, close): the running append keeps the lane
+        lane.waiting.remove(op);
+        return lane;
+      }
       next[0] = lane.waiting.poll();
+      if (next[0] != null) {
+        next[0].holdsLane = true;
+      }
       return next[0] == null ? null : lane;
     });
     if (next[0] != null) {

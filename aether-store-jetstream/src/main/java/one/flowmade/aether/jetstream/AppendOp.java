@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import one.flowmade.aether.AetherException;
 import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.AppendOutcomeUnknownException;
 import one.flowmade.aether.AppendResult;
+import one.flowmade.aether.Deadline;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.StoreUnavailableException;
@@ -42,6 +44,9 @@ final class AppendOp {
   final CompletableFuture<AppendResult> done = new CompletableFuture<>();
   /** Completes as {@link #done} does, once the lane has been released. */
   final CompletableFuture<AppendResult> settled;
+  private final Deadline callerDeadline;
+  /** Whether this append is its actor's running one; guarded by its lane's map entry. */
+  boolean holdsLane;
   private long deadline;
   private int retries;
   /** A publish was sent whose outcome is not known to be "not stored". */
@@ -49,8 +54,9 @@ final class AppendOp {
   volatile RuntimeException lastFailure;
 
   AppendOp(Appender appender, String actorId, ExpectedVersion expected,
-      AppendMessages messages) {
+      AppendMessages messages, Deadline callerDeadline) {
     this.appender = appender;
+    this.callerDeadline = callerDeadline;
     this.context = appender.context;
     this.actorId = actorId;
     this.token = SubjectLayout.actorToken(actorId);
@@ -68,12 +74,33 @@ final class AppendOp {
     return messages.events();
   }
 
+  /**
+   * Makes this append, while it still waits behind others of its actor, give up at the caller's
+   * deadline (nothing was sent, so "nothing stored" is true). The running append is not cut
+   * short: it stops retrying at the deadline and ends when its last request is answered or times
+   * out, so that the actor never has two appends in flight.
+   */
+  void armDeadline(ActorLanes lanes) {
+    if (callerDeadline == null || !callerDeadline.isBounded()) {
+      return;
+    }
+    ScheduledFuture<?> timeout = context.at(callerDeadline.nanoTime(), () -> {
+      if (lanes.removeIfWaiting(this)) {
+        giveUp();
+      }
+    });
+    done.whenComplete((result, failure) -> timeout.cancel(false));
+  }
+
   void start() {
+    if (done.isDone()) {
+      return;
+    }
     if (context.isClosed()) {
       done.completeExceptionally(context.closedException());
       return;
     }
-    deadline = context.deadline();
+    deadline = context.deadline(callerDeadline);
     locate(true);
   }
 
@@ -117,6 +144,12 @@ final class AppendOp {
     }
     List<Message> messages = this.messages.messages(base);
     uncertain = true;
+    // A deadline may give up concurrently: it reads uncertain after completing, this reads done
+    // after setting uncertain (both volatile), so either it reports "outcome unknown" or nothing
+    // is sent after it reported "nothing stored".
+    if (done.isDone()) {
+      return;
+    }
     if (messages.size() == 1) {
       context.api().request(messages.get(0))
           .whenComplete((reply, failure) -> onReply(base, reply, failure));
@@ -252,7 +285,10 @@ final class AppendOp {
       return;
     }
     RuntimeException cause = lastFailure;
+    boolean late = callerDeadline != null && callerDeadline.isExpired();
     String why = context.isClosed() ? "the store was closed"
+        : late ? "the caller's deadline passed" + (cause == null ? "" : " (last failure: "
+            + cause.getMessage() + ")")
         : cause == null ? "the retry budget was spent" : cause.getMessage();
     String what = "the append of " + events().size() + " event(s) to actor '" + actorId
         + "' (first id '" + events().get(0).id() + "')";

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import one.flowmade.aether.AppendResult;
+import one.flowmade.aether.Deadline;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
@@ -71,13 +72,24 @@ final class Appender {
    */
   CompletableFuture<AppendResult> start(String actorId, ExpectedVersion expected,
       List<NewEvent> events) {
+    return start(actorId, expected, events, null);
+  }
+
+  /**
+   * Starts an append that gives up at the caller's deadline if that comes before the end of the
+   * retry budget ({@code null}: the budget only), also while it waits behind other appends to
+   * the actor.
+   */
+  CompletableFuture<AppendResult> start(String actorId, ExpectedVersion expected,
+      List<NewEvent> events, Deadline callerDeadline) {
     Limits.checkActorId(actorId);
     Objects.requireNonNull(expected, "expected");
     AppendMessages messages = AppendMessages.validate(namespace, actorId, events, maxPayload);
     context.checkOpen();
-    AppendOp op = new AppendOp(this, actorId, expected, messages);
+    AppendOp op = new AppendOp(this, actorId, expected, messages, callerDeadline);
     active.add(op);
     lanes.enqueue(op);
+    op.armDeadline(lanes);
     return op.settled;
   }
 

@@ -17,6 +17,7 @@ import one.flowmade.aether.AetherException;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.AppendOutcomeUnknownException;
 import one.flowmade.aether.AppendResult;
+import one.flowmade.aether.Deadline;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventStore;
 import one.flowmade.aether.EventSubscription;
@@ -133,7 +134,26 @@ public final class JetStreamEventStore implements EventStore {
    */
   @Override
   public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
-    CompletableFuture<AppendResult> future = appender.start(actorId, expected, events);
+    return awaitAppend(actorId, appender.start(actorId, expected, events));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Gives up at the deadline if that comes before the end of the retry budget: an append still
+   * waiting behind another append to the actor fails with {@link StoreUnavailableException} at
+   * once; the running one sends no further attempt and fails when its last request is answered
+   * or times out (the request timeout, 2 seconds by default, after the deadline at worst), with
+   * {@link AppendOutcomeUnknownException} if a publish was sent whose outcome is not known.
+   */
+  @Override
+  public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events,
+      Deadline deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    return awaitAppend(actorId, appender.start(actorId, expected, events, deadline));
+  }
+
+  private AppendResult awaitAppend(String actorId, CompletableFuture<AppendResult> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {
@@ -227,6 +247,19 @@ public final class JetStreamEventStore implements EventStore {
       metrics.read("actor", start, 0, e);
       throw e;
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Every request and retry of the read stops at the deadline if that comes before the end of
+   * the retry budget.
+   */
+  @Override
+  public ReadResult read(String actorId, long fromVersion, int limit, long afterPosition,
+      Deadline deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    return context.within(deadline, () -> read(actorId, fromVersion, limit, afterPosition));
   }
 
   /**

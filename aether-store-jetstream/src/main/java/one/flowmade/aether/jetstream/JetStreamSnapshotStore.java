@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import one.flowmade.aether.AetherNonTransientException;
+import one.flowmade.aether.Deadline;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Payload;
@@ -195,8 +196,8 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
       }
       if (!context.sleepBeforeRetry(attempt, deadline)) {
         throw new StoreUnavailableException("cannot save the snapshot of actor '"
-            + snapshot.actorId() + "' within " + context.budget().timeLimit().toMillis()
-            + " ms" + (sent ? " (it may or may not have been saved)" : "") + ": "
+            + snapshot.actorId() + "' within the retry budget ("
+            + context.budget().timeLimit().toMillis() + " ms) or the caller's deadline" + (sent ? " (it may or may not have been saved)" : "") + ": "
             + failure.getMessage(), failure);
       }
     }
@@ -226,6 +227,30 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
       metrics.snapshotLoaded(start, false, e);
       throw e;
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Every request and retry stops at the deadline if that comes before the end of the retry
+   * budget.
+   */
+  @Override
+  public boolean save(Snapshot snapshot, Deadline deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    return context.within(deadline, () -> save(snapshot));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Every request and retry stops at the deadline if that comes before the end of the retry
+   * budget.
+   */
+  @Override
+  public Optional<Snapshot> load(String actorId, Deadline deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    return context.within(deadline, () -> load(actorId));
   }
 
   /** The stored snapshot message of a subject, decoded if possible. */

@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
 import one.flowmade.aether.AetherException;
 import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.AetherTransientException;
+import one.flowmade.aether.Deadline;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.jetstream.Failures.ServerError;
@@ -38,6 +40,8 @@ final class StoreContext {
   private final ScheduledThreadPoolExecutor timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StoreMetrics metrics;
+  /** The deadline of the blocking call this thread is in, set by {@link #within}. */
+  private final ThreadLocal<Deadline> callerDeadline = new ThreadLocal<>();
 
   StoreContext(String what, Connection connection, Namespace namespace, String stream,
       Duration requestTimeout, RetryBudget budget, StoreMetrics metrics) {
@@ -102,9 +106,46 @@ final class StoreContext {
         + "' is closed");
   }
 
+  /**
+   * Returns when a call starting now must give up: the end of the retry budget, or the caller's
+   * deadline ({@link #within}) if that is earlier.
+   */
   long deadline() {
+    return deadline(callerDeadline.get());
+  }
+
+  /** Returns the end of the retry budget from now, or {@code caller} if that is earlier. */
+  long deadline(Deadline caller) {
     long limit = budget.timeLimit().toNanos();
-    return System.nanoTime() + Math.max(limit, 0);
+    long own = System.nanoTime() + Math.max(limit, 0);
+    if (caller != null && caller.isBounded() && caller.nanoTime() - own < 0) {
+      return caller.nanoTime();
+    }
+    return own;
+  }
+
+  /**
+   * Runs a blocking call of this thread under the caller's deadline: {@link #deadline()}, {@link
+   * #call} and {@link #await} on this thread stop at it.
+   */
+  <T> T within(Deadline deadline, Supplier<T> body) {
+    Deadline previous = callerDeadline.get();
+    callerDeadline.set(deadline);
+    try {
+      return body.get();
+    } finally {
+      if (previous == null) {
+        callerDeadline.remove();
+      } else {
+        callerDeadline.set(previous);
+      }
+    }
+  }
+
+  /** Runs {@code task} on a worker thread at {@code nanoTime}; cancel the result to drop it. */
+  java.util.concurrent.ScheduledFuture<?> at(long nanoTime, Runnable task) {
+    long delay = Math.max(0, nanoTime - System.nanoTime());
+    return timer.schedule(() -> execute(task), delay, TimeUnit.NANOSECONDS);
   }
 
   /** Runs {@code task} on a worker thread after the backoff for {@code attempt}. */
@@ -152,16 +193,29 @@ final class StoreContext {
         failure = e;
       }
       if (!sleepBeforeRetry(n, deadline)) {
-        throw new StoreUnavailableException("cannot " + description + " within "
-            + budget.timeLimit().toMillis() + " ms: " + failure.getMessage(), failure);
+        throw new StoreUnavailableException("cannot " + description + " within the retry budget"
+            + " (" + budget.timeLimit().toMillis() + " ms) or the caller's deadline: "
+            + failure.getMessage(), failure);
       }
     }
   }
 
-  /** Waits for a future, translating its failure; blocks. */
+  /**
+   * Waits for a future, translating its failure; blocks, until the caller's deadline ({@link
+   * #within}) at most: then it fails as a timeout would.
+   */
   <T> T await(CompletableFuture<T> future) {
     try {
-      return future.get();
+      Deadline caller = callerDeadline.get();
+      if (caller == null || !caller.isBounded()) {
+        return future.get();
+      }
+      try {
+        return future.get(caller.remainingNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        future.cancel(false);
+        throw new Unreachable("no answer from NATS before the caller's deadline", e, false);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       future.cancel(false);

@@ -35,8 +35,14 @@ final class EventLog {
   private final List<Event> events = new ArrayList<>();
   /** Each actor's events; index {@code v - 1} holds version {@code v}. Guarded by {@link #lock}. */
   private final Map<String, List<Event>> actors = new HashMap<>();
-  /** Every stored event by id: ids are unique per namespace. Guarded by {@link #lock}. */
+  /**
+   * The events stored within the duplicate window, by id: ids are unique per namespace within
+   * it. Guarded by {@link #lock}.
+   */
   private final Map<String, Event> eventsById = new HashMap<>();
+  /** When each id of {@link #eventsById} was stored ({@link System#nanoTime()}), oldest first. */
+  private final java.util.ArrayDeque<IdEntry> idsByAge = new java.util.ArrayDeque<>();
+  private final long duplicateWindowNanos;
   /** Written under the write lock, read without it. */
   private volatile long lastPosition;
 
@@ -49,8 +55,26 @@ final class EventLog {
   /** The durable names with an open subscription. Guarded by {@link #durableLock}. */
   private final Set<String> openDurables = new HashSet<>();
 
-  EventLog(Namespace namespace) {
+  private record IdEntry(String id, long storedAt) {}
+
+  EventLog(Namespace namespace, java.time.Duration duplicateWindow) {
     this.namespace = namespace;
+    this.duplicateWindowNanos = duplicateWindow.toNanos();
+  }
+
+  java.time.Duration duplicateWindow() {
+    return java.time.Duration.ofNanos(duplicateWindowNanos);
+  }
+
+  /**
+   * Forgets the ids stored longer ago than the duplicate window, as JetStream forgets message
+   * ids: from then on they are not recognised as retries. Called under the write lock.
+   */
+  private void forgetExpiredIds() {
+    long now = System.nanoTime();
+    while (!idsByAge.isEmpty() && now - idsByAge.peekFirst().storedAt() >= duplicateWindowNanos) {
+      eventsById.remove(idsByAge.pollFirst().id());
+    }
   }
 
   Namespace namespace() {
@@ -69,6 +93,7 @@ final class EventLog {
     AppendResult result;
     lock.writeLock().lock();
     try {
+      forgetExpiredIds();
       AppendResult original = originalOfRetry(actorId, batch);
       if (original != null) {
         return original;
@@ -82,6 +107,10 @@ final class EventLog {
       List<Event> stream = actors.get(actorId);
       long actual = stream == null ? 0 : stream.size();
       if (!expected.matches(actual)) {
+        AppendResult stored = storedAfterExpectedVersion(actorId, expected, stream, batch);
+        if (stored != null) {
+          return stored;
+        }
         throw new VersionConflictException(actorId, expected, actual);
       }
       if (stream == null) {
@@ -90,11 +119,13 @@ final class EventLog {
       }
       long version = actual;
       long position = events.size();
+      long now = System.nanoTime();
       for (NewEvent event : batch) {
         Event stored = Event.stored(actorId, ++version, ++position, event);
         events.add(stored);
         stream.add(stored);
         eventsById.put(stored.id(), stored);
+        idsByAge.addLast(new IdEntry(stored.id(), now));
       }
       result = new AppendResult(actorId, actual + 1, version, lastPosition + 1, position);
       lastPosition = position;
@@ -130,6 +161,39 @@ final class EventLog {
       }
     }
     Event last = stream.get(start + batch.size() - 1);
+    return new AppendResult(actorId, first.version(), last.version(), first.position(),
+        last.position());
+  }
+
+  /**
+   * Returns the original result if an append with an exact expected version that no longer
+   * matches finds its own events right after that version, as the JetStream store does when it
+   * reads back the event after the expected sequence: so such a retry is recognised also after
+   * the duplicate window. Null otherwise.
+   */
+  private static AppendResult storedAfterExpectedVersion(String actorId,
+      ExpectedVersion expected, List<Event> stream, List<NewEvent> batch) {
+    long start;
+    if (expected instanceof ExpectedVersion.Exactly exactly) {
+      start = exactly.version();
+    } else if (expected instanceof ExpectedVersion.NoStream) {
+      start = 0;
+    } else {
+      return null;
+    }
+    if (stream == null) {
+      return null;
+    }
+    if (start < 0 || start + batch.size() > stream.size()) {
+      return null;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (!stream.get((int) start + i).id().equals(batch.get(i).id())) {
+        return null;
+      }
+    }
+    Event first = stream.get((int) start);
+    Event last = stream.get((int) start + batch.size() - 1);
     return new AppendResult(actorId, first.version(), last.version(), first.position(),
         last.position());
   }

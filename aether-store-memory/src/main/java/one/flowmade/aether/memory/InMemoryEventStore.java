@@ -45,7 +45,9 @@ import one.flowmade.aether.SubscriptionOptions;
  * write. It is refused with an {@link IllegalArgumentException}, before anything else is checked,
  * if the actor id is invalid, if it carries no events or more than {@link
  * Limits#MAX_EVENTS_PER_APPEND}, or if an event id appears twice in it. Event ids are unique per
- * namespace, like the message ids JetStream deduplicates on, with these outcomes:
+ * namespace within the store's <em>duplicate window</em> ({@link Builder#duplicateWindow}, 2
+ * minutes by default, as a JetStream stream's), like the message ids JetStream deduplicates on.
+ * Within the window an append's ids have these outcomes:
  * <ul>
  *   <li>If the first event id is already stored for the same actor and every id of the append
  *       matches, in order, the stored events that follow it, the append is a retry: nothing is
@@ -57,6 +59,11 @@ import one.flowmade.aether.SubscriptionOptions;
  *   <li>Otherwise the expected version decides: a mismatch is a {@link
  *       one.flowmade.aether.VersionConflictException}.
  * </ul>
+ * An id stored longer ago than the window is forgotten, exactly as JetStream forgets message ids:
+ * a retry after that is checked against the expected version only, so with {@link
+ * one.flowmade.aether.ExpectedVersion#exactly(long)} it is refused (the version moved on) and
+ * with {@link one.flowmade.aether.ExpectedVersion#any()} it is stored again. Retry only within the
+ * window, or with an exact expected version (the actor abstraction does both).
  * {@link #appendAsync} completes before it returns; it throws only {@link
  * IllegalArgumentException} (and {@link NullPointerException}) for invalid input and reports every
  * other failure, including use after close, through the future.
@@ -91,6 +98,8 @@ import one.flowmade.aether.SubscriptionOptions;
 public final class InMemoryEventStore implements EventStore {
 
   private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /** The JetStream store's default duplicate window, so both stores recognise retries alike. */
+  private static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(2);
 
   private final EventLog log;
   private final Duration closeTimeout;
@@ -329,8 +338,32 @@ public final class InMemoryEventStore implements EventStore {
     private Namespace namespace;
     private EventLog sharedLog;
     private Duration closeTimeout;
+    private Duration duplicateWindow;
 
     private Builder() {}
+
+    /**
+     * Sets how long the store recognises an event id as a retry (2 minutes unless set, the
+     * JetStream store's default): a retry within the window stores nothing and returns the
+     * original result; after it the id is forgotten (see the class documentation). It belongs to
+     * the state, so a store {@link #sharingStateWith sharing state} uses the other's window.
+     *
+     * @param window the window, positive
+     * @return this builder
+     * @throws IllegalArgumentException if the window is not positive
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder duplicateWindow(Duration window) {
+      Objects.requireNonNull(window, "window");
+      if (duplicateWindow != null) {
+        throw new IllegalStateException("duplicate window was already set to " + duplicateWindow);
+      }
+      if (window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("duplicate window must be positive, was " + window);
+      }
+      this.duplicateWindow = window;
+      return this;
+    }
 
     /**
      * Sets the namespace; the store gets state of its own.
@@ -397,7 +430,13 @@ public final class InMemoryEventStore implements EventStore {
         throw new IllegalStateException(
             "namespace is not set; call namespace(..) or sharingStateWith(..)");
       }
-      EventLog log = sharedLog != null ? sharedLog : new EventLog(namespace);
+      if (sharedLog != null && duplicateWindow != null
+          && !duplicateWindow.equals(sharedLog.duplicateWindow())) {
+        throw new IllegalStateException("the shared state's duplicate window is "
+            + sharedLog.duplicateWindow() + "; a store sharing it cannot use " + duplicateWindow);
+      }
+      EventLog log = sharedLog != null ? sharedLog : new EventLog(namespace,
+          duplicateWindow != null ? duplicateWindow : DEFAULT_DUPLICATE_WINDOW);
       return new InMemoryEventStore(
           log, closeTimeout != null ? closeTimeout : DEFAULT_CLOSE_TIMEOUT);
     }

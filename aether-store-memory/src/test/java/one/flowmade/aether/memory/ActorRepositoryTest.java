@@ -2,18 +2,23 @@ package one.flowmade.aether.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import one.flowmade.aether.AppendOutcomeUnknownException;
 import one.flowmade.aether.AppendResult;
+import one.flowmade.aether.Deadline;
 import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventStore;
@@ -33,6 +38,8 @@ import one.flowmade.aether.VersionConflictException;
 import one.flowmade.aether.actor.ActorModel;
 import one.flowmade.aether.actor.ActorRepository;
 import one.flowmade.aether.actor.ActorState;
+import one.flowmade.aether.actor.CommandIds;
+import one.flowmade.aether.actor.CommandOptions;
 import one.flowmade.aether.actor.CommandResult;
 import one.flowmade.aether.actor.RetryPolicy;
 import one.flowmade.aether.actor.SnapshotPolicy;
@@ -140,8 +147,151 @@ final class ActorRepositoryTest {
       attempts.incrementAndGet();
       store.append("c", ExpectedVersion.any(), codec.toNewEvent(new Added(1)));
       return List.of(new Added(1));
-    })).isInstanceOf(VersionConflictException.class);
+    })).isInstanceOfSatisfying(VersionConflictException.class, e -> {
+      assertThat(e.attempts()).isEqualTo(3);
+      assertThat(e.actorId()).isEqualTo("c");
+      assertThat(e).hasMessageContaining("gave up after 3 attempts");
+    });
     assertThat(attempts).hasValue(3);
+  }
+
+  @Test
+  void execute_undecodableEvent_failsTheCommandAndAppendsNothingByDefault() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store).build();
+    store.append("c", ExpectedVersion.noStream(), List.of(
+        codec.toNewEvent(new Added(1)), NewEvent.of("Unknown", Payload.json("{}"))));
+    AtomicInteger decided = new AtomicInteger();
+
+    assertThatThrownBy(() -> counters.execute("c", c -> {
+      decided.incrementAndGet();
+      return List.of(new Added(1));
+    })).isInstanceOf(DecodingException.class).hasMessageContaining("Unknown");
+    assertThat(decided).hasValue(0);
+    assertThat(store.latestVersion("c")).isEqualTo(2);
+  }
+
+  @Test
+  void execute_earlierAttemptOutcomeUnknownThenNothingStored_failsAsOutcomeUnknown() {
+    ScriptedStore scripted = new ScriptedStore(store,
+        new AppendOutcomeUnknownException("simulated lost acknowledgement", null));
+    ActorRepository<Counter, CounterEvent> counters = repository(scripted)
+        .retryPolicy(new RetryPolicy(3, Duration.ZERO, Duration.ofMillis(5)))
+        .commandTimeout(Duration.ofMillis(300)).build();
+
+    assertThatThrownBy(() -> counters.execute("c", c -> List.of(new Added(1))))
+        .isInstanceOf(AppendOutcomeUnknownException.class)
+        .hasMessageContaining("unknown outcome")
+        .hasRootCauseInstanceOf(StoreUnavailableException.class);
+    assertThat(scripted.appends.get()).isGreaterThan(1);
+  }
+
+  @Test
+  void execute_storeFailingTransientlyForever_givesUpAtTheCommandDeadline() {
+    ScriptedStore scripted = new ScriptedStore(store, null);
+    ActorRepository<Counter, CounterEvent> counters = repository(scripted)
+        .retryPolicy(new RetryPolicy(1_000_000, Duration.ofMillis(10), Duration.ofMillis(10)))
+        .commandTimeout(Duration.ofMillis(200)).build();
+
+    // Without one deadline the policy's million attempts would take hours.
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+        assertThatThrownBy(() -> counters.execute("c", c -> List.of(new Added(1))))
+            .isInstanceOf(StoreUnavailableException.class));
+    assertThat(store.latestVersion("c")).isZero();
+  }
+
+  @Test
+  void execute_givesEveryStoreCallTheCommandsOneDeadline() {
+    DeadlineRecordingStore recording = new DeadlineRecordingStore(store);
+    DeadlineRecordingSnapshots recordingSnapshots = new DeadlineRecordingSnapshots(snapshots);
+    ActorRepository<Counter, CounterEvent> counters = repository(recording)
+        .snapshots(recordingSnapshots, JacksonStateCodec.of(Counter.class))
+        .snapshotPolicy(SnapshotPolicy.everyEvents(1))
+        .commandTimeout(Duration.ofSeconds(5)).build();
+
+    counters.execute("c", c -> List.of(new Added(1)));
+
+    List<Deadline> all = new ArrayList<>(recording.deadlines);
+    all.addAll(recordingSnapshots.deadlines);
+    assertThat(recording.deadlines).hasSizeGreaterThanOrEqualTo(2); // a read and the append
+    assertThat(recordingSnapshots.deadlines).hasSize(2); // the load and the save
+    assertThat(all).allSatisfy(d -> {
+      assertThat(d.isBounded()).isTrue();
+      assertThat(d.remaining()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+    });
+    assertThat(all.stream().map(Deadline::nanoTime).distinct()).hasSize(1);
+  }
+
+  @Test
+  void execute_retryWithTheSameCommandIdAfterAnUnknownOutcome_appliesItOnce() {
+    FlakyStore flaky = new FlakyStore(store, 1_000);
+    ActorRepository<Counter, CounterEvent> lossy = repository(flaky)
+        .retryPolicy(RetryPolicy.none()).commandTimeout(Duration.ofMillis(100)).build();
+    CommandOptions deposit = CommandOptions.defaults().withCommandId("deposit-1");
+
+    assertThatThrownBy(() -> lossy.execute("c", deposit, c -> List.of(new Added(5))))
+        .isInstanceOf(AppendOutcomeUnknownException.class);
+    ActorRepository<Counter, CounterEvent> counters = repository(store).build();
+    CommandResult<Counter, CounterEvent> retry =
+        counters.execute("c", deposit, c -> List.of(new Added(5)));
+
+    assertThat(retry.alreadyApplied()).isTrue();
+    assertThat(retry.events()).containsExactly(new Added(5));
+    assertThat(retry.append()).hasValueSatisfying(a -> assertThat(a.lastVersion()).isEqualTo(1));
+    assertThat(retry.state().state()).isEqualTo(new Counter(5, 1));
+    assertThat(store.latestVersion("c")).isEqualTo(1);
+    assertThat(store.read("c", 1).events().get(0).id())
+        .isEqualTo(CommandIds.eventId("c", "deposit-1", 0));
+    assertThat(store.read("c", 1).events().get(0).metadata().get(CommandIds.METADATA_KEY))
+        .hasValue("deposit-1");
+  }
+
+  @Test
+  void execute_withoutCommandId_retriesOfTheAppendKeepTheIdsButCommandsGetFreshOnes() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store).build();
+
+    counters.execute("c", c -> List.of(new Added(1)));
+    counters.execute("c", c -> List.of(new Added(1)));
+
+    assertThat(store.latestVersion("c")).isEqualTo(2);
+  }
+
+  @Test
+  void execute_sameCommandIdBeyondTheDuplicateWindowAndBehindASnapshot_isStillAppliedOnce() {
+    try (InMemoryEventStore windowed = InMemoryEventStore.builder().namespace(namespace)
+        .duplicateWindow(Duration.ofMillis(50)).build()) {
+      ActorRepository<Counter, CounterEvent> counters = repository(windowed)
+          .snapshots(snapshots, JacksonStateCodec.of(Counter.class))
+          .snapshotPolicy(SnapshotPolicy.everyEvents(1)).build();
+      CommandOptions first = CommandOptions.defaults().withCommandId("cmd-1");
+      counters.execute("c", first, c -> List.of(new Added(1), new Added(2)));
+      counters.execute("c", CommandOptions.defaults().withCommandId("cmd-2"),
+          c -> List.of(new Added(10)));
+      long stored = System.nanoTime();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> System.nanoTime() - stored > Duration.ofMillis(100).toNanos());
+
+      CommandResult<Counter, CounterEvent> retry =
+          counters.execute("c", first, c -> List.of(new Added(1), new Added(2)));
+
+      assertThat(retry.alreadyApplied()).isTrue();
+      assertThat(retry.append()).hasValueSatisfying(a -> {
+        assertThat(a.firstVersion()).isEqualTo(1);
+        assertThat(a.lastVersion()).isEqualTo(2);
+      });
+      assertThat(windowed.latestVersion("c")).isEqualTo(3);
+      assertThat(counters.load("c").state()).isEqualTo(new Counter(13, 3));
+    }
+  }
+
+  @Test
+  void executeAsync_completesWithTheResultOnAnotherThread() throws Exception {
+    ActorRepository<Counter, CounterEvent> counters = repository(store).build();
+
+    CommandResult<Counter, CounterEvent> result = counters
+        .executeAsync("c", c -> List.of(new Added(4))).get(30, TimeUnit.SECONDS);
+
+    assertThat(result.state().state()).isEqualTo(new Counter(4, 1));
+    assertThat(counters.loadAsync("c").get(30, TimeUnit.SECONDS).version()).isEqualTo(1);
   }
 
   @Test
@@ -340,6 +490,86 @@ final class ActorRepositoryTest {
     }
   }
 
+  /** Fails every append transiently: first with {@code first} (if any), then as unavailable. */
+  private static final class ScriptedStore extends DelegatingStore {
+    final AtomicInteger appends = new AtomicInteger();
+    private final RuntimeException first;
+
+    ScriptedStore(EventStore delegate, RuntimeException first) {
+      super(delegate);
+      this.first = first;
+    }
+
+    @Override
+    public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
+      if (appends.incrementAndGet() == 1 && first != null) {
+        throw first;
+      }
+      throw new StoreUnavailableException("simulated: server unreachable, nothing stored", null);
+    }
+  }
+
+  private static final class DeadlineRecordingStore extends DelegatingStore {
+    final List<Deadline> deadlines = new CopyOnWriteArrayList<>();
+
+    DeadlineRecordingStore(EventStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events,
+        Deadline deadline) {
+      deadlines.add(deadline);
+      return delegate.append(actorId, expected, events, deadline);
+    }
+
+    @Override
+    public ReadResult read(String actorId, long fromVersion, int limit, long afterPosition,
+        Deadline deadline) {
+      deadlines.add(deadline);
+      return delegate.read(actorId, fromVersion, limit, afterPosition, deadline);
+    }
+  }
+
+  private static final class DeadlineRecordingSnapshots implements SnapshotStore {
+    final List<Deadline> deadlines = new CopyOnWriteArrayList<>();
+    private final SnapshotStore delegate;
+
+    DeadlineRecordingSnapshots(SnapshotStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Namespace namespace() {
+      return delegate.namespace();
+    }
+
+    @Override
+    public boolean save(Snapshot snapshot) {
+      return delegate.save(snapshot);
+    }
+
+    @Override
+    public Optional<Snapshot> load(String actorId) {
+      return delegate.load(actorId);
+    }
+
+    @Override
+    public boolean save(Snapshot snapshot, Deadline deadline) {
+      deadlines.add(deadline);
+      return delegate.save(snapshot, deadline);
+    }
+
+    @Override
+    public Optional<Snapshot> load(String actorId, Deadline deadline) {
+      deadlines.add(deadline);
+      return delegate.load(actorId, deadline);
+    }
+
+    @Override
+    public void close() {}
+  }
+
   private static final class FlakyStore extends DelegatingStore {
     final List<String> eventIdsTried = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft;
@@ -355,7 +585,7 @@ final class ActorRepositoryTest {
       if (failuresLeft.getAndDecrement() > 0) {
         // Store the events, then report the outcome as unknown: the retry must not duplicate.
         delegate.append(actorId, expected, events);
-        throw new StoreUnavailableException("simulated timeout", null);
+        throw new AppendOutcomeUnknownException("simulated timeout", null);
       }
       return delegate.append(actorId, expected, events);
     }
