@@ -8,7 +8,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * How often and how patiently a command is retried after a version conflict: at most {@link
  * #maxAttempts()} attempts, waiting an exponentially growing, jittered backoff between them
  * ("full jitter": a random wait between 0 and the capped exponential delay), so contending
- * writers spread out.
+ * writers spread out. The same backoff spaces the retries of transient append failures, which
+ * are not counted against {@link #maxAttempts()}: the command's one deadline ({@link
+ * ActorRepository.Builder#commandTimeout}) ends them, and ends conflict retries too if it comes
+ * first. The policy never multiplies the stores' own retry budgets: every store call of a command
+ * is given the command's deadline.
  *
  * <p>Immutable and thread-safe.
  *
