@@ -117,6 +117,7 @@ final class ClusterStore {
       Duration timeout, boolean create) {
     checkServer(connection);
     String bucket = bucketName(clusterName);
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       JetStreamManagement jsm =
           connection.jetStreamManagement(JetStreamOptions.builder().requestTimeout(timeout).build());
@@ -167,8 +168,7 @@ final class ClusterStore {
       return new ClusterStore(connection, bucket, timeout);
     } catch (IOException e) {
       String stream = "KV_" + bucket;
-      PermissionViolations.fromServerError(connection.getLastError(),
-          "open the cluster bucket " + bucket,
+      mark.refusal("open the cluster bucket " + bucket,
           API + "STREAM.INFO." + stream, API + "STREAM.CREATE." + stream,
           API + "STREAM.UPDATE." + stream).ifPresent(refused -> {
             throw refused;
@@ -262,6 +262,7 @@ final class ClusterStore {
         .headers(headers)
         .data(value == null ? new byte[0] : value)
         .build();
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       PublishAck ack = js.publish(message, options.build());
       return ack.getSeqno();
@@ -272,12 +273,13 @@ final class ClusterStore {
       }
       throw new ClusterUnavailableException("writing " + key + " in " + bucket + " failed", e);
     } catch (IOException | RuntimeException e) {
-      throw unavailable("writing " + key + " in " + bucket, e, subjectPrefix + key);
+      throw unavailable("writing " + key + " in " + bucket, e, mark, subjectPrefix + key);
     }
   }
 
   /** Returns a key's last message, live or marker, or empty if the key has no message. */
   Optional<Entry> last(String key) {
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       MessageInfo info = jsm.getLastMessage(streamName, subjectPrefix + key);
       KeyValueEntry entry = new KeyValueEntry(info);
@@ -289,7 +291,7 @@ final class ClusterStore {
       }
       throw new ClusterUnavailableException("reading " + key + " in " + bucket + " failed", e);
     } catch (IOException | RuntimeException e) {
-      throw unavailable("reading " + key + " in " + bucket, e,
+      throw unavailable("reading " + key + " in " + bucket, e, mark,
           API + "STREAM.MSG.GET." + streamName);
     }
   }
@@ -383,12 +385,13 @@ final class ClusterStore {
 
   /**
    * Like {@link #unavailable(String, Exception)}, but a {@link
-   * one.flowmade.aether.PermissionDeniedException} if the server refused {@code subject}.
+   * one.flowmade.aether.PermissionDeniedException} if the server refused {@code subject} since
+   * {@code mark}.
    */
-  private RuntimeException unavailable(String what, Exception e, String subject) {
+  private RuntimeException unavailable(String what, Exception e,
+      PermissionViolations.Mark mark, String subject) {
     if (e instanceof IOException) {
-      var refused = PermissionViolations.fromServerError(connection.getLastError(),
-          what, subject);
+      var refused = mark.refusal(what, subject);
       if (refused.isPresent()) {
         return refused.get();
       }

@@ -52,6 +52,7 @@ final class JsApi {
   /** Sends a request; the future fails with {@link Unreachable} when no answer comes. */
   CompletableFuture<Message> request(Message message) {
     CompletableFuture<Message> sent;
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       // jnats enforces a request's timeout only when its cleanup timer runs (every 5 s by
       // default), so the store bounds the wait itself.
@@ -64,8 +65,7 @@ final class JsApi {
       if (failure != null) {
         RuntimeException translated = Failures.translate(failure, connection, timeout);
         if (translated instanceof Unreachable u && !u.connectionClosed()) {
-          PermissionViolations.fromServerError(connection.getLastError(),
-          "use stream '" + stream + "'", message.getSubject())
+          mark.refusal("use stream '" + stream + "'", message.getSubject())
               .ifPresent(refused -> {
                 throw refused;
               });

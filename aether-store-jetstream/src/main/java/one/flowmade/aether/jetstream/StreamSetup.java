@@ -93,6 +93,7 @@ final class StreamSetup {
     long deadline = System.nanoTime() + budget.timeLimit().toNanos();
     for (int attempt = 1; ; attempt++) {
       Exception failure;
+      PermissionViolations.Mark mark = PermissionViolations.mark(connection);
       try {
         return ensureOnce(connection, jsm, spec);
       } catch (JetStreamApiException e) {
@@ -102,8 +103,7 @@ final class StreamSetup {
         }
         failure = e;
       } catch (IOException e) {
-        PermissionViolations.fromServerError(connection.getLastError(),
-          "create or adopt stream '" + spec.name() + "'",
+        mark.refusal("create or adopt stream '" + spec.name() + "'",
             API + "STREAM.INFO." + spec.name(), API + "STREAM.CREATE." + spec.name(),
             API + "STREAM.UPDATE." + spec.name()).ifPresent(refused -> {
               throw refused;

@@ -1,5 +1,6 @@
 package one.flowmade.aether.nats.internal;
 
+import io.nats.client.Connection;
 import java.util.Locale;
 import java.util.Optional;
 import one.flowmade.aether.PermissionDeniedException;
@@ -7,13 +8,58 @@ import one.flowmade.aether.PermissionDeniedException;
 /**
  * Tells a publish the NATS server refused for lack of permission from one that just went
  * unanswered. NATS reports a permissions violation to the connection (as its last error), not to
- * the request, which otherwise just gets no answer. Stateless and thread-safe.
+ * the request, which otherwise just gets no answer; and jnats keeps that last error until the
+ * next one, for as long as the connection lives. So only a violation reported <em>after</em> the
+ * request was sent may count: {@link #mark(Connection)} remembers the connection's last error
+ * before a request, and {@link Mark#refusal} counts an error only if the server reported a new
+ * one since (jnats stores every error it receives as a new string, so the comparison is by
+ * identity: the same text reported again is a new error). A violation from earlier leaves the
+ * outcome of a later unanswered request unknown, as it is. Thread-safe.
  */
 public final class PermissionViolations {
 
   private static final String PUBLISH_VIOLATION = "permissions violation for publish to ";
 
   private PermissionViolations() {}
+
+  /**
+   * Remembers the connection's last error before a request, so that {@link Mark#refusal} counts
+   * only a violation the server reports afterwards.
+   *
+   * @param connection the connection the request is sent on
+   * @return the mark
+   */
+  public static Mark mark(Connection connection) {
+    return new Mark(connection, connection.getLastError());
+  }
+
+  /** The connection's last error when a request was sent. Immutable, thread-safe. */
+  public static final class Mark {
+    private final Connection connection;
+    private final String before;
+
+    private Mark(Connection connection, String before) {
+      this.connection = connection;
+      this.before = before;
+    }
+
+    /**
+     * Returns the failure to report if the server reported, since the mark, a publish violation
+     * for one of {@code subjects}.
+     *
+     * @param what what the caller was doing, for the message
+     * @param subjects the subjects the caller published to after the mark
+     * @return the failure, or empty if no such violation was reported since the mark
+     */
+    @SuppressWarnings("ReferenceEquality") // jnats stores each error it receives as a new string
+    public Optional<PermissionDeniedException> refusal(String what, String... subjects) {
+      String now = connection.getLastError();
+      if (now == null || now == before) {
+        return Optional.empty();
+      }
+      return fromServerError(now, what, subjects);
+    }
+  }
 
   /**
    * Reads a NATS server error (such as jnats' {@code Connection.getLastError()}) and returns the
