@@ -752,6 +752,10 @@ public final class ActorRepository<S, E> {
       if (codec == null) {
         throw new IllegalStateException("a codec is required: call codec(..)");
       }
+      if (snapshotPolicy != null && snapshotStore == null) {
+        throw new IllegalStateException("a snapshot policy was set but no snapshot store: call"
+            + " snapshots(..) too, or drop the policy");
+      }
       if (snapshotStore != null && !snapshotStore.namespace().equals(eventStore.namespace())) {
         throw new IllegalStateException("the snapshot store's namespace '"
             + snapshotStore.namespace() + "' differs from the event store's '"

@@ -410,6 +410,14 @@ final class ActorRepositoryTest {
   }
 
   @Test
+  void builder_snapshotPolicyWithoutSnapshotStore_isRefusedNamingTheMissingStore() {
+    assertThatThrownBy(() -> repository(store).snapshotPolicy(SnapshotPolicy.everyEvents(10))
+        .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("snapshot policy").hasMessageContaining("snapshots(");
+  }
+
+  @Test
   void retryPolicy_backoffStaysWithinTheCappedExponentialCeiling() {
     RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(10), Duration.ofMillis(100));
     for (int attempt = 1; attempt <= 40; attempt++) {

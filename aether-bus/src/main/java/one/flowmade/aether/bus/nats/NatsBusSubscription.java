@@ -76,7 +76,8 @@ final class NatsBusSubscription extends AbstractBusSubscription implements Messa
   @Override
   public void onMessage(Message message) {
     if (closed.get()) {
-      return; // counted among the pending messages when closing
+      droppedAfterClose(message);
+      return;
     }
     try {
       BusEvent event;
@@ -92,6 +93,7 @@ final class NatsBusSubscription extends AbstractBusSubscription implements Messa
       handlerLock.lock();
       try {
         if (closed.get()) {
+          droppedAfterClose(message);
           return;
         }
         boolean ok = deliver(event);
@@ -219,12 +221,15 @@ final class NatsBusSubscription extends AbstractBusSubscription implements Messa
     Dispatcher d = dispatcher;
     long pending = 0;
     if (d != null) {
-      pending = d.getPendingMessageCount();
+      // Stop the dispatcher first, then count what it still holds: a message it took before it
+      // stopped reaches onMessage, which counts it there (droppedAfterClose), so each message is
+      // counted once, either here or there.
       try {
         connection.closeDispatcher(d);
       } catch (IllegalStateException | IllegalArgumentException e) {
         LOG.debug("{}: dispatcher already gone: {}", this, e.getMessage());
       }
+      pending = d.getPendingMessageCount();
     }
     awaitHandler(bus.closeTimeout());
     reportSlowConsumerDrops();
@@ -233,6 +238,12 @@ final class NatsBusSubscription extends AbstractBusSubscription implements Messa
       LOG.debug("{} discarded {} received message(s) on close", this, pending);
       dropped(Drop.of(this, DropReason.CLOSED, pending), "");
     }
+  }
+
+  /** A message the dispatcher handed over after the subscription closed: a counted drop. */
+  private void droppedAfterClose(Message message) {
+    bus.dropped(fixedNamespace != null ? fixedNamespace : namespaceOf(message.getSubject()), 1);
+    dropped(Drop.of(this, DropReason.CLOSED, 1), "");
   }
 
   private void awaitHandler(Duration timeout) {

@@ -116,7 +116,7 @@ final class NatsEventBusIT {
   }
 
   private static void flush(Connection connection) throws Exception {
-    connection.flush(Duration.ofSeconds(5));
+    connection.flush(WAIT);
   }
 
   // ------------------------------------------------------------------ server-side filtering
@@ -180,7 +180,7 @@ final class NatsEventBusIT {
     NatsEventBus publisher = bus();
 
     publisher.publish(event(namespace, "a", "T"));
-    assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(holding.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     for (int i = 1; i < 200; i++) {
       publisher.publish(event(namespace, "a", "T"));
     }
@@ -209,7 +209,7 @@ final class NatsEventBusIT {
     for (int i = 0; i < 6; i++) {
       bus.publish(event(namespace, "a", "T"));
     }
-    assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(holding.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
     await().atMost(WAIT).until(() -> subscription.queueDepth() == 5);
 
     subscription.close();
@@ -439,7 +439,7 @@ final class NatsEventBusIT {
 
     bus.publish(sent);
 
-    io.nats.client.Message message = sub.nextMessage(Duration.ofSeconds(10));
+    io.nats.client.Message message = sub.nextMessage(WAIT);
     assertThat(message.getSubject()).isEqualTo(SubjectLayout.busSubject(namespace, "order 1",
         "Placed"));
     Headers headers = message.getHeaders();
