@@ -7,6 +7,8 @@ module one.flowmade.aether.cluster {
   requires transitive one.flowmade.aether.core;
   requires one.flowmade.aether.nats;
   requires transitive io.nats.jnats;
+  requires com.github.benmanes.caffeine;
 
   exports one.flowmade.aether.cluster;
+  exports one.flowmade.aether.cluster.actor;
 }

@@ -340,6 +340,138 @@ public final class ActorRepository<S, E> {
     return executeAsync(actorId, CommandOptions.defaults(), decider);
   }
 
+  /**
+   * Loads an actor to host it (keep its state in memory and run its commands one at a time):
+   * the state as for a command (an undecodable event fails it by default, see {@link
+   * Builder#commandDecodeFailurePolicy}) plus the command ids found in the metadata of its latest
+   * events, at least the {@link Builder#commandIdHorizon horizon}. Blocks until {@code deadline}
+   * at most.
+   *
+   * @param actorId the actor
+   * @param deadline when to give up
+   * @return the state and the recent command ids
+   * @throws DecodingException if an event cannot be decoded (default policy)
+   * @throws StoreUnavailableException if the store could not be reached in time
+   */
+  public HostedState<S> loadForHosting(String actorId, Deadline deadline) {
+    Limits.checkActorId(actorId);
+    Objects.requireNonNull(deadline, "deadline");
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    Loaded<S, E> loaded = loadWithSnapshotVersion(actorId, deadline, commandDecodeFailurePolicy,
+        null, ids);
+    if (loaded.snapshotVersion > 0 && ids.size() < commandIdHorizon) {
+      long from = Math.max(1, loaded.snapshotVersion - commandIdHorizon + 1);
+      for (long v = from; v <= loaded.snapshotVersion; ) {
+        int limit = (int) Math.min(PAGE, loaded.snapshotVersion - v + 1);
+        ReadResult page = eventStore.read(actorId, v, limit, 0, deadline);
+        if (page.events().isEmpty()) {
+          break;
+        }
+        for (Event event : page.events()) {
+          event.metadata().get(CommandIds.METADATA_KEY).ifPresent(ids::add);
+        }
+        v = page.events().get(page.events().size() - 1).version() + 1;
+      }
+    }
+    return new HostedState<>(loaded.state, loaded.snapshotVersion, java.util.Set.copyOf(ids));
+  }
+
+  /**
+   * Executes a command on a state the caller holds in memory (a hosted actor's cached state)
+   * instead of loading it: decides on {@code current} and appends with its version as the
+   * expected version, once. The caller must know that the options' command id, if any, was not
+   * applied yet (for example from {@link #loadForHosting}'s ids and the commands it ran since).
+   *
+   * @param current the actor's state as the caller knows it
+   * @param lastSnapshotVersion the version of the actor's latest snapshot as the caller knows it
+   *     (for the snapshot policy; see {@link #snapshotDue})
+   * @param options the command id, metadata and timeout
+   * @param decider decides the events
+   * @return the new state and what was appended
+   * @throws VersionConflictException if the actor moved on (someone else appended): the caller's
+   *     state is stale; drop it, and reload only if it is still the actor's single writer
+   * @throws AppendOutcomeUnknownException if the store could not tell, by the deadline, whether
+   *     the events were stored
+   * @throws StoreUnavailableException if the store could not be reached and nothing was stored
+   * @throws RuntimeException whatever the decider throws to reject the command
+   */
+  public CommandResult<S, E> executeOn(ActorState<S> current, long lastSnapshotVersion,
+      CommandOptions options, Decider<S, E> decider) {
+    Objects.requireNonNull(current, "current");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(decider, "decider");
+    String actorId = current.actorId();
+    Deadline deadline = options.deadlineFrom(commandTimeout);
+    String commandId = options.commandId().orElse(null);
+    Metadata metadata = commandId == null ? options.metadata()
+        : options.metadata().with(CommandIds.METADATA_KEY, commandId);
+    List<E> decided = List.copyOf(decider.decide(current.state()));
+    if (decided.isEmpty()) {
+      return new CommandResult<>(current, List.of(), Optional.empty(), 1);
+    }
+    List<NewEvent> newEvents = new ArrayList<>(decided.size());
+    for (int i = 0; i < decided.size(); i++) {
+      NewEvent event = codec.toNewEvent(decided.get(i)).withMetadata(metadata);
+      if (commandId != null) {
+        event = event.withId(CommandIds.eventId(actorId, commandId, i));
+      }
+      newEvents.add(event);
+    }
+    AppendResult appended = appendRidingOutTransientFailures(actorId, current.expectedVersion(),
+        newEvents, deadline);
+    if (appended.firstVersion() <= current.version()) {
+      // the store recognised the ids: the command was applied before the caller's state
+      throw new VersionConflictException(actorId, current.expectedVersion(),
+          appended.lastVersion());
+    }
+    S state = current.state();
+    for (E event : decided) {
+      state = model.apply(state, event);
+    }
+    ActorState<S> after = new ActorState<>(actorId, state, appended.lastVersion(),
+        appended.lastPosition());
+    maybeSnapshot(after, lastSnapshotVersion, decided.size(), deadline);
+    return new CommandResult<>(after, decided, Optional.of(appended), 1);
+  }
+
+  /**
+   * Returns whether the repository's snapshot policy asks for a snapshot after a command that
+   * appended {@code appended} events and left the actor at {@code after}: what {@link
+   * #executeOn} did (a failed save is only logged, so a caller that tracks the latest snapshot
+   * version may be ahead of the store; the next due snapshot corrects it).
+   *
+   * @param after the state after the command
+   * @param lastSnapshotVersion the latest snapshot's version before the command
+   * @param appended how many events the command appended
+   * @return true if a snapshot was due
+   */
+  public boolean snapshotDue(ActorState<S> after, long lastSnapshotVersion, int appended) {
+    return snapshotStore != null && appended > 0 && snapshotPolicy.shouldSnapshot(
+        new SnapshotPolicy.Context(after, lastSnapshotVersion, appended));
+  }
+
+  /**
+   * An actor loaded for hosting: its state and the command ids of its latest events.
+   *
+   * @param state the state
+   * @param snapshotVersion the version of the snapshot it was loaded from, 0 if none
+   * @param commandIds command ids found in the metadata of the latest events
+   * @param <S> the state type
+   */
+  public record HostedState<S>(ActorState<S> state, long snapshotVersion,
+      java.util.Set<String> commandIds) {
+
+    /**
+     * Validates and copies.
+     *
+     * @throws NullPointerException if a field is null
+     */
+    public HostedState {
+      Objects.requireNonNull(state, "state");
+      commandIds = java.util.Set.copyOf(commandIds);
+    }
+  }
+
   private AppendResult appendRidingOutTransientFailures(
       String actorId, ExpectedVersion expected, List<NewEvent> events, Deadline deadline) {
     AetherTransientException unknown = null;
@@ -401,6 +533,11 @@ public final class ActorRepository<S, E> {
 
   private Loaded<S, E> loadWithSnapshotVersion(String actorId, Deadline deadline,
       DecodeFailurePolicy policy, String commandId) {
+    return loadWithSnapshotVersion(actorId, deadline, policy, commandId, null);
+  }
+
+  private Loaded<S, E> loadWithSnapshotVersion(String actorId, Deadline deadline,
+      DecodeFailurePolicy policy, String commandId, java.util.Set<String> seenCommandIds) {
     S state = null;
     long version = 0;
     long position = 0;
@@ -432,6 +569,9 @@ public final class ActorRepository<S, E> {
       for (Event event : page.events()) {
         if (commandId != null && isOf(event, commandId)) {
           earlier.add(event);
+        }
+        if (seenCommandIds != null) {
+          event.metadata().get(CommandIds.METADATA_KEY).ifPresent(seenCommandIds::add);
         }
         E decoded = decode(event, policy);
         if (decoded != null) {

@@ -1,0 +1,564 @@
+package one.flowmade.aether.cluster.actor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import one.flowmade.aether.AetherException;
+import one.flowmade.aether.Deadline;
+import one.flowmade.aether.NewEvent;
+import one.flowmade.aether.VersionConflictException;
+import one.flowmade.aether.actor.ActorRepository;
+import one.flowmade.aether.actor.ActorState;
+import one.flowmade.aether.actor.CommandOptions;
+import one.flowmade.aether.actor.CommandResult;
+import one.flowmade.aether.cluster.ActorMessageHandler;
+import one.flowmade.aether.cluster.ClusterNode;
+import one.flowmade.aether.cluster.ReleaseReason;
+import one.flowmade.aether.cluster.ShardListener;
+import one.flowmade.aether.cluster.internal.actor.Envelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts actors on one cluster node: runs the commands that {@link ActorClient}s send to the
+ * actors of the shards this node owns, one at a time per actor, with each actor's state cached in
+ * memory while the shard is owned.
+ *
+ * <pre>{@code
+ * ActorHost host = ActorHost.builder()
+ *     .register(ACCOUNT, accountRepository, (account, command) -> account.decide(command))
+ *     .build();
+ * ClusterNode node = ClusterNode.builder()
+ *     ...
+ *     .messageHandler(host.messageHandler())
+ *     .shardListener(host.shardListener())
+ *     .handlerExecutor(Executors.newFixedThreadPool(32))   // required: commands block
+ *     .build();
+ * host.attach(node);
+ * }</pre>
+ *
+ * <h2>What a command goes through on the owner</h2>
+ * <ol>
+ *   <li>Backpressure: if the actor already has {@link Builder#mailboxCapacity} commands waiting
+ *       or running, or the node {@link Builder#maxPendingCommands}, the command is refused at once
+ *       ({@link ActorBusyException} at the sender); nothing is queued without bound or dropped.
+ *   <li>It waits for the actor's turn (one command at a time per actor, in arrival order), at most
+ *       until its deadline (the sender's timeout).
+ *   <li>Ownership: the node must own the actor's shard now, on the membership lease's clock
+ *       ({@link ClusterNode#ownsShard}), and have acquired it in a known epoch; otherwise the
+ *       command fails with an error naming the shard and epoch, and nothing is appended.
+ *   <li>State: from the cache, or loaded ({@link ActorRepository#loadForHosting}) and cached. A
+ *       command whose command id the actor's recent events or the commands run since carry is
+ *       answered {@link CommandOutcome.Status#ALREADY_APPLIED} without appending.
+ *   <li>Ownership is checked again, then the handler decides and the events are appended with the
+ *       cached version as the expected version ({@link ActorRepository#executeOn}). A conflict
+ *       means someone else wrote: the cache entry is dropped and, if the node still owns the
+ *       shard, the command runs on a fresh load. Any failure drops the cache entry.
+ * </ol>
+ *
+ * <h2>Handoff</h2>
+ * A shard's release ({@link ShardListener#released}) comes only after the commands running for it
+ * have returned (the node's gate waits for them; each is bounded by its deadline); the shard's
+ * cached actors are then dropped. Commands still waiting for their turn find the node no longer
+ * owner and fail; the sender retries on the new owner. A node that was paused past its lease
+ * finds {@code ownsShard} false before it appends; if it passed the check just before the pause,
+ * the expected version makes its append conflict, and the conflict path checks ownership first.
+ *
+ * <h2>Passivation</h2>
+ * Cached actors idle for {@link Builder#passivateAfter} (default 10 minutes) or beyond {@link
+ * Builder#maxCachedActors} (default 10,000 per type) are evicted (Caffeine); the next command
+ * loads them again from the latest snapshot plus the events after it. Snapshots are taken by the
+ * repository's snapshot policy after commands, not at eviction.
+ *
+ * <p>Thread-safe. {@link #close()} drops the caches; it does not close the node.
+ */
+public final class ActorHost implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ActorHost.class);
+  private static final int RECENT_COMMAND_IDS = 256;
+
+  private final Map<String, Hosted<?, ?, ?>> types;
+  private final int mailboxCapacity;
+  private final int maxPendingCommands;
+  private final ConcurrentHashMap<Integer, Long> epochs = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
+  private final AtomicInteger pending = new AtomicInteger();
+  private volatile ClusterNode node;
+  private volatile boolean closed;
+
+  private ActorHost(Builder b) {
+    this.mailboxCapacity = b.mailboxCapacity;
+    this.maxPendingCommands = b.maxPendingCommands;
+    Map<String, Hosted<?, ?, ?>> hosted = new HashMap<>();
+    for (Registration<?, ?, ?> r : b.registrations) {
+      hosted.put(r.type.name(), r.hosted(b.passivateAfter, b.maxCachedActors));
+    }
+    this.types = Map.copyOf(hosted);
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the handler to give {@link ClusterNode.Builder#messageHandler}. Give the node a
+   * {@link ClusterNode.Builder#handlerExecutor handler executor} too: commands block on the stores.
+   *
+   * @return the message handler
+   */
+  public ActorMessageHandler messageHandler() {
+    return this::handle;
+  }
+
+  /**
+   * Returns the listener to give {@link ClusterNode.Builder#shardListener}; it forwards every
+   * call to {@code next} after its own work.
+   *
+   * @param next the application's listener, or {@code null}
+   * @return the shard listener
+   */
+  public ShardListener shardListener(ShardListener next) {
+    ShardListener after = next != null ? next : new ShardListener() { };
+    return new ShardListener() {
+      @Override
+      public void acquired(int shard, long epoch) {
+        epochs.put(shard, epoch);
+        after.acquired(shard, epoch);
+      }
+
+      @Override
+      public void released(int shard, long epoch, ReleaseReason reason) {
+        epochs.remove(shard);
+        dropShard(shard);
+        after.released(shard, epoch, reason);
+      }
+    };
+  }
+
+  /**
+   * Returns the listener to give {@link ClusterNode.Builder#shardListener}.
+   *
+   * @return the shard listener
+   */
+  public ShardListener shardListener() {
+    return shardListener(null);
+  }
+
+  /**
+   * Binds the host to the node it runs on (ownership checks use it). Until then commands fail.
+   *
+   * @param node the node built with this host's handler and listener
+   * @throws IllegalStateException if already attached
+   */
+  public synchronized void attach(ClusterNode node) {
+    Objects.requireNonNull(node, "node");
+    if (this.node != null) {
+      throw new IllegalStateException("the host is already attached to node '"
+          + this.node.nodeId() + "'");
+    }
+    this.node = node;
+  }
+
+  /**
+   * Returns how many actors of all types are cached now (an estimate).
+   *
+   * @return the count
+   */
+  public long cachedActors() {
+    long n = 0;
+    for (Hosted<?, ?, ?> h : types.values()) {
+      n += h.cache.estimatedSize();
+    }
+    return n;
+  }
+
+  /** Drops every cached actor; later commands fail. Idempotent. Does not close the node. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Hosted<?, ?, ?> h : types.values()) {
+      h.cache.invalidateAll();
+    }
+  }
+
+  private void dropShard(int shard) {
+    ClusterNode current = node;
+    for (Hosted<?, ?, ?> h : types.values()) {
+      if (current == null) {
+        h.cache.invalidateAll();
+        continue;
+      }
+      List<String> drop = new ArrayList<>();
+      for (String actorId : h.cache.asMap().keySet()) {
+        if (current.shardOf(actorId) == shard) {
+          drop.add(actorId);
+        }
+      }
+      h.cache.invalidateAll(drop);
+    }
+  }
+
+  // ---- one command ---------------------------------------------------------------------------
+
+  private byte[] handle(String actorId, byte[] payload) {
+    String nodeId = node == null ? "?" : node.nodeId();
+    Envelope.Request request;
+    try {
+      request = Envelope.request(payload);
+    } catch (IllegalArgumentException e) {
+      return error(nodeId, e.getMessage());
+    }
+    Hosted<?, ?, ?> hosted = types.get(request.type());
+    if (hosted == null) {
+      return error(nodeId, "node '" + nodeId + "' hosts no actor type '" + request.type()
+          + "' (it hosts " + types.keySet() + ")");
+    }
+    if (closed || node == null) {
+      return error(nodeId, "the actor host of node '" + nodeId + "' is "
+          + (closed ? "closed" : "not attached to its node yet"));
+    }
+    if (pending.incrementAndGet() > maxPendingCommands) {
+      pending.decrementAndGet();
+      return busy(nodeId, "node '" + nodeId + "' has " + maxPendingCommands
+          + " commands pending (its bound)");
+    }
+    String key = request.type() + '\u0000' + actorId;
+    Mailbox mailbox = enterMailbox(key);
+    try {
+      if (mailbox == null) {
+        return busy(nodeId, "the mailbox of actor '" + actorId + "' is full ("
+            + mailboxCapacity + " commands waiting or running)");
+      }
+      Deadline deadline = Deadline.after(Duration.ofMillis(Math.max(1, request.timeoutMillis())));
+      try {
+        if (!mailbox.lock.tryLock(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
+          return error(nodeId, "the command for actor '" + actorId + "' waited its whole timeout"
+              + " for the commands before it");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return error(nodeId, "interrupted while waiting for actor '" + actorId + "'");
+      }
+      try {
+        return hosted.run(this, actorId, request, deadline);
+      } finally {
+        mailbox.lock.unlock();
+      }
+    } finally {
+      if (mailbox != null) {
+        leaveMailbox(key);
+      }
+      pending.decrementAndGet();
+    }
+  }
+
+  private Mailbox enterMailbox(String key) {
+    boolean[] full = {false};
+    Mailbox mailbox = mailboxes.compute(key, (k, m) -> {
+      Mailbox current = m != null ? m : new Mailbox();
+      if (current.count >= mailboxCapacity) {
+        full[0] = true;
+      } else {
+        current.count++;
+      }
+      return current;
+    });
+    return full[0] ? null : mailbox;
+  }
+
+  private void leaveMailbox(String key) {
+    mailboxes.computeIfPresent(key, (k, m) -> --m.count == 0 ? null : m);
+  }
+
+  /** Throws if this node does not own the actor's shard now (lease clock) in a known epoch. */
+  private long checkOwner(String actorId) {
+    ClusterNode current = node;
+    int shard = current.shardOf(actorId);
+    Long epoch = epochs.get(shard);
+    if (epoch == null || !current.ownsShard(shard)) {
+      throw new NotOwnerException("node '" + current.nodeId() + "' does not own shard " + shard
+          + " of actor '" + actorId + "' now" + (epoch == null ? "" : " (it held it in epoch "
+          + epoch + " and its lease ran out or the shard is being released)")
+          + "; nothing was appended");
+    }
+    return epoch;
+  }
+
+  static byte[] error(String nodeId, String message) {
+    return Envelope.reply("ERROR", 0, List.of(), message, nodeId);
+  }
+
+  static byte[] busy(String nodeId, String message) {
+    return Envelope.reply("BUSY", 0, List.of(), message, nodeId);
+  }
+
+  private static final class Mailbox {
+    final ReentrantLock lock = new ReentrantLock(true);
+    int count;
+  }
+
+  private static final class NotOwnerException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotOwnerException(String message) {
+      super(message);
+    }
+  }
+
+  private static final class Rejection extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Rejection(RuntimeException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** A cached actor: its state, latest snapshot version and the command ids recently applied. */
+  private record Cached<S>(ActorState<S> state, long snapshotVersion, Set<String> commandIds) {
+
+    Cached<S> after(ActorState<S> next, long nextSnapshotVersion, String commandId) {
+      if (commandId == null) {
+        return new Cached<>(next, nextSnapshotVersion, commandIds);
+      }
+      LinkedHashSet<String> ids = new LinkedHashSet<>(commandIds);
+      ids.add(commandId);
+      while (ids.size() > RECENT_COMMAND_IDS) {
+        ids.remove(ids.iterator().next());
+      }
+      return new Cached<>(next, nextSnapshotVersion, ids);
+    }
+  }
+
+  /** One registered type: its repository, handler and cache. */
+  private static final class Hosted<S, E, C> {
+    final ActorType<E, C> type;
+    final ActorRepository<S, E> repository;
+    final CommandHandler<S, E, C> handler;
+    final Cache<String, Cached<S>> cache;
+
+    Hosted(ActorType<E, C> type, ActorRepository<S, E> repository,
+        CommandHandler<S, E, C> handler, Duration passivateAfter, long maxCached) {
+      this.type = type;
+      this.repository = repository;
+      this.handler = handler;
+      this.cache = Caffeine.newBuilder().expireAfterAccess(passivateAfter)
+          .maximumSize(maxCached).build();
+    }
+
+    byte[] run(ActorHost host, String actorId, Envelope.Request request, Deadline deadline) {
+      String nodeId = host.node.nodeId();
+      C command;
+      try {
+        command = type.json().treeToValue(request.command(), type.commandClass());
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        return error(nodeId, "the command for actor '" + actorId + "' cannot be read as a "
+            + type.commandClass().getName() + ": " + e.getMessage());
+      }
+      String commandId = request.commandId();
+      CommandOptions options = CommandOptions.defaults().withDeadline(deadline);
+      if (commandId != null) {
+        options = options.withCommandId(commandId);
+      }
+      try {
+        host.checkOwner(actorId);
+        Cached<S> cached = cache.getIfPresent(actorId);
+        if (cached == null) {
+          ActorRepository.HostedState<S> loaded = repository.loadForHosting(actorId, deadline);
+          cached = new Cached<>(loaded.state(), loaded.snapshotVersion(), loaded.commandIds());
+          cache.put(actorId, cached);
+        }
+        if (commandId != null && cached.commandIds().contains(commandId)) {
+          return Envelope.reply("ALREADY_APPLIED", cached.state().version(), List.of(), "",
+              nodeId);
+        }
+        C decided = command;
+        CommandResult<S, E> result;
+        host.checkOwner(actorId);
+        try {
+          result = repository.executeOn(cached.state(), cached.snapshotVersion(), options,
+              state -> decide(state, decided));
+        } catch (VersionConflictException conflict) {
+          cache.invalidate(actorId);
+          host.checkOwner(actorId);
+          LOG.debug("actor '{}' moved on under its cached state ({}); running on a fresh load",
+              actorId, conflict.getMessage());
+          result = repository.execute(actorId, options, state -> decide(state, decided));
+          cached = new Cached<>(result.state(), 0, cached.commandIds());
+        }
+        long snapshotVersion = repository.snapshotDue(result.state(), cached.snapshotVersion(),
+            result.events().size()) ? result.state().version() : cached.snapshotVersion();
+        cache.put(actorId, cached.after(result.state(), snapshotVersion, commandId));
+        return Envelope.reply(result.alreadyApplied() ? "ALREADY_APPLIED" : "APPLIED",
+            result.state().version(), result.alreadyApplied() ? List.of() : encode(result.events()),
+            "", nodeId);
+      } catch (Rejection rejection) {
+        return Envelope.reply("REJECTED", cache.asMap().containsKey(actorId)
+            ? cache.asMap().get(actorId).state().version() : 0, List.of(),
+            rejection.getMessage() == null ? rejection.getCause().getClass().getName()
+                : rejection.getMessage(), nodeId);
+      } catch (NotOwnerException e) {
+        cache.invalidate(actorId);
+        return error(nodeId, e.getMessage());
+      } catch (AetherException | IllegalArgumentException | IllegalStateException e) {
+        cache.invalidate(actorId);
+        LOG.warn("command for actor '{}' failed on node '{}'", actorId, nodeId, e);
+        return error(nodeId, e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
+
+    private List<? extends E> decide(S state, C command) {
+      try {
+        return handler.handle(state, command);
+      } catch (RuntimeException e) {
+        throw new Rejection(e);
+      }
+    }
+
+    private List<Envelope.ReplyEvent> encode(List<E> events) {
+      List<Envelope.ReplyEvent> encoded = new ArrayList<>(events.size());
+      for (E event : events) {
+        NewEvent e = type.codec().toNewEvent(event);
+        encoded.add(new Envelope.ReplyEvent(e.type(), e.data().contentType(), e.data().asUtf8()));
+      }
+      return encoded;
+    }
+  }
+
+  private record Registration<S, E, C>(ActorType<E, C> type, ActorRepository<S, E> repository,
+      CommandHandler<S, E, C> handler) {
+    Hosted<S, E, C> hosted(Duration passivateAfter, long maxCached) {
+      return new Hosted<>(type, repository, handler, passivateAfter, maxCached);
+    }
+  }
+
+  /** Builds an {@link ActorHost}. Not thread-safe; each input is checked when set. */
+  public static final class Builder {
+    private final List<Registration<?, ?, ?>> registrations = new ArrayList<>();
+    private Duration passivateAfter = Duration.ofMinutes(10);
+    private long maxCachedActors = 10_000;
+    private int mailboxCapacity = 100;
+    private int maxPendingCommands = 10_000;
+
+    private Builder() {}
+
+    /**
+     * Hosts an actor type.
+     *
+     * @param type the type, as senders know it
+     * @param repository runs the type's model on its stores (its command timeout is overridden by
+     *     each command's deadline)
+     * @param handler decides the events of a command
+     * @param <S> the state type
+     * @param <E> the event type
+     * @param <C> the command type
+     * @return this builder
+     * @throws IllegalStateException if a type of that name is already registered
+     */
+    public <S, E, C> Builder register(ActorType<E, C> type, ActorRepository<S, E> repository,
+        CommandHandler<S, E, C> handler) {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(repository, "repository");
+      Objects.requireNonNull(handler, "handler");
+      for (Registration<?, ?, ?> r : registrations) {
+        if (r.type.name().equals(type.name())) {
+          throw new IllegalStateException("actor type '" + type.name() + "' is already registered");
+        }
+      }
+      registrations.add(new Registration<>(type, repository, handler));
+      return this;
+    }
+
+    /**
+     * Sets how long a cached actor may stay idle before it is evicted (default 10 minutes).
+     *
+     * @param idle the time, positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder passivateAfter(Duration idle) {
+      Objects.requireNonNull(idle, "idle");
+      if (idle.isNegative() || idle.isZero()) {
+        throw new IllegalArgumentException("passivateAfter must be positive, was " + idle);
+      }
+      this.passivateAfter = idle;
+      return this;
+    }
+
+    /**
+     * Sets how many actors of each type stay cached at most (default 10,000).
+     *
+     * @param max the bound, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxCachedActors(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxCachedActors must be at least 1, was " + max);
+      }
+      this.maxCachedActors = max;
+      return this;
+    }
+
+    /**
+     * Sets how many commands one actor may have waiting or running on this node (default 100);
+     * more are refused with {@link ActorBusyException}.
+     *
+     * @param capacity the bound, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder mailboxCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("mailboxCapacity must be at least 1, was " + capacity);
+      }
+      this.mailboxCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Sets how many commands this node may have waiting or running in all (default 10,000);
+     * more are refused with {@link ActorBusyException}.
+     *
+     * @param max the bound, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxPendingCommands(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPendingCommands must be at least 1, was " + max);
+      }
+      this.maxPendingCommands = max;
+      return this;
+    }
+
+    /**
+     * Builds the host; attach it to its node with {@link ActorHost#attach}.
+     *
+     * @return the host
+     * @throws IllegalStateException if no type is registered
+     */
+    public ActorHost build() {
+      if (registrations.isEmpty()) {
+        throw new IllegalStateException("register at least one actor type");
+      }
+      return new ActorHost(this);
+    }
+  }
+}

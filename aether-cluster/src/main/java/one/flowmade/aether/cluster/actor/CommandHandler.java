@@ -1,0 +1,26 @@
+package one.flowmade.aether.cluster.actor;
+
+import java.util.List;
+
+/**
+ * Decides the events a command produces on an actor's current state. Runs on the actor's owner
+ * node, one command at a time per actor; must not have side effects (it may run again after a
+ * conflict). Throw to reject the command: the sender gets a {@link CommandOutcome.Status#REJECTED}
+ * outcome with the exception's message.
+ *
+ * @param <S> the state type
+ * @param <E> the event type
+ * @param <C> the command type
+ */
+@FunctionalInterface
+public interface CommandHandler<S, E, C> {
+
+  /**
+   * Decides.
+   *
+   * @param state the actor's current state
+   * @param command the command
+   * @return the events to append, possibly none
+   */
+  List<? extends E> handle(S state, C command);
+}
