@@ -86,7 +86,7 @@ final class StoreSubscription implements EventSubscription {
     long end = log.lastPosition();
     this.start = options.from() instanceof Position.At at ? at.position() : end + 1;
     this.consumer = context.call("open a subscription", () -> CompletableFuture
-        .completedFuture(openConsumer(start)));
+        .completedFuture(openConsumer(start, true)));
     this.liveAt = end;
     this.startFloor = options.durableName().isEmpty() ? start - 1 : 0;
     this.thread = new Thread(this::run, threadName);
@@ -99,7 +99,12 @@ final class StoreSubscription implements EventSubscription {
 
   // ---- consumers ---------------------------------------------------------------------------
 
-  private BaseConsumerContext openConsumer(long start) {
+  /**
+   * Opens the consumer. A durable name is exclusive: when opening (not when this subscription
+   * reopens its own consumer), a consumer that another client is pulling from is refused, never
+   * taken over, because recreating it would delete it under that client.
+   */
+  private BaseConsumerContext openConsumer(long start, boolean exclusive) {
     try {
       if (options.durableName().isEmpty()) {
         OrderedConsumerConfiguration config = new OrderedConsumerConfiguration()
@@ -112,6 +117,13 @@ final class StoreSubscription implements EventSubscription {
       JetStreamManagement jsm = context.connection().jetStreamManagement();
       String stream = context.api().stream();
       ConsumerInfo info = consumerInfo(jsm, stream, name);
+      if (exclusive && info != null && info.getNumWaiting() > 0) {
+        throw new IllegalStateException("the durable subscription '" + options.durableName().get()
+            + "' of namespace '" + context.namespace() + "' is open elsewhere (another store"
+            + " instance or process is consuming it); a durable name has one consumer at a time:"
+            + " close it there first, or, if that process died, open it again once the server"
+            + " has dropped its pull requests (within " + PULL_EXPIRY.toSeconds() + " s)");
+      }
       if (info == null) {
         jsm.addOrUpdateConsumer(stream, durableConfig(name, Math.max(1, start)));
       } else if (mustRecreate(info)) {
@@ -349,7 +361,7 @@ final class StoreSubscription implements EventSubscription {
     }
     long from = Math.max(start, lastPosition + 1);
     consumer = context.call("reopen a subscription", () -> CompletableFuture
-        .completedFuture(openConsumer(from)));
+        .completedFuture(openConsumer(from, false)));
     return consumer.iterate(consumeOptions());
   }
 
