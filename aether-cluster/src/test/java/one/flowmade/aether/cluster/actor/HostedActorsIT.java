@@ -70,6 +70,9 @@ final class HostedActorsIT {
   private final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private volatile CountDownLatch handlerGate;
+  private static final long SLOW = 999;
+  private final CountDownLatch slowEntered = new CountDownLatch(1);
+  private final CountDownLatch slowGate = new CountDownLatch(1);
 
   @AfterEach
   void closeAll() throws Exception {
@@ -90,7 +93,11 @@ final class HostedActorsIT {
   private ClusterNode startNode(String nodeId, int mailboxCapacity) {
     Connection connection = track(NATS.connect());
     connections.put(nodeId, connection);
-    JetStreamEventStore events = track(JetStreamEventStore.builder(connection, namespace).build());
+    // The stores have a connection of their own, so a node that lost its cluster connection
+    // can still write: only fencing keeps it from writing as a stale owner.
+    Connection storeConnection = track(NATS.connect());
+    JetStreamEventStore events = track(JetStreamEventStore.builder(storeConnection, namespace)
+        .build());
     ActorRepository<Account, Deposited> accounts = ActorRepository.builder(MODEL, Deposited.class)
         .eventStore(events).codec(CODEC).build();
     ActorHost host = track(ActorHost.builder()
@@ -99,6 +106,14 @@ final class HostedActorsIT {
           if (gate != null) {
             try {
               gate.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          if (deposit.amount() == SLOW) {
+            slowEntered.countDown();
+            try {
+              slowGate.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
@@ -226,6 +241,38 @@ final class HostedActorsIT {
     assertThat(blocked.get(30, TimeUnit.SECONDS).status())
         .isEqualTo(CommandOutcome.Status.APPLIED);
     assertThat(stored("acc-3")).hasSize(1);
+  }
+
+  @Test
+  void staleOwner_pausedWhileDeciding_cannotAppendAfterLosingItsShard() throws Exception {
+    startNode("a", 100);
+    startNode("b", 100);
+    awaitAllShardsOwned();
+    String victim = nodes.entrySet().stream()
+        .filter(e -> e.getValue().ownsActor("f-1")).map(Map.Entry::getKey).findFirst()
+        .orElseThrow();
+    ClusterNode successor = nodes.get(victim.equals("a") ? "b" : "a");
+    Duration slowTimeout = Duration.ofSeconds(15);
+    ClusterRouter sender = ClusterRouter.builder().connection(track(NATS.connect()))
+        .clusterName(cluster).shardCount(SHARDS).requestTimeout(slowTimeout)
+        .attemptTimeout(slowTimeout).build();
+    ActorClient client = ActorClient.of(sender);
+    client.send(ACCOUNT, "f-1", new Deposit(1), "f-0", Duration.ofSeconds(10));
+
+    CompletableFuture<CommandOutcome<Deposited>> stale =
+        client.sendAsync(ACCOUNT, "f-1", new Deposit(SLOW), "f-slow", slowTimeout);
+    assertThat(slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+    connections.get(victim).close(); // its lease runs out while its command is deciding
+    await().atMost(Duration.ofSeconds(30)).until(() -> successor.ownsActor("f-1"));
+    ActorClient fresh = ActorClient.of(successor.router());
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(
+        AetherTransientException.class).until(() -> fresh.send(ACCOUNT, "f-1", new Deposit(5),
+            "f-new", Duration.ofSeconds(5)).status() == CommandOutcome.Status.APPLIED);
+    slowGate.countDown();
+    await().atMost(Duration.ofSeconds(30)).until(stale::isDone);
+
+    assertThat(stored("f-1")).extracting(e -> e.metadata().get(CommandIds.METADATA_KEY)
+        .orElseThrow()).containsExactly("f-0", "f-new");
   }
 
   @Test
