@@ -284,6 +284,43 @@ final class ActorRepositoryTest {
   }
 
   @Test
+  void loadForHosting_returnsTheStateAndTheCommandIdsOfTheLatestEventsAlsoBehindTheSnapshot() {
+    ActorRepository<Counter, CounterEvent> counters = repository(store)
+        .snapshots(snapshots, JacksonStateCodec.of(Counter.class))
+        .snapshotPolicy(SnapshotPolicy.everyEvents(2)).build();
+    counters.execute("c", CommandOptions.defaults().withCommandId("one"),
+        c -> List.of(new Added(1)));
+    counters.execute("c", CommandOptions.defaults().withCommandId("two"),
+        c -> List.of(new Added(2)));
+    counters.execute("c", CommandOptions.defaults().withCommandId("three"),
+        c -> List.of(new Added(3)));
+
+    ActorRepository.HostedState<Counter> hosted =
+        counters.loadForHosting("c", Deadline.after(Duration.ofSeconds(5)));
+
+    assertThat(hosted.state().state()).isEqualTo(new Counter(6, 3));
+    assertThat(hosted.snapshotVersion()).isEqualTo(2);
+    assertThat(hosted.commandIds()).containsExactlyInAnyOrder("one", "two", "three");
+  }
+
+  @Test
+  void executeOn_appendsOnTheCallersStateWithoutLoading_andAStaleStateConflicts() {
+    CountingStore counting = new CountingStore(store);
+    ActorRepository<Counter, CounterEvent> counters = repository(counting).build();
+    CommandResult<Counter, CounterEvent> first = counters.execute("c", c -> List.of(new Added(1)));
+    counting.readFromVersions.clear();
+
+    CommandResult<Counter, CounterEvent> next = counters.executeOn(first.state(), 0,
+        CommandOptions.defaults(), c -> List.of(new Added(2)));
+
+    assertThat(counting.readFromVersions).isEmpty();
+    assertThat(next.state().state()).isEqualTo(new Counter(3, 2));
+    assertThatThrownBy(() -> counters.executeOn(first.state(), 0, CommandOptions.defaults(),
+        c -> List.of(new Added(5)))).isInstanceOf(VersionConflictException.class);
+    assertThat(store.latestVersion("c")).isEqualTo(2);
+  }
+
+  @Test
   void executeAsync_completesWithTheResultOnAnotherThread() throws Exception {
     ActorRepository<Counter, CounterEvent> counters = repository(store).build();
 
