@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every command runs under one deadline ({@link Builder#commandTimeout}, 30 seconds by default)
  * that bounds all its retries and is passed to every store call. A transient store failure during
- * an append is retried with the same events (so they are never stored twice) until the deadline.
+ * an append is retried with the same events (so they are never stored twice) until the deadline,
+ * waiting at least 10 ms, doubling per attempt up to 1 s, between attempts.
  * A command id ({@link CommandOptions#withCommandId}) makes a command idempotent across
  * executions, see {@link CommandIds}. Loading an actor to decide a command fails on an event that
  * cannot be decoded. A failure to save a snapshot is logged and does not fail the command: the
@@ -78,6 +79,12 @@ public final class ActorRepository<S, E> {
 
   /** The default of {@link Builder#commandTimeout(Duration)}: 30 seconds. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The first wait before an append is retried after a transient failure: 10 ms. */
+  static final Duration TRANSIENT_BACKOFF_FLOOR = Duration.ofMillis(10);
+
+  /** The longest wait between retries of an append after transient failures: 1 s. */
+  static final Duration TRANSIENT_BACKOFF_CAP = Duration.ofSeconds(1);
 
   /** The default of {@link Builder#commandIdHorizon(int)}: 100 events. */
   public static final int DEFAULT_COMMAND_ID_HORIZON = 100;
@@ -489,7 +496,7 @@ public final class ActorRepository<S, E> {
         }
         LOG.warn("transient failure appending to actor '{}' (attempt {}), retrying the same"
             + " events: {}", actorId, attempt, e.getMessage());
-        backOff(attempt, deadline);
+        backOffTransient(attempt, deadline);
         if (deadline.isExpired()) {
           throw finalTransientFailure(actorId, events, attempt, e, unknown);
         }
@@ -656,7 +663,24 @@ public final class ActorRepository<S, E> {
   }
 
   private void backOff(int attempt, Deadline deadline) {
-    long wait = Math.min(retryPolicy.backoff(attempt).toNanos(), deadline.remainingNanos());
+    sleepBounded(retryPolicy.backoff(attempt).toNanos(), deadline);
+  }
+
+  /**
+   * Backs off before retrying an append after a transient failure: the policy's backoff, but at
+   * least {@link #TRANSIENT_BACKOFF_FLOOR} doubling per attempt up to {@link
+   * #TRANSIENT_BACKOFF_CAP}, so a store that keeps failing fast is never retried in a busy loop
+   * (also with {@link RetryPolicy#none()}, whose backoff is zero).
+   */
+  private void backOffTransient(int attempt, Deadline deadline) {
+    int doublings = Math.min(attempt - 1, 16);
+    long floor = Math.min(TRANSIENT_BACKOFF_FLOOR.toNanos() << doublings,
+        TRANSIENT_BACKOFF_CAP.toNanos());
+    sleepBounded(Math.max(retryPolicy.backoff(attempt).toNanos(), floor), deadline);
+  }
+
+  private static void sleepBounded(long nanos, Deadline deadline) {
+    long wait = Math.min(nanos, deadline.remainingNanos());
     try {
       TimeUnit.NANOSECONDS.sleep(wait);
     } catch (InterruptedException e) {
@@ -774,7 +798,8 @@ public final class ActorRepository<S, E> {
 
     /**
      * Sets how conflicts and transient failures are retried (default {@link
-     * RetryPolicy#defaults()}).
+     * RetryPolicy#defaults()}). Retries of an append after a transient failure wait at least
+     * 10 ms, doubling per attempt up to 1 s, whatever the policy's backoff.
      *
      * @param policy the policy
      * @return this builder

@@ -230,6 +230,9 @@ final class ActorRepositoryTest {
 
     assertThatThrownBy(() -> lossy.execute("c", deposit, c -> List.of(new Added(5))))
         .isInstanceOf(AppendOutcomeUnknownException.class);
+    // Retries of the unknown outcome back off (10 ms doubling) even under RetryPolicy.none():
+    // within the 100 ms deadline a handful of attempts, never a busy loop of hundreds.
+    assertThat(flaky.eventIdsTried).hasSizeBetween(2, 6);
     ActorRepository<Counter, CounterEvent> counters = repository(store).build();
     CommandResult<Counter, CounterEvent> retry =
         counters.execute("c", deposit, c -> List.of(new Added(5)));
