@@ -8,7 +8,8 @@ module one.flowmade.aether.bus {
   requires one.flowmade.aether.nats;
   requires transitive io.nats.jnats;
   // Optional: only a bus given a MeterRegistry loads Micrometer classes.
-  requires static micrometer.core;
+  // Optional: builders take a MeterRegistry; transitive so that users who pass one can read it.
+  requires static transitive micrometer.core;
 
   exports one.flowmade.aether.bus.local;
   exports one.flowmade.aether.bus.nats;

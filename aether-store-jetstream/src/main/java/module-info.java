@@ -7,7 +7,8 @@ module one.flowmade.aether.store.jetstream {
   requires one.flowmade.aether.nats;
   requires transitive io.nats.jnats;
   // Optional: only a store given a MeterRegistry loads Micrometer classes.
-  requires static micrometer.core;
+  // Optional: builders take a MeterRegistry; transitive so that users who pass one can read it.
+  requires static transitive micrometer.core;
 
   exports one.flowmade.aether.jetstream;
 }
