@@ -708,7 +708,9 @@ final class NodeRuntime implements LeaderElection {
     if (gate == null) {
       return;
     }
-    gate.close();
+    // Bounded: a handler that never returns must not freeze the events thread, which applies
+    // every other shard's assignment (see ShardGate).
+    gate.close(settings.requestTimeout(), handlerName());
     if (gate.subscription() != null && dispatcher != null) {
       try {
         dispatcher.unsubscribe(gate.subscription());
@@ -748,6 +750,7 @@ final class NodeRuntime implements LeaderElection {
       return;
     }
     Runnable work = () -> {
+      gate.running();
       try {
         String subject = message.getSubject();
         String actorId = TokenEncoding.decode(subject.substring(subject.lastIndexOf('.') + 1));
@@ -763,6 +766,7 @@ final class NodeRuntime implements LeaderElection {
         reply(message, ClusterRouter.STATUS_FAILED, null, e.getClass().getName()
             + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       } finally {
+        gate.finished();
         gate.exit();
       }
     };
@@ -777,6 +781,11 @@ final class NodeRuntime implements LeaderElection {
       gate.exit();
       reply(message, ClusterRouter.STATUS_MOVED, null, null);
     }
+  }
+
+  private String handlerName() {
+    Object handler = settings.messageHandler();
+    return handler == null ? "no message handler" : "message handler " + handler.getClass().getName();
   }
 
   private void reply(Message request, String status, byte[] body, String error) {

@@ -3,6 +3,9 @@ package one.flowmade.aether.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 final class ShardingTest {
@@ -39,7 +42,12 @@ final class ShardingTest {
   @Test
   void shardOf_acceptsAnyValidActorId() {
     Sharding sharding = Sharding.of(16);
-    assertThat(sharding.shardOf("a.b *>")).isBetween(0, 15);
+    // Ids with subject wildcards, spaces, unicode and the longest allowed length are sharded by
+    // the documented function, computed here independently in arbitrary precision.
+    for (String id : List.of("a.b *>", "orders.>", "*", "\u00fcber \u6f22\u5b57", "\uD83D\uDE00",
+        "x".repeat(255))) {
+      assertThat(sharding.shardOf(id)).as("shard of '%s'", id).isEqualTo(documentedShard(id, 16));
+    }
     assertThatThrownBy(() -> sharding.shardOf("")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> sharding.shardOf("x".repeat(300)))
         .isInstanceOf(IllegalArgumentException.class);
@@ -53,5 +61,18 @@ final class ShardingTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Sharding.of(8).checkShard(8))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 and 7");
+  }
+
+  /** The class documentation's formula, in BigInteger arithmetic mod 2^64. */
+  private static int documentedShard(String actorId, int shardCount) {
+    BigInteger mod = BigInteger.ONE.shiftLeft(64);
+    BigInteger h = new BigInteger("cbf29ce484222325", 16);
+    for (byte b : actorId.getBytes(StandardCharsets.UTF_8)) {
+      h = h.xor(BigInteger.valueOf(b & 0xFF)).multiply(new BigInteger("100000001b3", 16)).mod(mod);
+    }
+    h = h.xor(h.shiftRight(33)).multiply(new BigInteger("ff51afd7ed558ccd", 16)).mod(mod);
+    h = h.xor(h.shiftRight(33)).multiply(new BigInteger("c4ceb9fe1a85ec53", 16)).mod(mod);
+    h = h.xor(h.shiftRight(33));
+    return h.mod(BigInteger.valueOf(shardCount)).intValueExact();
   }
 }
