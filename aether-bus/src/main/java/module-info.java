@@ -10,6 +10,8 @@ module one.flowmade.aether.bus {
   // Optional: only a bus given a MeterRegistry loads Micrometer classes.
   // Optional: builders take a MeterRegistry; transitive so that users who pass one can read it.
   requires static transitive micrometer.core;
+  // Optional: only a bus given an OpenTelemetry loads its classes (see aether-core's module).
+  requires static io.opentelemetry.api;
 
   exports one.flowmade.aether.bus.local;
   exports one.flowmade.aether.bus.nats;

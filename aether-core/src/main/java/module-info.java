@@ -8,6 +8,11 @@ module one.flowmade.aether.core {
   // returns an ObjectMapper, JacksonStateCodec.of takes one, JsonUpcaster works on ObjectNode.
   requires transitive com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.datatype.jsr310;
+  // Optional: only Tracing.of(OpenTelemetry) loads OpenTelemetry classes. Not transitive: a
+  // static transitive module would have to be on the module path of every module reading this one
+  // (javac resolves it there), and OpenTelemetry is optional for all of them.
+  requires static io.opentelemetry.api;
+  requires static io.opentelemetry.context;
 
   exports one.flowmade.aether;
   exports one.flowmade.aether.codec;

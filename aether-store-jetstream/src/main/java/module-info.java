@@ -9,6 +9,8 @@ module one.flowmade.aether.store.jetstream {
   // Optional: only a store given a MeterRegistry loads Micrometer classes.
   // Optional: builders take a MeterRegistry; transitive so that users who pass one can read it.
   requires static transitive micrometer.core;
+  // Optional: only a store given an OpenTelemetry loads its classes (see aether-core's module).
+  requires static io.opentelemetry.api;
 
   exports one.flowmade.aether.jetstream;
 }

@@ -1,5 +1,6 @@
 package one.flowmade.aether.actor;
 
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.SnapshotStore;
 import one.flowmade.aether.StoreUnavailableException;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.VersionConflictException;
 import one.flowmade.aether.codec.DecodeFailureListener;
@@ -89,6 +91,8 @@ public final class ActorRepository<S, E> {
   /** The default of {@link Builder#commandIdHorizon(int)}: 100 events. */
   public static final int DEFAULT_COMMAND_ID_HORIZON = 100;
 
+  private static final String ACTOR_ID_ATTRIBUTE = "aether.actor.id";
+
   private final ActorModel<S, E> model;
   private final Class<E> eventClass;
   private final EventStore eventStore;
@@ -103,6 +107,7 @@ public final class ActorRepository<S, E> {
   private final Duration commandTimeout;
   private final int commandIdHorizon;
   private final Executor executor;
+  private final Tracing tracing;
 
   private ActorRepository(Builder<S, E> b) {
     this.model = b.model;
@@ -120,6 +125,7 @@ public final class ActorRepository<S, E> {
     this.commandTimeout = b.commandTimeout;
     this.commandIdHorizon = b.commandIdHorizon;
     this.executor = b.executor != null ? b.executor : AsyncThreads.EXECUTOR;
+    this.tracing = b.tracing;
   }
 
   /**
@@ -155,8 +161,17 @@ public final class ActorRepository<S, E> {
    */
   public ActorState<S> load(String actorId) {
     Limits.checkActorId(actorId);
-    return loadWithSnapshotVersion(actorId, Deadline.after(commandTimeout), decodeFailurePolicy,
-        null).state;
+    Tracing.Operation span = tracing.start("aether.actor.load", Tracing.Kind.INTERNAL, null)
+        .attribute(ACTOR_ID_ATTRIBUTE, actorId);
+    try (Tracing.CurrentScope ignored = span.makeCurrent()) {
+      return loadWithSnapshotVersion(actorId, Deadline.after(commandTimeout),
+          decodeFailurePolicy, null).state;
+    } catch (RuntimeException | Error e) {
+      span.failed(e);
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   /**
@@ -265,10 +280,27 @@ public final class ActorRepository<S, E> {
     Limits.checkActorId(actorId);
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(decider, "decider");
+    Tracing.Operation span = tracing.start("aether.actor.command", Tracing.Kind.INTERNAL,
+        options.metadata()).attribute(ACTOR_ID_ATTRIBUTE, actorId);
+    try (Tracing.CurrentScope ignored = span.makeCurrent()) {
+      CommandResult<S, E> result = executeInSpan(actorId, options, decider, span);
+      span.attribute("aether.command.attempts", result.attempts());
+      return result;
+    } catch (RuntimeException | Error e) {
+      span.failed(e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private CommandResult<S, E> executeInSpan(String actorId, CommandOptions options,
+      Decider<S, E> decider, Tracing.Operation span) {
     Deadline deadline = options.deadlineFrom(commandTimeout);
     String commandId = options.commandId().orElse(null);
-    Metadata metadata = commandId == null ? options.metadata()
-        : options.metadata().with(CommandIds.METADATA_KEY, commandId);
+    // The events carry the command's trace context, so every handler of them joins its trace.
+    Metadata metadata = span.inject(commandId == null ? options.metadata()
+        : options.metadata().with(CommandIds.METADATA_KEY, commandId));
     for (int attempt = 1; ; attempt++) {
       Loaded<S, E> loaded = loadWithSnapshotVersion(actorId, deadline, commandDecodeFailurePolicy,
           commandId);
@@ -728,6 +760,7 @@ public final class ActorRepository<S, E> {
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private int commandIdHorizon = DEFAULT_COMMAND_ID_HORIZON;
     private Executor executor;
+    private Tracing tracing = Tracing.none();
 
     private Builder(ActorModel<S, E> model, Class<E> eventClass) {
       this.model = Objects.requireNonNull(model, "model");
@@ -889,6 +922,31 @@ public final class ActorRepository<S, E> {
      */
     public Builder<S, E> executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Traces commands and loads with OpenTelemetry (default: nothing traced, and no OpenTelemetry
+     * class loaded): {@link ActorRepository#execute execute} records a span {@code
+     * aether.actor.command} and {@link ActorRepository#load load} a span {@code
+     * aether.actor.load}, each a child of the caller's current span (or of the {@code
+     * traceparent} in the command's metadata), current while the stores work so that their spans
+     * nest under it. The command's events carry its trace context in their metadata ({@code
+     * traceparent}, {@code tracestate}: the CloudEvents distributed-tracing extension) unless the
+     * command's metadata already has one, so every handler of the events joins the trace.
+     *
+     * @param openTelemetry the OpenTelemetry to record spans with
+     * @return this builder
+     * @throws NullPointerException if {@code openTelemetry} is null
+     * @throws IllegalStateException if tracing was already set
+     */
+    @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
+    public Builder<S, E> openTelemetry(OpenTelemetry openTelemetry) {
+      Objects.requireNonNull(openTelemetry, "openTelemetry");
+      if (tracing != Tracing.none()) {
+        throw new IllegalStateException("openTelemetry is already set");
+      }
+      this.tracing = Tracing.of(openTelemetry);
       return this;
     }
 

@@ -1,10 +1,12 @@
 package one.flowmade.aether.jetstream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.nats.client.Connection;
 import io.nats.client.api.Republish;
 import io.nats.client.api.StreamInfo;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import one.flowmade.aether.AetherException;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.AppendOutcomeUnknownException;
@@ -30,6 +33,7 @@ import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.SubscriptionOptions;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.UnsupportedServerException;
 import one.flowmade.aether.nats.SubjectLayout;
 
@@ -134,7 +138,8 @@ public final class JetStreamEventStore implements EventStore {
    */
   @Override
   public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
-    return awaitAppend(actorId, appender.start(actorId, expected, events));
+    return awaitAppend(actorId, traced(actorId, events,
+        traced -> appender.start(actorId, expected, traced)));
   }
 
   /**
@@ -150,7 +155,53 @@ public final class JetStreamEventStore implements EventStore {
   public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events,
       Deadline deadline) {
     Objects.requireNonNull(deadline, "deadline");
-    return awaitAppend(actorId, appender.start(actorId, expected, events, deadline));
+    return awaitAppend(actorId, traced(actorId, events,
+        traced -> appender.start(actorId, expected, traced, deadline)));
+  }
+
+  /**
+   * Runs an append in a span {@code aether.append} and writes the span's trace context into the
+   * events that carry none, so that every handler of them joins the trace. The returned future
+   * completes, as the append's did, after the span ended.
+   */
+  private CompletableFuture<AppendResult> traced(String actorId, List<NewEvent> events,
+      Function<List<NewEvent>, CompletableFuture<AppendResult>> append) {
+    Tracing tracing = context.tracing();
+    if (tracing == Tracing.none() || events == null || events.isEmpty()) {
+      return append.apply(events);
+    }
+    List<NewEvent> traced = new ArrayList<>(events.size());
+    for (NewEvent event : events) {
+      if (event == null) {
+        return append.apply(events); // the append rejects it with its own message
+      }
+      traced.add(event);
+    }
+    Tracing.Operation span = tracing.start("aether.append", Tracing.Kind.PRODUCER,
+        traced.get(0).metadata())
+        .attribute("aether.namespace", namespace.name())
+        .attribute("aether.actor.id", actorId)
+        .attribute("aether.event.count", traced.size());
+    traced.replaceAll(event -> event.withMetadata(span.inject(event.metadata())));
+    CompletableFuture<AppendResult> started;
+    try {
+      started = append.apply(traced);
+    } catch (RuntimeException | Error e) {
+      span.failed(e).end();
+      throw e;
+    }
+    CompletableFuture<AppendResult> done = new CompletableFuture<>();
+    started.whenComplete((result, failure) -> {
+      if (failure == null) {
+        span.attribute("aether.position", result.lastPosition())
+            .attribute("aether.actor.version", result.lastVersion()).end();
+        done.complete(result);
+      } else {
+        span.failed(Failures.unwrap(failure)).end();
+        done.completeExceptionally(failure);
+      }
+    });
+    return done;
   }
 
   private AppendResult awaitAppend(String actorId, CompletableFuture<AppendResult> future) {
@@ -183,7 +234,7 @@ public final class JetStreamEventStore implements EventStore {
   @Override
   public CompletableFuture<AppendResult> appendAsync(String actorId, ExpectedVersion expected,
       List<NewEvent> events) {
-    return appender.append(actorId, expected, events);
+    return traced(actorId, events, traced -> appender.append(actorId, expected, traced));
   }
 
   /**
@@ -239,13 +290,21 @@ public final class JetStreamEventStore implements EventStore {
     context.checkOpen();
     StoreMetrics metrics = context.metrics();
     long start = metrics.start();
+    Tracing.Operation span = context.tracing().start("aether.read", Tracing.Kind.CLIENT, null)
+        .attribute("aether.namespace", namespace.name())
+        .attribute("aether.actor.id", actorId)
+        .attribute("aether.actor.from_version", fromVersion);
     try {
       ReadResult result = log.read(actorId, fromVersion, limit, afterPosition);
       metrics.read("actor", start, result.events().size(), null);
+      span.attribute("aether.event.count", result.events().size());
       return result;
     } catch (RuntimeException e) {
       metrics.read("actor", start, 0, e);
+      span.failed(e);
       throw e;
+    } finally {
+      span.end();
     }
   }
 
@@ -492,6 +551,28 @@ public final class JetStreamEventStore implements EventStore {
     public Builder meterRegistry(MeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
       setMeterRegistry(registry);
+      return this;
+    }
+
+    /**
+     * Traces the store with OpenTelemetry (default: nothing traced, and no OpenTelemetry class
+     * loaded). Each append records a span {@code aether.append} (a child of the caller's current
+     * span, or of the first event's {@code traceparent} when none is current) and writes its
+     * trace context into every event that has no {@code traceparent} yet: the CloudEvents
+     * distributed-tracing extension, stored as the {@code ce-traceparent} and {@code
+     * ce-tracestate} headers. Each read of an actor records a span {@code aether.read}; each
+     * event a subscription's handler processes, a span {@code aether.handle} whose parent is the
+     * event's {@code traceparent}, current while the handler runs. The OpenTelemetry API is an
+     * optional dependency: add {@code opentelemetry-api} to use this.
+     *
+     * @param openTelemetry the OpenTelemetry to record spans with
+     * @return this builder
+     * @throws NullPointerException if {@code openTelemetry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      setOpenTelemetry(openTelemetry);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package one.flowmade.aether.jetstream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Objects;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.StoreUnavailableException;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.nats.internal.ServerVersion;
 
 /**
@@ -32,6 +34,7 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
   private Duration requestTimeout;
   private RetryBudget retryBudget;
   private MeterRegistry meterRegistry;
+  private Tracing tracing = Tracing.none();
 
   StoreBuilder(Connection connection, Namespace namespace) {
     this.connection = Objects.requireNonNull(connection, "connection");
@@ -110,6 +113,15 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
     this.meterRegistry = registry;
   }
 
+  /** Sets the tracing; the public builders document what each records. */
+  final void setOpenTelemetry(OpenTelemetry openTelemetry) {
+    Objects.requireNonNull(openTelemetry, "openTelemetry");
+    if (tracing != Tracing.none()) {
+      throw new IllegalStateException("openTelemetry is already set");
+    }
+    this.tracing = Tracing.of(openTelemetry);
+  }
+
   /** The replicas set, or null: a new stream gets the default, an existing one keeps its own. */
   Integer replicasSet() {
     return replicas;
@@ -155,7 +167,7 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
     StoreMetrics metrics = meterRegistry == null ? StoreMetrics.NONE
         : MicrometerStoreMetrics.create(meterRegistry, namespace);
     return new StoreContext(what, connection, namespace, info.getConfiguration().getName(),
-        effectiveRequestTimeout(), effectiveRetryBudget(), metrics);
+        effectiveRequestTimeout(), effectiveRetryBudget(), metrics, tracing);
   }
 
   /** The largest message the server and the stream accept. */

@@ -21,6 +21,7 @@ import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Deadline;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.StoreUnavailableException;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
 
@@ -40,12 +41,14 @@ final class StoreContext {
   private final ScheduledThreadPoolExecutor timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StoreMetrics metrics;
+  private final Tracing tracing;
   /** The deadline of the blocking call this thread is in, set by {@link #within}. */
   private final ThreadLocal<Deadline> callerDeadline = new ThreadLocal<>();
 
   StoreContext(String what, Connection connection, Namespace namespace, String stream,
-      Duration requestTimeout, RetryBudget budget, StoreMetrics metrics) {
+      Duration requestTimeout, RetryBudget budget, StoreMetrics metrics, Tracing tracing) {
     this.what = what;
+    this.tracing = tracing;
     this.metrics = metrics;
     this.namespace = namespace;
     this.api = new JsApi(connection, stream, requestTimeout);
@@ -73,6 +76,10 @@ final class StoreContext {
 
   StoreMetrics metrics() {
     return metrics;
+  }
+
+  Tracing tracing() {
+    return tracing;
   }
 
   JsApi api() {

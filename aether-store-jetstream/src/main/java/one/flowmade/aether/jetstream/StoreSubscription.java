@@ -28,6 +28,7 @@ import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.SubscriptionOptions;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.jetstream.EventLog.Found;
 import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
@@ -256,10 +257,20 @@ final class StoreSubscription implements EventSubscription {
     Found found = log.decode(StoredMessage.of(message));
     if (found.decoded()) {
       Event event = found.event();
-      try {
+      Tracing.Operation span = context.tracing().startProcessing("aether.handle",
+          event.metadata())
+          .attribute("aether.namespace", context.namespace().name())
+          .attribute("aether.subscription", options.durableName().orElse("(ephemeral)"))
+          .attribute("aether.event.type", event.type())
+          .attribute("aether.actor.id", event.actorId())
+          .attribute("aether.position", position);
+      try (Tracing.CurrentScope ignored = span.makeCurrent()) {
         handler.onEvent(event);
       } catch (Exception | Error e) {
+        span.failed(e);
         throw new HandlerFailure(position, e);
+      } finally {
+        span.end();
       }
     } else {
       LOG.warn("subscription {} skips an undecodable message: {}", describe(),

@@ -2,6 +2,7 @@ package one.flowmade.aether.bus.internal;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.bus.BusEvent;
 import one.flowmade.aether.bus.BusHandler;
 import one.flowmade.aether.bus.BusListener;
@@ -26,6 +27,7 @@ public abstract class AbstractBusSubscription implements BusSubscription {
   private final EventFilter filter;
   private final BusHandler handler;
   private final BusListener listener;
+  private final Tracing tracing;
   private final AtomicLong dropped = new AtomicLong();
   private volatile long delivered;
   private volatile long handlerErrors;
@@ -38,9 +40,12 @@ public abstract class AbstractBusSubscription implements BusSubscription {
    * @param filter the filter it applies
    * @param handler the user's handler
    * @param listener told about drops and handler failures (a {@link SafeListener})
+   * @param tracing records a span {@code aether.handle} around each handler call, whose parent
+   *     is the event's {@code traceparent}
    */
   protected AbstractBusSubscription(NamespacePattern namespaces, EventFilter filter,
-      BusHandler handler, BusListener listener) {
+      BusHandler handler, BusListener listener, Tracing tracing) {
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
     this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
     this.filter = Objects.requireNonNull(filter, "filter");
     this.handler = Objects.requireNonNull(handler, "handler");
@@ -65,10 +70,15 @@ public abstract class AbstractBusSubscription implements BusSubscription {
    * @return false if the handler threw
    */
   protected final boolean deliver(BusEvent event) {
-    try {
+    Tracing.Operation span = tracing.startProcessing("aether.handle", event.metadata())
+        .attribute("aether.namespace", event.namespace().name())
+        .attribute("aether.event.type", event.type())
+        .attribute("aether.actor.id", event.actorId());
+    try (Tracing.CurrentScope ignored = span.makeCurrent()) {
       handler.onEvent(event);
       return true;
     } catch (VirtualMachineError e) {
+      span.failed(e);
       LOG.error("handler of {} failed fatally on event {}; the subscription stops", this,
           event.id(), e);
       throw e;
@@ -78,10 +88,13 @@ public abstract class AbstractBusSubscription implements BusSubscription {
             e, event.id());
         return true;
       }
+      span.failed(e);
       LOG.warn("handler of {} threw on event {} (type '{}', actor '{}'); delivery continues",
           this, event.id(), event.type(), event.actorId(), e);
       listener.handlerFailed(this, event, e);
       return false;
+    } finally {
+      span.end();
     }
   }
 

@@ -1,6 +1,7 @@
 package one.flowmade.aether.bus.local;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Namespace;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.bus.BusClosedException;
 import one.flowmade.aether.bus.BusEvent;
 import one.flowmade.aether.bus.BusHandler;
@@ -91,6 +94,7 @@ public final class LocalEventBus implements EventBus {
   private final AtomicLong nextId = new AtomicLong(1);
   private volatile boolean closed;
   private final MeterBinding meters;
+  private final Tracing tracing;
 
   private LocalEventBus(Builder builder) {
     this.name = builder.name == null ? "local" : builder.name;
@@ -103,6 +107,7 @@ public final class LocalEventBus implements EventBus {
     this.listener = new SafeListener(builder.meterRegistry == null ? userListener
         : MicrometerBusMeters.countingDrops(builder.meterRegistry, meterTags, userListener));
     this.closeTimeout = builder.settings.closeTimeout();
+    this.tracing = builder.tracing;
     this.meters = builder.meterRegistry == null ? MeterBinding.NONE
         : MicrometerBusMeters.bind(builder.meterRegistry, meterTags, this);
   }
@@ -155,6 +160,10 @@ public final class LocalEventBus implements EventBus {
     Objects.requireNonNull(event, "event");
     if (closed) {
       throw closedException();
+    }
+    Metadata traced = tracing.injectCurrent(event.metadata());
+    if (traced != event.metadata()) {
+      event = event.withMetadata(traced);
     }
     Topic topic = topic(event.namespace());
     topic.published.increment();
@@ -364,6 +373,11 @@ public final class LocalEventBus implements EventBus {
     return "LocalEventBus[" + name + "]";
   }
 
+  /** The tracing of this bus's subscriptions; for them. */
+  Tracing tracing() {
+    return tracing;
+  }
+
   /**
    * Builds a {@link LocalEventBus}. Each setter checks its input at once and may be called only
    * once. Not thread-safe.
@@ -378,6 +392,7 @@ public final class LocalEventBus implements EventBus {
     private OverflowPolicy overflowPolicy;
     private final BusSettings settings = new BusSettings();
     private MeterRegistry meterRegistry;
+    private Tracing tracing = Tracing.none();
 
     private Builder() {}
 
@@ -398,6 +413,29 @@ public final class LocalEventBus implements EventBus {
         throw new IllegalStateException("meterRegistry was already set");
       }
       this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * Traces the bus with OpenTelemetry (default: nothing traced, and no OpenTelemetry class
+     * loaded): {@code publish} writes the current span's trace context into an event without a
+     * {@code traceparent} (the CloudEvents distributed-tracing extension), and every handler call
+     * runs in a span {@code aether.handle} whose parent is the event's {@code traceparent} —
+     * also for events appended to a JetStream store and received here without a second publish.
+     * The OpenTelemetry API is an optional dependency: add {@code opentelemetry-api} to use this.
+     *
+     * @param openTelemetry the OpenTelemetry to record spans with
+     * @return this builder
+     * @throws NullPointerException if {@code openTelemetry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      Objects.requireNonNull(openTelemetry, "openTelemetry");
+      if (this.tracing != Tracing.none()) {
+        throw new IllegalStateException("openTelemetry was already set");
+      }
+      this.tracing = Tracing.of(openTelemetry);
       return this;
     }
 

@@ -91,7 +91,7 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
   LocalSubscription(LocalEventBus bus, long id, NamespacePattern namespaces, EventFilter filter,
       BusHandler handler, OverflowPolicy policy, int capacity, BusListener listener,
       Topic fixedTopic) {
-    super(namespaces, filter, handler, listener);
+    super(namespaces, filter, handler, listener, bus.tracing());
     this.bus = bus;
     this.id = id;
     this.policy = policy;

@@ -54,7 +54,7 @@ final class NatsBusSubscription extends AbstractBusSubscription implements Messa
   NatsBusSubscription(NatsEventBus bus, long id, NamespacePattern namespaces, EventFilter filter,
       BusHandler handler, BusListener listener, Connection connection,
       NatsEventBus.StoredEvents storedEvents) {
-    super(namespaces, filter, handler, listener);
+    super(namespaces, filter, handler, listener, bus.tracing());
     this.bus = bus;
     this.id = id;
     this.fixedNamespace = namespaces instanceof NamespacePattern.Exactly exactly

@@ -1,6 +1,7 @@
 package one.flowmade.aether.bus.nats;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Options;
@@ -20,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Namespace;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.UnsupportedServerException;
 import one.flowmade.aether.bus.BusClosedException;
 import one.flowmade.aether.bus.BusEvent;
@@ -133,6 +136,7 @@ public final class NatsEventBus implements EventBus {
   private final Duration subscribeTimeout;
   private final StoredEvents storedEvents;
   private final MeterBinding meters;
+  private final Tracing tracing;
   private final Set<Namespace> checkedStreams = ConcurrentHashMap.newKeySet();
 
   private final ConcurrentHashMap<Namespace, Counters> counters = new ConcurrentHashMap<>();
@@ -155,6 +159,7 @@ public final class NatsEventBus implements EventBus {
         : builder.subscribeTimeout;
     this.storedEvents = builder.storedEvents == null ? StoredEvents.REPUBLISHED
         : builder.storedEvents;
+    this.tracing = builder.tracing;
     this.meters = builder.meterRegistry == null ? MeterBinding.NONE
         : MicrometerBusMeters.bind(builder.meterRegistry, METER_TAGS, this);
   }
@@ -187,6 +192,10 @@ public final class NatsEventBus implements EventBus {
     Objects.requireNonNull(event, "event");
     if (closed) {
       throw new BusClosedException("the NATS bus is closed", null);
+    }
+    Metadata traced = tracing.injectCurrent(event.metadata());
+    if (traced != event.metadata()) {
+      event = event.withMetadata(traced);
     }
     Namespace namespace = event.namespace();
     Headers headers = new Headers();
@@ -425,6 +434,11 @@ public final class NatsEventBus implements EventBus {
     }
   }
 
+  /** The tracing of this bus's subscriptions; for them. */
+  Tracing tracing() {
+    return tracing;
+  }
+
   /**
    * Builds a {@link NatsEventBus}. Each setter checks its input at once and may be called only
    * once. Not thread-safe.
@@ -441,6 +455,7 @@ public final class NatsEventBus implements EventBus {
     private Duration subscribeTimeout;
     private StoredEvents storedEvents;
     private MeterRegistry meterRegistry;
+    private Tracing tracing = Tracing.none();
 
     private Builder(Connection connection) {
       Objects.requireNonNull(connection, "connection");
@@ -564,6 +579,29 @@ public final class NatsEventBus implements EventBus {
         throw new IllegalStateException("meterRegistry was already set");
       }
       this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * Traces the bus with OpenTelemetry (default: nothing traced, and no OpenTelemetry class
+     * loaded): {@code publish} writes the current span's trace context into an event without a
+     * {@code traceparent} (the CloudEvents distributed-tracing extension), and every handler call
+     * runs in a span {@code aether.handle} whose parent is the event's {@code traceparent} —
+     * also for events appended to a JetStream store and received here without a second publish.
+     * The OpenTelemetry API is an optional dependency: add {@code opentelemetry-api} to use this.
+     *
+     * @param openTelemetry the OpenTelemetry to record spans with
+     * @return this builder
+     * @throws NullPointerException if {@code openTelemetry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      Objects.requireNonNull(openTelemetry, "openTelemetry");
+      if (this.tracing != Tracing.none()) {
+        throw new IllegalStateException("openTelemetry was already set");
+      }
+      this.tracing = Tracing.of(openTelemetry);
       return this;
     }
 
