@@ -1,0 +1,13 @@
+/**
+ * Aether projections: named, checkpointed consumers of a namespace's events that maintain read
+ * models, with checkpoint stores in memory, in NATS KV and in a JDBC database (exactly-once
+ * effects), an error policy with a parking list, and reset.
+ */
+module one.flowmade.aether.projections {
+  requires transitive one.flowmade.aether.core;
+  requires one.flowmade.aether.nats;
+  requires transitive io.nats.jnats;
+  requires transitive java.sql;
+
+  exports one.flowmade.aether.projection;
+}

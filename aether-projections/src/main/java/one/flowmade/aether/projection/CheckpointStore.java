@@ -1,0 +1,84 @@
+package one.flowmade.aether.projection;
+
+import java.sql.Connection;
+import java.util.Optional;
+
+/**
+ * Where projections keep their checkpoints: the storage SPI behind {@link Projection}.
+ *
+ * <p>Fencing: {@link #claim} atomically increases the key's owner epoch and returns it; a
+ * {@link Transaction} begun with an older epoch can no longer commit ({@link
+ * CheckpointFencedException}), so a stale owner's late write is rejected. The contract suite
+ * {@code one.flowmade.aether.testkit.projection.CheckpointStoreContract} checks every
+ * implementation.
+ *
+ * <p>Implementations are thread-safe; methods block until the store answers and throw {@link
+ * one.flowmade.aether.AetherTransientException} when it cannot be reached (retry later).
+ */
+public interface CheckpointStore {
+
+  /**
+   * Makes the caller the owner of a checkpoint: increases its epoch (creating it at position 0
+   * if absent) and returns it. Instances that claimed before are fenced from then on.
+   *
+   * @param key the checkpoint key (a projection's name, or name and partition)
+   * @return the checkpoint with the caller's new epoch
+   */
+  Checkpoint claim(String key);
+
+  /**
+   * Reads a checkpoint without claiming it.
+   *
+   * @param key the checkpoint key
+   * @return the checkpoint, empty if none was ever claimed
+   */
+  Optional<Checkpoint> load(String key);
+
+  /**
+   * Sets a checkpoint's position, whoever owns it, and fences every current owner (the epoch
+   * increases). For operators resetting a stopped projection.
+   *
+   * @param key the checkpoint key
+   * @param position the new last committed position, 0 for none
+   */
+  void reset(String key, long position);
+
+  /**
+   * Begins a unit of work that ends by committing a new position for the checkpoint.
+   *
+   * @param key the checkpoint key
+   * @param epoch the epoch the caller claimed
+   * @return the transaction; close it to roll back an uncommitted one
+   */
+  Transaction begin(String key, long epoch);
+
+  /**
+   * A unit of work of one owner. Not thread-safe: used by one thread.
+   */
+  interface Transaction extends AutoCloseable {
+
+    /**
+     * Returns the JDBC connection whose transaction commits together with the checkpoint, for
+     * stores that have one ({@link JdbcCheckpointStore}); handlers that write through it get
+     * exactly-once effects.
+     *
+     * @return the connection, or empty for stores without transactions
+     */
+    default Optional<Connection> connection() {
+      return Optional.empty();
+    }
+
+    /**
+     * Writes the new position and commits.
+     *
+     * @param position the last position whose effects this unit of work holds
+     * @throws CheckpointFencedException if another instance claimed the checkpoint (nothing is
+     *     committed)
+     */
+    void commit(long position);
+
+    /** Rolls back an uncommitted unit of work and releases it. Idempotent. */
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,54 @@
+package one.flowmade.aether.projection;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Checkpoints in this process's memory, for tests and for read models that are rebuilt on every
+ * start. Thread-safe; never blocks.
+ */
+public final class InMemoryCheckpointStore implements CheckpointStore {
+  private final ConcurrentHashMap<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+
+  /** Creates an empty store. */
+  public InMemoryCheckpointStore() {}
+
+  @Override
+  public Checkpoint claim(String key) {
+    Objects.requireNonNull(key, "key");
+    return checkpoints.compute(key, (k, c) -> c == null ? new Checkpoint(0, 1)
+        : new Checkpoint(c.position(), c.epoch() + 1));
+  }
+
+  @Override
+  public Optional<Checkpoint> load(String key) {
+    return Optional.ofNullable(checkpoints.get(Objects.requireNonNull(key, "key")));
+  }
+
+  @Override
+  public void reset(String key, long position) {
+    Objects.requireNonNull(key, "key");
+    checkpoints.compute(key, (k, c) -> new Checkpoint(position, c == null ? 1 : c.epoch() + 1));
+  }
+
+  @Override
+  public Transaction begin(String key, long epoch) {
+    Objects.requireNonNull(key, "key");
+    return new Transaction() {
+      @Override
+      public void commit(long position) {
+        checkpoints.compute(key, (k, c) -> {
+          if (c == null || c.epoch() != epoch) {
+            throw new CheckpointFencedException(key, epoch,
+                c == null ? "the checkpoint is gone" : "the store holds epoch " + c.epoch());
+          }
+          return new Checkpoint(position, epoch);
+        });
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+}

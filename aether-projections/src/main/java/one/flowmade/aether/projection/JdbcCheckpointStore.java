@@ -1,0 +1,216 @@
+package one.flowmade.aether.projection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import one.flowmade.aether.AetherTransientException;
+
+/**
+ * Checkpoints in a SQL table (tested on PostgreSQL; the statements use {@code INSERT ... ON
+ * CONFLICT}), written in the same transaction as the handlers' effects: the handlers of a batch
+ * run on {@link CheckpointStore.Transaction#connection()}, and the checkpoint row is updated and
+ * the transaction committed together, so the read model's rows and the checkpoint commit or roll
+ * back as one — exactly-once effects.
+ *
+ * <p>Fencing: the table has an {@code owner_epoch} column; {@link #claim} increases it, and a
+ * commit updates the row only {@code WHERE owner_epoch = <its epoch>}. A stale owner's commit
+ * updates no row, is rolled back with all its effects and fails with {@link
+ * CheckpointFencedException}.
+ *
+ * <p>The table ({@code aether_projection_checkpoint} unless named otherwise) is created if it does
+ * not exist. Only a {@link DataSource} is needed: use a pool (HikariCP) in production. Thread-safe;
+ * methods block on the database; a database that cannot be reached is an {@link
+ * AetherTransientException} and nothing is committed.
+ */
+public final class JdbcCheckpointStore implements CheckpointStore {
+  private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private final DataSource dataSource;
+  private final String table;
+
+  private JdbcCheckpointStore(DataSource dataSource, String table) {
+    this.dataSource = dataSource;
+    this.table = table;
+  }
+
+  /**
+   * Opens the store on the default table, creating the table if needed.
+   *
+   * @param dataSource where the read model and the checkpoints live
+   * @return the store
+   * @throws AetherTransientException if the database could not be reached
+   */
+  public static JdbcCheckpointStore open(DataSource dataSource) {
+    return open(dataSource, "aether_projection_checkpoint");
+  }
+
+  /**
+   * Opens the store on a table, creating the table if needed.
+   *
+   * @param dataSource where the read model and the checkpoints live
+   * @param table the table name: lower-case letters, digits and {@code '_'}, at most 63
+   * @return the store
+   * @throws IllegalArgumentException if the table name is not valid
+   * @throws AetherTransientException if the database could not be reached
+   */
+  public static JdbcCheckpointStore open(DataSource dataSource, String table) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    Objects.requireNonNull(table, "table");
+    if (!TABLE.matcher(table).matches()) {
+      throw new IllegalArgumentException("checkpoint table name '" + table + "' is not valid; use"
+          + " 1 to 63 lower-case letters, digits or '_', not starting with a digit");
+    }
+    JdbcCheckpointStore store = new JdbcCheckpointStore(dataSource, table);
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS " + table + " (name VARCHAR(512) PRIMARY KEY,"
+          + " position BIGINT NOT NULL, owner_epoch BIGINT NOT NULL,"
+          + " updated_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+    } catch (SQLException e) {
+      throw store.unavailable("create table " + table, e);
+    }
+    return store;
+  }
+
+  @Override
+  public Checkpoint claim(String key) {
+    Objects.requireNonNull(key, "key");
+    return upsert(key, "INSERT INTO " + table + " (name, position, owner_epoch) VALUES (?, 0, 1)"
+        + " ON CONFLICT (name) DO UPDATE SET owner_epoch = " + table + ".owner_epoch + 1,"
+        + " updated_at = CURRENT_TIMESTAMP RETURNING position, owner_epoch", -1);
+  }
+
+  @Override
+  public Optional<Checkpoint> load(String key) {
+    Objects.requireNonNull(key, "key");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(
+            "SELECT position, owner_epoch FROM " + table + " WHERE name = ?")) {
+      s.setString(1, key);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(new Checkpoint(r.getLong(1), r.getLong(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw unavailable("load checkpoint '" + key + "'", e);
+    }
+  }
+
+  @Override
+  public void reset(String key, long position) {
+    Objects.requireNonNull(key, "key");
+    upsert(key, "INSERT INTO " + table + " (name, position, owner_epoch) VALUES (?, ?, 1)"
+        + " ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, owner_epoch = "
+        + table + ".owner_epoch + 1, updated_at = CURRENT_TIMESTAMP"
+        + " RETURNING position, owner_epoch", position);
+  }
+
+  private Checkpoint upsert(String key, String sql, long position) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, key);
+      if (position >= 0) {
+        s.setLong(2, position);
+      }
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        Checkpoint checkpoint = new Checkpoint(r.getLong(1), r.getLong(2));
+        if (!c.getAutoCommit()) {
+          c.commit();
+        }
+        return checkpoint;
+      }
+    } catch (SQLException e) {
+      throw unavailable("write checkpoint '" + key + "'", e);
+    }
+  }
+
+  @Override
+  public Transaction begin(String key, long epoch) {
+    Objects.requireNonNull(key, "key");
+    Connection c;
+    try {
+      c = dataSource.getConnection();
+      c.setAutoCommit(false);
+    } catch (SQLException e) {
+      throw unavailable("begin a transaction for checkpoint '" + key + "'", e);
+    }
+    return new JdbcTransaction(c, key, epoch);
+  }
+
+  private AetherTransientException unavailable(String what, SQLException e) {
+    return new AetherTransientException("could not " + what + " in table " + table + ": "
+        + e.getMessage(), e);
+  }
+
+  private final class JdbcTransaction implements Transaction {
+    private final Connection connection;
+    private final String key;
+    private final long epoch;
+    private boolean done;
+
+    JdbcTransaction(Connection connection, String key, long epoch) {
+      this.connection = connection;
+      this.key = key;
+      this.epoch = epoch;
+    }
+
+    @Override
+    public Optional<Connection> connection() {
+      return Optional.of(connection);
+    }
+
+    @Override
+    public void commit(long position) {
+      if (done) {
+        throw new IllegalStateException("transaction of checkpoint '" + key + "' already ended");
+      }
+      try (PreparedStatement s = connection.prepareStatement("UPDATE " + table
+          + " SET position = ?, updated_at = CURRENT_TIMESTAMP WHERE name = ? AND owner_epoch = ?")) {
+        s.setLong(1, position);
+        s.setString(2, key);
+        s.setLong(3, epoch);
+        if (s.executeUpdate() != 1) {
+          rollbackQuietly();
+          throw new CheckpointFencedException(key, epoch, "no row of table " + table
+              + " holds that epoch; the effects of this transaction were rolled back");
+        }
+        connection.commit();
+        done = true;
+      } catch (SQLException e) {
+        rollbackQuietly();
+        throw unavailable("commit checkpoint '" + key + "' at position " + position, e);
+      }
+    }
+
+    private void rollbackQuietly() {
+      done = true;
+      try {
+        connection.rollback();
+      } catch (SQLException ignored) {
+        // the connection is broken: closing it below discards the transaction
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!done) {
+        rollbackQuietly();
+      }
+      try {
+        connection.setAutoCommit(true);
+      } catch (SQLException ignored) {
+        // a broken connection: the pool discards it on close
+      }
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // nothing left to release
+      }
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package one.flowmade.aether.projection;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.StorageType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import one.flowmade.aether.AetherTransientException;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.nats.TokenEncoding;
+
+/**
+ * Checkpoints in a NATS KV bucket of the namespace, {@code aether-projections-<namespace>}: needs
+ * no database. Every write is a compare-and-set on the key's revision, so a claim by another
+ * instance fences this one (its next commit fails with {@link CheckpointFencedException}).
+ *
+ * <p>Effects of handlers are not part of the commit: delivery is at least once, and handlers
+ * make their effects idempotent with the event id or position ({@link ProjectionContext}).
+ *
+ * <p>Thread-safe. Methods block for one or two KV requests; an unreachable server is an {@link
+ * AetherTransientException}.
+ */
+public final class KvCheckpointStore implements CheckpointStore {
+  private static final int WRONG_LAST_SEQUENCE = 10071;
+
+  private final KeyValue kv;
+  private final String bucket;
+  private final ConcurrentHashMap<String, Long> revisions = new ConcurrentHashMap<>();
+
+  private KvCheckpointStore(KeyValue kv, String bucket) {
+    this.kv = kv;
+    this.bucket = bucket;
+  }
+
+  /**
+   * Opens the namespace's checkpoint bucket, creating it (file storage, the given replicas) if
+   * it does not exist.
+   *
+   * @param connection an open connection; not closed by this store
+   * @param namespace the namespace whose projections keep checkpoints here
+   * @param replicas the bucket's replicas when created (1 or 3)
+   * @return the store
+   * @throws AetherTransientException if the server could not be reached
+   */
+  public static KvCheckpointStore open(Connection connection, Namespace namespace, int replicas) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(namespace, "namespace");
+    if (replicas < 1 || replicas > 5) {
+      throw new IllegalArgumentException("replicas must be 1 to 5, was " + replicas);
+    }
+    String bucket = bucketName(namespace);
+    try {
+      KeyValueManagement kvm = connection.keyValueManagement();
+      if (!kvm.getBucketNames().contains(bucket)) {
+        try {
+          kvm.create(KeyValueConfiguration.builder().name(bucket).maxHistoryPerKey(1)
+              .storageType(StorageType.File).replicas(replicas).build());
+        } catch (JetStreamApiException raced) {
+          // created by another instance meanwhile: use it
+        }
+      }
+      return new KvCheckpointStore(connection.keyValue(bucket), bucket);
+    } catch (IOException | JetStreamApiException e) {
+      throw new AetherTransientException("could not open checkpoint bucket " + bucket, e);
+    }
+  }
+
+  /**
+   * Opens the namespace's checkpoint bucket with one replica.
+   *
+   * @param connection an open connection; not closed by this store
+   * @param namespace the namespace
+   * @return the store
+   */
+  public static KvCheckpointStore open(Connection connection, Namespace namespace) {
+    return open(connection, namespace, 1);
+  }
+
+  /**
+   * Returns the bucket name used for a namespace.
+   *
+   * @param namespace the namespace
+   * @return {@code aether-projections-<namespace>}
+   */
+  public static String bucketName(Namespace namespace) {
+    return "aether-projections-" + namespace.name();
+  }
+
+  /**
+   * Returns the bucket this store writes.
+   *
+   * @return the bucket name
+   */
+  public String bucket() {
+    return bucket;
+  }
+
+  @Override
+  public Checkpoint claim(String key) {
+    String k = TokenEncoding.encode(Objects.requireNonNull(key, "key"));
+    while (true) {
+      KeyValueEntry entry = get(k);
+      try {
+        if (entry == null) {
+          Checkpoint c = new Checkpoint(0, 1);
+          revisions.put(k, kv.create(k, encode(c)));
+          return c;
+        }
+        Checkpoint old = decode(key, entry);
+        Checkpoint c = new Checkpoint(old.position(), old.epoch() + 1);
+        revisions.put(k, kv.update(k, encode(c), entry.getRevision()));
+        return c;
+      } catch (JetStreamApiException e) {
+        if (!isConflict(e)) {
+          throw unavailable(key, e);
+        }
+        // another claim or commit won the race: read again
+      } catch (IOException e) {
+        throw unavailable(key, e);
+      }
+    }
+  }
+
+  @Override
+  public Optional<Checkpoint> load(String key) {
+    String k = TokenEncoding.encode(Objects.requireNonNull(key, "key"));
+    KeyValueEntry entry = get(k);
+    return entry == null ? Optional.empty() : Optional.of(decode(key, entry));
+  }
+
+  @Override
+  public void reset(String key, long position) {
+    String k = TokenEncoding.encode(Objects.requireNonNull(key, "key"));
+    while (true) {
+      KeyValueEntry entry = get(k);
+      try {
+        if (entry == null) {
+          kv.create(k, encode(new Checkpoint(position, 1)));
+        } else {
+          kv.update(k, encode(new Checkpoint(position, decode(key, entry).epoch() + 1)),
+              entry.getRevision());
+        }
+        return;
+      } catch (JetStreamApiException e) {
+        if (!isConflict(e)) {
+          throw unavailable(key, e);
+        }
+      } catch (IOException e) {
+        throw unavailable(key, e);
+      }
+    }
+  }
+
+  @Override
+  public Transaction begin(String key, long epoch) {
+    String k = TokenEncoding.encode(Objects.requireNonNull(key, "key"));
+    return new Transaction() {
+      @Override
+      public void commit(long position) {
+        Long revision = revisions.get(k);
+        while (true) {
+          if (revision == null) {
+            KeyValueEntry entry = get(k);
+            Checkpoint stored = entry == null ? null : decode(key, entry);
+            if (stored == null || stored.epoch() != epoch) {
+              throw new CheckpointFencedException(key, epoch, stored == null
+                  ? "the checkpoint is gone" : "the bucket holds epoch " + stored.epoch());
+            }
+            revision = entry.getRevision();
+          }
+          try {
+            revisions.put(k, kv.update(k, encode(new Checkpoint(position, epoch)), revision));
+            return;
+          } catch (JetStreamApiException e) {
+            if (!isConflict(e)) {
+              throw unavailable(key, e);
+            }
+            revision = null; // someone wrote: check who before trying again
+          } catch (IOException e) {
+            throw unavailable(key, e);
+          }
+        }
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private KeyValueEntry get(String k) {
+    try {
+      KeyValueEntry entry = kv.get(k);
+      return entry == null || entry.getOperation() != KeyValueOperation.PUT ? null : entry;
+    } catch (IOException | JetStreamApiException e) {
+      throw unavailable(TokenEncoding.decode(k), e);
+    }
+  }
+
+  private static boolean isConflict(JetStreamApiException e) {
+    return e.getApiErrorCode() == WRONG_LAST_SEQUENCE || e.getApiErrorCode() == 10164
+        || e.getErrorCode() == 400;
+  }
+
+  private AetherTransientException unavailable(String key, Exception e) {
+    return new AetherTransientException("checkpoint '" + key + "' in bucket " + bucket
+        + " could not be read or written: " + e.getMessage(), e);
+  }
+
+  private static byte[] encode(Checkpoint c) {
+    return (c.position() + " " + c.epoch()).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private Checkpoint decode(String key, KeyValueEntry entry) {
+    String text = new String(entry.getValue(), StandardCharsets.US_ASCII);
+    try {
+      int space = text.indexOf(' ');
+      return new Checkpoint(Long.parseLong(text.substring(0, space)),
+          Long.parseLong(text.substring(space + 1)));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("checkpoint '" + key + "' in bucket " + bucket
+          + " holds '" + text + "', not '<position> <epoch>'; reset it", e);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Projections ({@link one.flowmade.aether.projection.Projection}) and their checkpoint stores
+ * ({@link one.flowmade.aether.projection.CheckpointStore}: {@link
+ * one.flowmade.aether.projection.InMemoryCheckpointStore}, {@link
+ * one.flowmade.aether.projection.KvCheckpointStore}, {@link
+ * one.flowmade.aether.projection.JdbcCheckpointStore}), the error policy and the parking list.
+ */
+package one.flowmade.aether.projection;

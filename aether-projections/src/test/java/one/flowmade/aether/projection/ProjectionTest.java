@@ -1,0 +1,188 @@
+package one.flowmade.aether.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import one.flowmade.aether.Event;
+import one.flowmade.aether.ExpectedVersion;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.NewEvent;
+import one.flowmade.aether.Payload;
+import one.flowmade.aether.Position;
+import one.flowmade.aether.memory.InMemoryEventStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+final class ProjectionTest {
+  private final InMemoryEventStore store = InMemoryEventStore.create(Namespace.of("bank"));
+  private final InMemoryCheckpointStore checkpoints = new InMemoryCheckpointStore();
+  private final Map<String, Long> balances = new ConcurrentHashMap<>();
+  private final List<String> seen = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  private void deposit(String account, long amount) {
+    store.append(account, ExpectedVersion.any(),
+        NewEvent.of("Deposited", Payload.json("{\"amount\":" + amount + "}")));
+  }
+
+  private Projection.Builder balances() {
+    return Projection.builder().name("balances").eventStore(store).checkpointStore(checkpoints)
+        .onAny((Event e, ProjectionContext c) -> {
+          if (e.type().equals("Poison")) {
+            throw new IllegalStateException("poison at " + c.position());
+          }
+          seen.add(e.actorId() + "@" + e.version());
+          String json = e.data().asUtf8();
+          long amount = Long.parseLong(json.replaceAll("\\D", ""));
+          balances.merge(e.actorId(), amount, Long::sum);
+        });
+  }
+
+  @Test
+  void catchesUp_goesLive_andResumesFromItsCheckpoint() {
+    for (int i = 0; i < 250; i++) {
+      deposit("acc-" + (i % 5), 1);
+    }
+    try (Projection p = balances().batchSize(50).build()) {
+      p.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.status().state() == ProjectionState.LIVE
+          && p.status().position() == 250);
+      deposit("acc-0", 10);
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.status().position() == 251);
+      assertThat(p.status().lagEvents()).isZero();
+      assertThat(p.status().applied()).isEqualTo(251);
+    }
+    assertThat(balances).containsEntry("acc-0", 60L).containsEntry("acc-1", 50L);
+    assertThat(checkpoints.load("balances")).map(Checkpoint::position).contains(251L);
+    deposit("acc-1", 5);
+    try (Projection again = balances().build()) {
+      again.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> again.status().position() == 252);
+      assertThat(again.status().applied()).as("resumed, not replayed").isEqualTo(1);
+    }
+    assertThat(balances).containsEntry("acc-1", 55L);
+    for (String acc : List.of("acc-0", "acc-1")) {
+      List<String> mine = seen.stream().filter(s -> s.startsWith(acc + "@")).toList();
+      for (int i = 0; i < mine.size(); i++) {
+        assertThat(mine.get(i)).as("per-actor order").isEqualTo(acc + "@" + (i + 1));
+      }
+    }
+  }
+
+  @Test
+  void throwingHandler_byDefaultStopsWithTheErrorAndKeepsTheCheckpointBeforeIt() {
+    deposit("a", 1);
+    store.append("a", ExpectedVersion.any(), NewEvent.of("Poison", Payload.json("{}")));
+    deposit("a", 2);
+    try (Projection p = balances().errorPolicy(ErrorPolicy.stop()
+        .withRetries(2, Duration.ofMillis(1), Duration.ofMillis(5))).build()) {
+      p.start();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> p.status().state() == ProjectionState.FAILED);
+      assertThat(p.status().position()).isEqualTo(1);
+      assertThat(p.status().lastError()).hasValueSatisfying(
+          m -> assertThat(m).contains("position 2").contains("poison at 2"));
+    }
+    assertThat(balances).containsEntry("a", 1L);
+  }
+
+  @Test
+  void skipAndPark_moveOnButRecordTheEvent() {
+    deposit("a", 1);
+    store.append("a", ExpectedVersion.any(), NewEvent.of("Poison", Payload.json("{}")));
+    deposit("a", 2);
+    ErrorPolicy fast = ErrorPolicy.park().withRetries(1, Duration.ZERO, Duration.ofMillis(5));
+    try (Projection p = balances().errorPolicy(fast).build()) {
+      p.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.status().position() == 3);
+      assertThat(p.status().parked()).isEqualTo(1);
+      ParkedEvent parked = p.parked().get(0);
+      assertThat(parked.position()).isEqualTo(2);
+      assertThat(parked.type()).isEqualTo("Poison");
+      assertThat(parked.cause()).contains("poison at 2");
+      assertThat(p.retryParked()).isZero();
+      assertThat(p.clearParked()).isEqualTo(1);
+      assertThat(p.parked()).isEmpty();
+    }
+    assertThat(balances).containsEntry("a", 3L);
+    try (Projection p = Projection.builder().name("skipper").eventStore(store)
+        .checkpointStore(checkpoints).onAny((e, c) -> {
+          throw new IllegalStateException("always");
+        }).errorPolicy(fast.withAction(ErrorPolicy.Action.SKIP)).build()) {
+      p.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.status().position() == 3);
+      assertThat(p.status().skipped()).isEqualTo(3);
+      assertThat(p.status().lastError()).hasValueSatisfying(m -> assertThat(m).contains("skipped"));
+    }
+  }
+
+  @Test
+  void checkpointAheadOfTheStream_failsTheStartWithAClearError() {
+    deposit("a", 1);
+    checkpoints.reset("balances", 7);
+    try (Projection p = balances().build()) {
+      assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("position 7").hasMessageContaining("ends at position 1");
+      assertThat(p.status().state()).isEqualTo(ProjectionState.FAILED);
+    }
+    assertThat(balances).isEmpty();
+  }
+
+  @Test
+  void resetToTheStart_rebuildsTheReadModel() {
+    deposit("a", 1);
+    deposit("a", 2);
+    try (Projection p = balances().build()) {
+      p.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.status().position() == 2);
+      assertThatThrownBy(() -> p.resetTo(Position.beginning()))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("running");
+    }
+    balances.clear();
+    try (Projection p = balances().build()) {
+      p.resetTo(Position.at(2));
+      p.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.status().position() == 2
+          && p.status().state() == ProjectionState.LIVE);
+    }
+    assertThat(balances).containsEntry("a", 2L);
+  }
+
+  @Test
+  void aStaleInstanceIsFencedWhenAnotherClaimsTheCheckpoint() {
+    deposit("a", 1);
+    try (Projection first = balances().build(); Projection second = balances().build()) {
+      first.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> first.status().position() == 1);
+      second.start();
+      deposit("a", 1);
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> first.status().state() == ProjectionState.FAILED);
+      assertThat(first.status().lastError()).hasValueSatisfying(
+          m -> assertThat(m).contains("claimed by another instance"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> second.status().position() == 2);
+    }
+  }
+
+  @Test
+  void invalidInput_isRejectedWithWhatWasWrong() {
+    assertThatThrownBy(() -> Projection.builder().name("a.b"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a.b'");
+    assertThatThrownBy(() -> Projection.builder().name("x").build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("event store is missing");
+    assertThatThrownBy(() -> Projection.builder().batchSize(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Projection.builder().partition(3, 3))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
