@@ -10,6 +10,7 @@ import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.Tracing;
@@ -35,6 +36,7 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
   private RetryBudget retryBudget;
   private MeterRegistry meterRegistry;
   private Tracing tracing = Tracing.none();
+  private ThreadFactory threadFactory;
 
   StoreBuilder(Connection connection, Namespace namespace) {
     this.connection = Objects.requireNonNull(connection, "connection");
@@ -74,6 +76,27 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
     Objects.requireNonNull(storage, "storage");
     checkUnset(this.storage, "storage");
     this.storage = storage;
+    return self();
+  }
+
+  /**
+   * Sets where the store's threads come from (default: platform daemon threads): its workers
+   * (at most 16, created on demand, ended after 30 s idle), its timer (one) and one thread per
+   * subscription. The store names each thread it gets ({@code aether-event-store-<namespace>-
+   * worker-<n>}, {@code …-timer-<n>}, {@code aether-sub-<namespace>-<name>}; see {@code
+   * docs/operations.md}) and otherwise keeps what the factory made, so a factory of virtual
+   * threads ({@code Thread.ofVirtual().factory()} on Java 21 and newer) makes every thread of
+   * the store virtual. The store's threads block on requests to the server.
+   *
+   * @param threadFactory the factory; it must return an unstarted thread for every call
+   * @return this builder
+   * @throws NullPointerException if {@code threadFactory} is null
+   * @throws IllegalStateException if already set
+   */
+  public B threadFactory(ThreadFactory threadFactory) {
+    Objects.requireNonNull(threadFactory, "threadFactory");
+    checkUnset(this.threadFactory, "threadFactory");
+    this.threadFactory = threadFactory;
     return self();
   }
 
@@ -167,7 +190,8 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
     StoreMetrics metrics = meterRegistry == null ? StoreMetrics.NONE
         : MicrometerStoreMetrics.create(meterRegistry, namespace);
     return new StoreContext(what, connection, namespace, info.getConfiguration().getName(),
-        effectiveRequestTimeout(), effectiveRetryBudget(), metrics, tracing);
+        effectiveRequestTimeout(), effectiveRetryBudget(), metrics, tracing,
+        threadFactory == null ? StoreContext.DAEMON_THREADS : threadFactory);
   }
 
   /** The largest message the server and the stream accept. */

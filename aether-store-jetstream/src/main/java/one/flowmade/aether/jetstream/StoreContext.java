@@ -42,12 +42,15 @@ final class StoreContext {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final StoreMetrics metrics;
   private final Tracing tracing;
+  private final ThreadFactory threadFactory;
   /** The deadline of the blocking call this thread is in, set by {@link #within}. */
   private final ThreadLocal<Deadline> callerDeadline = new ThreadLocal<>();
 
   StoreContext(String what, Connection connection, Namespace namespace, String stream,
-      Duration requestTimeout, RetryBudget budget, StoreMetrics metrics, Tracing tracing) {
+      Duration requestTimeout, RetryBudget budget, StoreMetrics metrics, Tracing tracing,
+      ThreadFactory threadFactory) {
     this.what = what;
+    this.threadFactory = threadFactory;
     this.tracing = tracing;
     this.metrics = metrics;
     this.namespace = namespace;
@@ -61,13 +64,31 @@ final class StoreContext {
     this.timer.setRemoveOnCancelPolicy(true);
   }
 
-  private static ThreadFactory threads(String prefix) {
+  /** The default thread factory: platform daemon threads. */
+  static final ThreadFactory DAEMON_THREADS = runnable -> {
+    Thread thread = new Thread(runnable);
+    thread.setDaemon(true);
+    return thread;
+  };
+
+  private ThreadFactory threads(String prefix) {
     AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
+    return runnable -> newThread(runnable, prefix + counter.incrementAndGet());
+  }
+
+  /**
+   * A thread of the store's factory, named {@code name}.
+   *
+   * @throws IllegalStateException if the factory returned no thread
+   */
+  Thread newThread(Runnable runnable, String name) {
+    Thread thread = threadFactory.newThread(runnable);
+    if (thread == null) {
+      throw new IllegalStateException("the store's thread factory " + threadFactory
+          + " returned no thread for " + name);
+    }
+    thread.setName(name);
+    return thread;
   }
 
   Namespace namespace() {

@@ -90,8 +90,7 @@ final class StoreSubscription implements EventSubscription {
         .completedFuture(openConsumer(start, true)));
     this.liveAt = end;
     this.startFloor = options.durableName().isEmpty() ? start - 1 : 0;
-    this.thread = new Thread(this::run, threadName);
-    this.thread.setDaemon(true);
+    this.thread = context.newThread(this::run, threadName);
   }
 
   void start() {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Namespace;
@@ -95,6 +96,7 @@ public final class LocalEventBus implements EventBus {
   private volatile boolean closed;
   private final MeterBinding meters;
   private final Tracing tracing;
+  private final ThreadFactory threadFactory;
 
   private LocalEventBus(Builder builder) {
     this.name = builder.name == null ? "local" : builder.name;
@@ -108,6 +110,7 @@ public final class LocalEventBus implements EventBus {
         : MicrometerBusMeters.countingDrops(builder.meterRegistry, meterTags, userListener));
     this.closeTimeout = builder.settings.closeTimeout();
     this.tracing = builder.tracing;
+    this.threadFactory = builder.threadFactory;
     this.meters = builder.meterRegistry == null ? MeterBinding.NONE
         : MicrometerBusMeters.bind(builder.meterRegistry, meterTags, this);
   }
@@ -374,6 +377,27 @@ public final class LocalEventBus implements EventBus {
   }
 
   /** The tracing of this bus's subscriptions; for them. */
+  /**
+   * A subscription's delivery thread from the bus's factory, named {@code name}.
+   *
+   * @throws IllegalStateException if the factory returned no thread
+   */
+  Thread newThread(Runnable runnable, String name) {
+    Thread thread;
+    if (threadFactory == null) {
+      thread = new Thread(runnable);
+      thread.setDaemon(true);
+    } else {
+      thread = threadFactory.newThread(runnable);
+      if (thread == null) {
+        throw new IllegalStateException("the bus's thread factory " + threadFactory
+            + " returned no thread for " + name);
+      }
+    }
+    thread.setName(name);
+    return thread;
+  }
+
   Tracing tracing() {
     return tracing;
   }
@@ -393,6 +417,28 @@ public final class LocalEventBus implements EventBus {
     private final BusSettings settings = new BusSettings();
     private MeterRegistry meterRegistry;
     private Tracing tracing = Tracing.none();
+    private ThreadFactory threadFactory;
+
+    /**
+     * Sets where the subscriptions' delivery threads come from (default: one platform daemon
+     * thread per subscription). The bus names each thread it gets {@code
+     * aether-bus-<bus name>-<subscription id>} and otherwise keeps what the factory made, so a
+     * factory of virtual threads ({@code Thread.ofVirtual().factory()} on Java 21 and newer) makes
+     * them virtual. A delivery thread blocks while its queue is empty and runs the handler.
+     *
+     * @param threadFactory the factory; it must return an unstarted thread for every call
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      Objects.requireNonNull(threadFactory, "threadFactory");
+      if (this.threadFactory != null) {
+        throw new IllegalStateException("threadFactory was already set");
+      }
+      this.threadFactory = threadFactory;
+      return this;
+    }
 
     private Builder() {}
 

@@ -97,8 +97,7 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
     this.policy = policy;
     this.ring = new EventRing(capacity);
     this.fixedTopic = fixedTopic;
-    this.thread = new Thread(this, "aether-bus-" + bus.name() + "-" + id);
-    thread.setDaemon(true);
+    this.thread = bus.newThread(this, "aether-bus-" + bus.name() + "-" + id);
   }
 
   void start() {
