@@ -3,10 +3,15 @@ package one.flowmade.aether.jetstream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.api.ClusterInfo;
 import io.nats.client.api.Republish;
 import io.nats.client.api.StreamInfo;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +29,8 @@ import one.flowmade.aether.Deadline;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventStore;
 import one.flowmade.aether.EventSubscription;
+import one.flowmade.aether.Health;
+import one.flowmade.aether.HealthCheck;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
@@ -76,9 +83,12 @@ import one.flowmade.aether.nats.SubjectLayout;
  * one.flowmade.aether.VersionConflictException}; an unreachable server {@link
  * StoreUnavailableException}; use after {@link #close()} {@link IllegalStateException}.
  */
-public final class JetStreamEventStore implements EventStore {
+public final class JetStreamEventStore implements EventStore, HealthCheck {
 
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+  /** The default of {@link Builder#healthLagThreshold(long)}: 10,000 events. */
+  public static final long DEFAULT_HEALTH_LAG_THRESHOLD = 10_000;
 
   private final Namespace namespace;
   private final String streamName;
@@ -88,8 +98,14 @@ public final class JetStreamEventStore implements EventStore {
   private final Set<StoreSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final Map<String, Object> openDurables = new ConcurrentHashMap<>();
   private final AtomicInteger subscriptionCount = new AtomicInteger();
+  /** Subscriptions that stopped on a failure, by thread name, until one of that name opens. */
+  private final Map<String, String> failedSubscriptions = new ConcurrentHashMap<>();
+  private final long healthLagThreshold;
+  private final int expectedReplicas;
 
-  private JetStreamEventStore(StoreBuilder<?> settings, StreamInfo info) {
+  private JetStreamEventStore(Builder settings, StreamInfo info) {
+    this.healthLagThreshold = settings.healthLagThreshold;
+    this.expectedReplicas = info.getConfiguration().getReplicas();
     this.namespace = settings.namespace;
     this.streamName = info.getConfiguration().getName();
     this.context = settings.context("event store", info);
@@ -113,6 +129,70 @@ public final class JetStreamEventStore implements EventStore {
   @Override
   public Namespace namespace() {
     return namespace;
+  }
+
+  /**
+   * Checks, in one call bounded by the request timeout (2 s by default), that the store can do
+   * its work: the store is open; the connection is {@code CONNECTED} (when it is not, no request
+   * is sent); the namespace's stream exists, has a leader and its replicas; no subscription of
+   * this store stopped on a failure; and every open subscription lags the stream's last event
+   * by at most the {@linkplain Builder#healthLagThreshold threshold}. Details: {@code
+   * connection}, {@code stream}, {@code stream.leader}, {@code stream.replicas}, {@code
+   * stream.lastPosition}, {@code subscription.<durable name, or thread name>.lag} and, when down, {@code reason}.
+   *
+   * <p>Thread-safe; never throws for an unhealthy store.
+   *
+   * @return {@code UP}, or {@code DOWN} with the first problem found as its reason
+   */
+  @Override
+  public Health health() {
+    Map<String, String> details = new LinkedHashMap<>();
+    if (context.isClosed()) {
+      return Health.down("the store is closed", details);
+    }
+    Connection connection = context.api().connection();
+    Connection.Status status = connection.getStatus();
+    details.put("connection", String.valueOf(status));
+    if (status != Connection.Status.CONNECTED) {
+      return Health.down("not connected to NATS (" + status + ")", details);
+    }
+    details.put("stream", streamName);
+    StreamInfo info;
+    try {
+      info = connection.jetStreamManagement(JetStreamOptions.builder()
+          .requestTimeout(context.api().timeout()).build()).getStreamInfo(streamName);
+    } catch (JetStreamApiException e) {
+      return Health.down("stream " + streamName + " is not available: " + e.getMessage(),
+          details);
+    } catch (IOException | RuntimeException e) {
+      return Health.down("no answer about stream " + streamName + ": " + e, details);
+    }
+    ClusterInfo cluster = info.getClusterInfo();
+    String leader = cluster == null ? null : cluster.getLeader();
+    int replicas = info.getConfiguration().getReplicas();
+    long last = info.getStreamState().getLastSequence();
+    details.put("stream.leader", leader == null ? "none" : leader);
+    details.put("stream.replicas", Integer.toString(replicas));
+    details.put("stream.lastPosition", Long.toString(last));
+    String problem = null;
+    if (cluster != null && leader == null) {
+      problem = "stream " + streamName + " has no leader";
+    } else if (replicas < expectedReplicas) {
+      problem = "stream " + streamName + " has " + replicas + " replica(s), " + expectedReplicas
+          + " expected";
+    } else if (!failedSubscriptions.isEmpty()) {
+      problem = "subscription stopped on a failure: " + failedSubscriptions.values().iterator()
+          .next();
+    }
+    for (StoreSubscription subscription : subscriptions) {
+      long lag = Math.max(0, last - subscription.handledPosition());
+      details.put("subscription." + subscription.label() + ".lag", Long.toString(lag));
+      if (problem == null && lag > healthLagThreshold) {
+        problem = "subscription " + subscription.label() + " lags " + lag + " events (threshold "
+            + healthLagThreshold + ")";
+      }
+    }
+    return problem == null ? Health.up(details) : Health.down(problem, details);
   }
 
   /**
@@ -393,6 +473,8 @@ public final class JetStreamEventStore implements EventStore {
       subscription = new StoreSubscription(context, log, options, handler, threadName,
           ended -> {
             subscriptions.remove(ended);
+            ended.failure().ifPresent(failure -> failedSubscriptions.put(threadName,
+                ended.label() + ": " + failure));
             if (durable != null) {
               openDurables.remove(durable, ended);
             }
@@ -407,6 +489,7 @@ public final class JetStreamEventStore implements EventStore {
       openDurables.replace(durable, reservation, subscription);
     }
     subscriptions.add(subscription);
+    failedSubscriptions.remove(threadName);
     subscription.start();
     if (context.isClosed()) {
       subscription.close();
@@ -454,6 +537,7 @@ public final class JetStreamEventStore implements EventStore {
     private DataSize maxBytes;
     private Long maxMessages;
     private Duration duplicateWindow;
+    private long healthLagThreshold = DEFAULT_HEALTH_LAG_THRESHOLD;
 
     private Builder(Connection connection, Namespace namespace) {
       super(connection, namespace);
@@ -551,6 +635,25 @@ public final class JetStreamEventStore implements EventStore {
     public Builder meterRegistry(MeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
       setMeterRegistry(registry);
+      return this;
+    }
+
+    /**
+     * Sets how many events a subscription of this store may lag behind the stream's last event
+     * before {@link JetStreamEventStore#health()} reports the store down (default {@value
+     * JetStreamEventStore#DEFAULT_HEALTH_LAG_THRESHOLD}). A subscription catching up from the
+     * beginning lags by the whole stream until it is live.
+     *
+     * @param events at least 0
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder healthLagThreshold(long events) {
+      if (events < 0) {
+        throw new IllegalArgumentException("healthLagThreshold must not be negative, was "
+            + events);
+      }
+      this.healthLagThreshold = events;
       return this;
     }
 

@@ -428,6 +428,16 @@ final class StoreSubscription implements EventSubscription {
     return running && !stopping;
   }
 
+  /** The position of the last event handled (0 before the first); any thread. */
+  long handledPosition() {
+    return lastPosition;
+  }
+
+  /** The durable name, or the thread's name for an ephemeral subscription: unique per store. */
+  String label() {
+    return options.durableName().orElse(thread.getName());
+  }
+
   @Override
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure);

@@ -12,6 +12,7 @@ import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import one.flowmade.aether.Health;
+import one.flowmade.aether.HealthCheck;
 import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Tracing;
@@ -112,7 +115,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. The bus starts no threads of its own: handlers run on jnats dispatcher threads.
  */
-public final class NatsEventBus implements EventBus {
+public final class NatsEventBus implements EventBus, HealthCheck {
 
   /**
    * The header carrying {@link BusEvent#position()} of a bus event, when it is known. It is not a
@@ -267,6 +270,29 @@ public final class NatsEventBus implements EventBus {
       warnIfStreamDoesNotRepublish(exactly.namespace());
     }
     return subscription;
+  }
+
+  /**
+   * Checks, without a request to the server, that the bus can publish and deliver: it is open
+   * and its connection is {@code CONNECTED} (while jnats reconnects, publishes are buffered and
+   * subscriptions receive nothing). Details: {@code connection}, {@code subscriptions} (open
+   * ones) and, when down, {@code reason}. Thread-safe; never throws.
+   *
+   * @return {@code UP}, or {@code DOWN} with the reason
+   */
+  @Override
+  public Health health() {
+    Map<String, String> details = new LinkedHashMap<>();
+    Connection.Status status = connection.getStatus();
+    details.put("connection", String.valueOf(status));
+    details.put("subscriptions", Integer.toString(live.size()));
+    if (closed) {
+      return Health.down("the NATS bus is closed", details);
+    }
+    if (status != Connection.Status.CONNECTED) {
+      return Health.down("not connected to NATS (" + status + ")", details);
+    }
+    return Health.up(details);
   }
 
   /** Makes a stream that would keep stored events from the bus visible in the log. */
