@@ -11,9 +11,16 @@ module one.flowmade.aether.testkit {
   requires awaitility;
   requires testcontainers;
   requires com.github.dockerjava.api;
+  // Optional: only the projection contract suite and PostgresServer need them.
+  requires static transitive one.flowmade.aether.projections;
+  requires static org.postgresql.jdbc;
+  requires static transitive java.sql;
+  requires static java.naming;
 
   exports one.flowmade.aether.testkit.actor;
   exports one.flowmade.aether.testkit.bus;
   exports one.flowmade.aether.testkit.contract;
   exports one.flowmade.aether.testkit.nats;
+  exports one.flowmade.aether.testkit.postgres;
+  exports one.flowmade.aether.testkit.projection;
 }

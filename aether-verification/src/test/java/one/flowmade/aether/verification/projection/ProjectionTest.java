@@ -1,4 +1,12 @@
-package one.flowmade.aether.projection;
+package one.flowmade.aether.verification.projection;
+
+import one.flowmade.aether.projection.Checkpoint;
+import one.flowmade.aether.projection.ErrorPolicy;
+import one.flowmade.aether.projection.InMemoryCheckpointStore;
+import one.flowmade.aether.projection.ParkedEvent;
+import one.flowmade.aether.projection.Projection;
+import one.flowmade.aether.projection.ProjectionContext;
+import one.flowmade.aether.projection.ProjectionState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

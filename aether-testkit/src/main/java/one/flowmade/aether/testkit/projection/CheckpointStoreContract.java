@@ -1,0 +1,171 @@
+package one.flowmade.aether.testkit.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import one.flowmade.aether.projection.Checkpoint;
+import one.flowmade.aether.projection.CheckpointFencedException;
+import one.flowmade.aether.projection.CheckpointStore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link CheckpointStore} keeps, as a JUnit 5 test suite: extend it, implement
+ * {@link #store()}, and every test runs against your store.
+ *
+ * <p>Each test uses keys of its own (random), so one store may serve every test. Checked: a first
+ * claim creates the checkpoint at position 0, every claim increases the epoch, a commit by the
+ * current owner is seen by {@link CheckpointStore#load} (also from a second instance, {@link
+ * #secondInstance()}), a commit by a stale owner is rejected with {@link
+ * CheckpointFencedException} and changes nothing, concurrent claims give distinct epochs, reset
+ * sets the position and fences, an uncommitted transaction changes nothing, and keys with any
+ * characters are independent.
+ */
+public abstract class CheckpointStoreContract {
+
+  /** For subclasses. */
+  protected CheckpointStoreContract() {}
+
+  /**
+   * Returns the store under test; may return the same instance every time.
+   *
+   * @return the store
+   */
+  protected abstract CheckpointStore store();
+
+  /**
+   * Returns a second instance on the same storage, as another process would open it; the default
+   * returns {@link #store()}.
+   *
+   * @return a second instance
+   */
+  protected CheckpointStore secondInstance() {
+    return store();
+  }
+
+  private static String key() {
+    return "contract-" + UUID.randomUUID();
+  }
+
+  @Test
+  void load_ofAnUnknownKey_isEmpty() {
+    assertThat(store().load(key())).isEmpty();
+  }
+
+  @Test
+  void firstClaim_startsAtPositionZero_andEveryClaimIncreasesTheEpoch() {
+    String key = key();
+    Checkpoint first = store().claim(key);
+    assertThat(first.position()).isZero();
+    Checkpoint second = store().claim(key);
+    assertThat(second.epoch()).isGreaterThan(first.epoch());
+    assertThat(store().load(key)).contains(second);
+  }
+
+  @Test
+  void commitByTheOwner_isSeenByLoad_alsoFromASecondInstance() {
+    String key = key();
+    Checkpoint claimed = store().claim(key);
+    try (CheckpointStore.Transaction tx = store().begin(key, claimed.epoch())) {
+      tx.commit(42);
+    }
+    assertThat(store().load(key)).contains(new Checkpoint(42, claimed.epoch()));
+    assertThat(secondInstance().load(key)).contains(new Checkpoint(42, claimed.epoch()));
+    try (CheckpointStore.Transaction tx = store().begin(key, claimed.epoch())) {
+      tx.commit(43);
+    }
+    assertThat(secondInstance().load(key)).map(Checkpoint::position).contains(43L);
+  }
+
+  @Test
+  void commitByAStaleOwner_isRejected_andChangesNothing() {
+    String key = key();
+    Checkpoint stale = store().claim(key);
+    try (CheckpointStore.Transaction tx = store().begin(key, stale.epoch())) {
+      tx.commit(5);
+    }
+    Checkpoint current = secondInstance().claim(key);
+    assertThat(current.position()).isEqualTo(5);
+    try (CheckpointStore.Transaction tx = store().begin(key, stale.epoch())) {
+      assertThatThrownBy(() -> tx.commit(9)).isInstanceOf(CheckpointFencedException.class)
+          .hasMessageContaining(key);
+    }
+    assertThat(store().load(key)).contains(new Checkpoint(5, current.epoch()));
+    try (CheckpointStore.Transaction tx = secondInstance().begin(key, current.epoch())) {
+      tx.commit(6);
+    }
+    assertThat(store().load(key)).map(Checkpoint::position).contains(6L);
+  }
+
+  @Test
+  void concurrentClaims_getDistinctEpochs() throws Exception {
+    String key = key();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Checkpoint>> claims = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        CheckpointStore s = i % 2 == 0 ? store() : secondInstance();
+        claims.add(pool.submit((Callable<Checkpoint>) () -> s.claim(key)));
+      }
+      List<Long> epochs = new ArrayList<>();
+      for (Future<Checkpoint> f : claims) {
+        epochs.add(f.get().epoch());
+      }
+      assertThat(epochs).doesNotHaveDuplicates();
+      assertThat(store().load(key)).map(Checkpoint::epoch)
+          .contains(epochs.stream().mapToLong(Long::longValue).max().orElseThrow());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void reset_setsThePosition_andFencesTheOwner() {
+    String key = key();
+    Checkpoint owner = store().claim(key);
+    try (CheckpointStore.Transaction tx = store().begin(key, owner.epoch())) {
+      tx.commit(100);
+    }
+    store().reset(key, 10);
+    assertThat(store().load(key)).map(Checkpoint::position).contains(10L);
+    try (CheckpointStore.Transaction tx = store().begin(key, owner.epoch())) {
+      assertThatThrownBy(() -> tx.commit(101)).isInstanceOf(CheckpointFencedException.class);
+    }
+    String fresh = key();
+    store().reset(fresh, 3);
+    assertThat(store().load(fresh)).map(Checkpoint::position).contains(3L);
+  }
+
+  @Test
+  void aTransactionClosedWithoutCommit_changesNothing() {
+    String key = key();
+    Checkpoint owner = store().claim(key);
+    try (CheckpointStore.Transaction tx = store().begin(key, owner.epoch())) {
+      assertThat(tx).isNotNull();
+    }
+    assertThat(store().load(key)).contains(owner);
+  }
+
+  @Test
+  void keysWithAnyCharacters_areIndependent() {
+    String base = key();
+    List<String> keys = List.of(base + ".a", base + "_2Ea", base + " a", base + "/a", base + "=a");
+    long position = 1;
+    for (String k : keys) {
+      Checkpoint c = store().claim(k);
+      try (CheckpointStore.Transaction tx = store().begin(k, c.epoch())) {
+        tx.commit(position++);
+      }
+    }
+    position = 1;
+    for (String k : keys) {
+      assertThat(store().load(k)).as(k).map(Checkpoint::position).contains(position++);
+    }
+  }
+}

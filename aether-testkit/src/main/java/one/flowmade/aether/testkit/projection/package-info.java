@@ -1,0 +1,6 @@
+/**
+ * The contract suite every {@link one.flowmade.aether.projection.CheckpointStore} passes ({@link
+ * one.flowmade.aether.testkit.projection.CheckpointStoreContract}); extend it to test your own.
+ * Needs {@code aether-projections} on the test class path.
+ */
+package one.flowmade.aether.testkit.projection;
