@@ -56,6 +56,11 @@ public interface EventStore extends AutoCloseable {
    * @param expected the expected current version
    * @param event the event
    * @return the version and position stored
+   * @throws VersionConflictException if the actor's version does not match {@code expected}:
+   *     reload the actor, decide again and append with the new version
+   * @throws IllegalArgumentException if the actor id or the event is invalid (nothing stored)
+   * @throws AetherTransientException if the store could not be reached or the outcome could not
+   *     be determined; retrying with the same event is safe
    * @see #append(String, ExpectedVersion, List)
    */
   default AppendResult append(String actorId, ExpectedVersion expected, NewEvent event) {
@@ -96,8 +101,11 @@ public interface EventStore extends AutoCloseable {
    * @param actorId the actor
    * @param expected the expected current version
    * @param events 1 to {@link Limits#MAX_EVENTS_PER_APPEND} events
-   * @return a future of the result
+   * @return a future of the result; it fails with what {@link #append(String, ExpectedVersion,
+   *     List)} would throw ({@link VersionConflictException}: decide again; {@link
+   *     AetherTransientException}: the same append may be retried)
    * @throws IllegalArgumentException if the actor id or the events are invalid
+   * @throws IllegalStateException if the store is closed
    */
   CompletableFuture<AppendResult> appendAsync(
       String actorId, ExpectedVersion expected, List<NewEvent> events);
@@ -107,6 +115,13 @@ public interface EventStore extends AutoCloseable {
    *
    * @param actorId the actor
    * @return the latest version, 0 when the actor has no events
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing changed; retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   long latestVersion(String actorId);
 
@@ -116,6 +131,13 @@ public interface EventStore extends AutoCloseable {
    * @param actorId the actor
    * @param fromVersion the first version to return, at least 1
    * @return the events; {@link ReadResult#next()} is the position after the last one examined
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing changed; retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   default ReadResult read(String actorId, long fromVersion) {
     return read(actorId, fromVersion, Integer.MAX_VALUE);
@@ -128,6 +150,13 @@ public interface EventStore extends AutoCloseable {
    * @param fromVersion the first version to return, at least 1
    * @param limit the most events to return, at least 1
    * @return the events
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing changed; retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   ReadResult read(String actorId, long fromVersion, int limit);
 
@@ -143,6 +172,13 @@ public interface EventStore extends AutoCloseable {
    * @param limit the most events to return, at least 1
    * @param afterPosition a position known to precede the first event to return; 0 for none
    * @return the events
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing changed; retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   default ReadResult read(String actorId, long fromVersion, int limit, long afterPosition) {
     return read(actorId, fromVersion, limit);
@@ -159,7 +195,10 @@ public interface EventStore extends AutoCloseable {
    * @param afterPosition a position known to precede the first event to return; 0 for none
    * @param deadline when to give up
    * @return the events
-   * @throws StoreUnavailableException if the deadline passed first
+   * @throws StoreUnavailableException if the deadline passed first: nothing changed; retry later
+   * @throws IllegalArgumentException if an argument is out of range: fix the call
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace
+   * @throws IllegalStateException if the store is closed
    */
   default ReadResult read(String actorId, long fromVersion, int limit, long afterPosition,
       Deadline deadline) {
@@ -176,6 +215,12 @@ public interface EventStore extends AutoCloseable {
    * @param from where to start
    * @param limit the most events to return, at least 1
    * @return the events and where to continue
+   * @throws IllegalArgumentException if {@code limit} is less than 1: fix the call
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     retry later from the same position
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   ReadResult readAll(Position from, int limit);
 
@@ -183,6 +228,9 @@ public interface EventStore extends AutoCloseable {
    * Returns the position of the namespace's last event.
    *
    * @return the last position, 0 when the namespace is empty
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     retry later
+   * @throws IllegalStateException if the store is closed
    */
   long lastPosition();
 
@@ -194,7 +242,12 @@ public interface EventStore extends AutoCloseable {
    * @param options where to start, durability and filters
    * @param handler receives the events
    * @return the running subscription; close it to stop
-   * @throws IllegalStateException if a durable subscription of that name is already open
+   * @throws IllegalStateException if a durable subscription of that name is already open (close
+   *     it first, or in another process: wait until that one stops), or the store is closed
+   * @throws StoreUnavailableException if the subscription could not be opened in time: retry
+   *     later
+   * @throws PermissionDeniedException if the store's NATS user may not create or read the
+   *     subscription's consumer: a deployment error, retrying does not help
    */
   EventSubscription subscribe(SubscriptionOptions options, EventHandler handler);
 

@@ -22,6 +22,13 @@ public interface SnapshotStore extends AutoCloseable {
    *
    * @param snapshot the snapshot
    * @return true if it was saved; false if a snapshot of the same or a later version exists
+   * @throws IllegalArgumentException if the snapshot is larger than the store accepts (the
+   *     server's maximum payload): snapshot less state, or none for this actor
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing lost (the events are the truth); retry later or skip this snapshot
+   * @throws PermissionDeniedException if the store's NATS user may not write the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   boolean save(Snapshot snapshot);
 
@@ -30,6 +37,12 @@ public interface SnapshotStore extends AutoCloseable {
    *
    * @param actorId the actor
    * @return the snapshot with the highest version saved, or empty
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits})
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     retry later, or load the actor from its events alone
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   Optional<Snapshot> load(String actorId);
 

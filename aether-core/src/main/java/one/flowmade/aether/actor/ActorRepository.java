@@ -136,6 +136,7 @@ public final class ActorRepository<S, E> {
    * @param <S> the state type
    * @param <E> the event type
    * @return the builder
+   * @throws NullPointerException if an argument is null
    */
   public static <S, E> Builder<S, E> builder(ActorModel<S, E> model, Class<E> eventClass) {
     return new Builder<>(model, eventClass);
@@ -823,6 +824,7 @@ public final class ActorRepository<S, E> {
      *
      * @param policy the policy
      * @return this builder
+     * @throws NullPointerException if {@code policy} is null
      */
     public Builder<S, E> snapshotPolicy(SnapshotPolicy policy) {
       this.snapshotPolicy = Objects.requireNonNull(policy, "policy");
@@ -836,6 +838,7 @@ public final class ActorRepository<S, E> {
      *
      * @param policy the policy
      * @return this builder
+     * @throws NullPointerException if {@code policy} is null
      */
     public Builder<S, E> retryPolicy(RetryPolicy policy) {
       this.retryPolicy = Objects.requireNonNull(policy, "policy");
@@ -849,6 +852,7 @@ public final class ActorRepository<S, E> {
      *
      * @param policy the policy
      * @return this builder
+     * @throws NullPointerException if {@code policy} is null
      */
     public Builder<S, E> decodeFailurePolicy(DecodeFailurePolicy policy) {
       this.decodeFailurePolicy = Objects.requireNonNull(policy, "policy");
@@ -864,6 +868,7 @@ public final class ActorRepository<S, E> {
      *
      * @param policy the policy
      * @return this builder
+     * @throws NullPointerException if {@code policy} is null
      */
     public Builder<S, E> commandDecodeFailurePolicy(DecodeFailurePolicy policy) {
       this.commandDecodeFailurePolicy = Objects.requireNonNull(policy, "policy");
@@ -919,6 +924,7 @@ public final class ActorRepository<S, E> {
      *
      * @param executor the executor
      * @return this builder
+     * @throws NullPointerException if {@code executor} is null
      */
     public Builder<S, E> executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -955,6 +961,7 @@ public final class ActorRepository<S, E> {
      *
      * @param listener the listener
      * @return this builder
+     * @throws NullPointerException if {@code listener} is null
      */
     public Builder<S, E> decodeFailureListener(DecodeFailureListener listener) {
       this.decodeFailureListener = Objects.requireNonNull(listener, "listener");
