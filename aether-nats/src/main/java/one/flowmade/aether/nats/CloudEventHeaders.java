@@ -44,11 +44,17 @@ import one.flowmade.aether.Payload;
  *   names, see {@link Metadata})</td></tr>
  * </table>
  *
- * <p>As in the CloudEvents NATS and HTTP bindings, {@code datacontenttype} travels in its own
- * {@code ce-} header (a plain {@code Content-Type} header would mean structured mode), and header
- * values are percent-encoded: space, {@code '"'}, {@code '%'} and every character outside printable
- * ASCII are written as {@code %XX} per UTF-8 byte, because NATS header values may only hold
- * printable ASCII. Actor ids, types and metadata values may therefore be any Unicode text.
+ * <p>As the CloudEvents NATS protocol binding (binary content mode, section 3.1) says, {@code
+ * datacontenttype} travels in its own {@code ce-} header (a {@code Content-Type} of {@code
+ * application/cloudevents} marks structured mode, so none is written), and header values are
+ * percent-encoded (section 3.1.3.2): space, {@code '"'}, {@code '%'} and every character outside
+ * printable ASCII are written as {@code %XX} per UTF-8 byte, upper-case hex, because NATS header
+ * values may only hold printable ASCII. {@code Order Shipped/v2} is therefore carried as {@code
+ * Order%20Shipped/v2}, which is the spec's form, not an Aether quirk: a binding-conformant reader
+ * decodes it back. Actor ids, types and metadata values may be any Unicode text. When reading, a
+ * value in double quotes (an RFC 7230 quoted-string with backslash escapes, which older writers of
+ * the binding produce) is unquoted first, then percent-decoded once; lower-case hex is accepted and
+ * byte sequences that are not valid UTF-8 (such as the overlong {@code %C0%A0}) are rejected.
  *
  * <p>Header names are written in lower case and read case-insensitively. A missing required
  * attribute or a malformed value is an {@link IllegalArgumentException} naming the header. Headers
@@ -272,7 +278,8 @@ public final class CloudEventHeaders {
   }
 
   /**
-   * Decodes a percent-encoded header value.
+   * Decodes a header value: a double-quoted value (RFC 7230 quoted-string) is unquoted first,
+   * then one round of percent-decoding is done.
    *
    * @param header the header's name, for error messages
    * @param value the encoded value
@@ -281,6 +288,10 @@ public final class CloudEventHeaders {
    */
   public static String decodeValue(String header, String value) {
     Objects.requireNonNull(value, "value");
+    if (value.length() >= 2 && value.charAt(0) == '"'
+        && value.charAt(value.length() - 1) == '"') {
+      value = unquote(header, value);
+    }
     int escape = value.indexOf('%');
     if (escape < 0) {
       return value;
@@ -314,6 +325,30 @@ public final class CloudEventHeaders {
         throw new IllegalArgumentException(
             "header '" + header + "' does not decode to UTF-8: '" + value + "'", e);
       }
+    }
+    return out.toString();
+  }
+
+  /**
+   * Unquotes an RFC 7230 quoted-string: the surrounding quotes go, a backslash escapes the next
+   * character.
+   */
+  private static String unquote(String header, String quoted) {
+    StringBuilder out = new StringBuilder(quoted.length() - 2);
+    int end = quoted.length() - 1;
+    for (int i = 1; i < end; i++) {
+      char c = quoted.charAt(i);
+      if (c == '\\') {
+        if (i + 1 >= end) {
+          throw new IllegalArgumentException(
+              "header '" + header + "' ends inside a quoted-string escape: " + quoted);
+        }
+        c = quoted.charAt(++i);
+      } else if (c == '"') {
+        throw new IllegalArgumentException(
+            "header '" + header + "' has an unescaped '\"' inside a quoted-string: " + quoted);
+      }
+      out.append(c);
     }
     return out.toString();
   }

@@ -135,6 +135,23 @@ final class CloudEventHeadersTest {
   }
 
   @Test
+  void decode_followsTheBindingsValueRules_quotedStringsLowerCaseHexAndNoOverlongUtf8() {
+    assertThat(CloudEventHeaders.encodeValue("Euro \u20AC \uD83D\uDE00"))
+        .as("the binding's own example, 3.1.3.2").isEqualTo("Euro%20%E2%82%AC%20%F0%9F%98%80");
+    assertThat(CloudEventHeaders.encodeValue("Order Shipped/v2")).isEqualTo("Order%20Shipped/v2");
+    assertThat(CloudEventHeaders.decodeValue("ce-type", "\"Order Shipped/v2\""))
+        .as("an older writer's quoted-string").isEqualTo("Order Shipped/v2");
+    assertThat(CloudEventHeaders.decodeValue("ce-type", "\"a \\\"b\\\" %41\""))
+        .as("backslash escapes, then one round of percent-decoding").isEqualTo("a \"b\" A");
+    assertThat(CloudEventHeaders.decodeValue("ce-type", "%e2%82%ac")).isEqualTo("\u20AC");
+    assertThat(CloudEventHeaders.decodeValue("ce-type", "%41bc")).isEqualTo("Abc");
+    assertThatThrownBy(() -> CloudEventHeaders.decodeValue("ce-type", "%C0%A0"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ce-type");
+    assertThatThrownBy(() -> CloudEventHeaders.decodeValue("ce-type", "\"a\"b\""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quoted-string");
+  }
+
+  @Test
   void eventIdsWithPercentOrQuote_areEncodedAndDecoded() {
     Event event = new Event("id%\"x", "T", "a", 1, TIME, Metadata.empty(), Payload.empty(), 1);
 

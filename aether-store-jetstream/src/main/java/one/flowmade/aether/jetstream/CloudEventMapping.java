@@ -17,9 +17,13 @@ import one.flowmade.aether.nats.SubjectLayout;
  * data, and the attributes are {@code ce-} headers ({@code ce-specversion: 1.0}, {@code ce-id},
  * {@code ce-source: aether/<ns>}, {@code ce-type}, {@code ce-subject} (the actor id), {@code
  * ce-time} (RFC 3339), {@code ce-datacontenttype}, the extension {@code ce-aetherversion} and one
- * {@code ce-<key>} per metadata entry), percent-encoded. The store adds {@code Content-Type} (the
- * data's content type, for CloudEvents SDKs that take it from there in binary mode) and {@code
- * Nats-Msg-Id} (the event id, for JetStream's duplicate detection). Stateless.
+ * {@code ce-<key>} per metadata entry), percent-encoded as the CloudEvents NATS protocol binding
+ * (3.1.3.2) requires. The store adds only {@code Nats-Msg-Id} (the event id, for JetStream's
+ * duplicate detection). It writes no {@code Content-Type}: in the binding, {@code datacontenttype}
+ * is carried by {@code ce-datacontenttype} and {@code Content-Type} is what tells a structured-mode
+ * message apart. Messages written before (which carry {@code Content-Type} as well, and possibly no
+ * {@code ce-datacontenttype}) still decode: the content type then comes from {@code Content-Type}.
+ * Stateless.
  */
 final class CloudEventMapping {
 
@@ -32,7 +36,6 @@ final class CloudEventMapping {
     Headers h = new Headers();
     CloudEventHeaders.encode(namespace, event.id(), event.type(), actorId, version,
         event.timestamp(), event.metadata(), event.data().contentType(), h::put);
-    h.put(CONTENT_TYPE, h.getFirst(CloudEventHeaders.DATA_CONTENT_TYPE));
     h.put(MSG_ID, event.id());
     return h;
   }

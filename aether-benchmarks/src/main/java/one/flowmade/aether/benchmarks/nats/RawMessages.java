@@ -43,7 +43,6 @@ public final class RawMessages {
     h.put("ce-subject", actorId);
     h.put("ce-time", event.timestamp().toString());
     h.put("ce-datacontenttype", event.data().contentType());
-    h.put("Content-Type", event.data().contentType());
     h.put("ce-aetherversion", Long.toString(version));
     for (Map.Entry<String, String> e : event.metadata().asMap().entrySet()) {
       h.put("ce-" + e.getKey(), e.getValue());
