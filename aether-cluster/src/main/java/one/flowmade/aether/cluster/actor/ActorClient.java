@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.cluster.ClusterRouter;
+import one.flowmade.aether.cluster.ShardUnavailableException;
 import one.flowmade.aether.cluster.internal.actor.Envelope;
 
 /**
@@ -17,6 +19,13 @@ import one.flowmade.aether.cluster.internal.actor.Envelope;
  * owns the actor's shard, which runs it and replies with the {@link CommandOutcome}. Works from
  * any process that can reach the cluster's NATS, member or not ({@code node.router()} or {@code
  * ClusterRouter.builder()}).
+ *
+ * <p>A node that does not run the command because it does not own the actor's shard (any more:
+ * it is closing, or its lease ran out) answers "moved" and appends nothing; the client sends the
+ * command again, with a backoff of 10 ms doubling to 250 ms, until a node runs it or the timeout
+ * is over ({@link ShardUnavailableException}). So a graceful {@link
+ * one.flowmade.aether.cluster.ClusterNode#close()} of an owner fails no command that has time
+ * left.
  *
  * <p>Delivery is at least once (the router retries while shards move), so give commands that
  * must not apply twice a command id: a command sent again with the same id is applied at most
@@ -108,10 +117,85 @@ public final class ActorClient {
     Limits.checkActorId(actorId);
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
     JsonNode json = type.json().valueToTree(command);
-    byte[] request = Envelope.request(type.name(), json, commandId, timeout.toMillis());
-    return router.requestAsync(actorId, request, timeout)
-        .thenApply(reply -> outcome(type, actorId, Envelope.reply(reply)));
+    Attempts attempts = new Attempts(actorId, System.nanoTime() + timeout.toNanos());
+    CompletableFuture<CommandOutcome<E>> result = new CompletableFuture<>();
+    attempt(type, actorId, json, commandId, attempts, result);
+    return result;
+  }
+
+  /**
+   * Sends once with the time left; a "moved" reply (the node does not own the actor's shard,
+   * nothing appended) is sent again, after a short backoff, until the deadline.
+   */
+  private <E, C> void attempt(ActorType<E, C> type, String actorId, JsonNode json,
+      String commandId, Attempts attempts, CompletableFuture<CommandOutcome<E>> result) {
+    long left = attempts.deadline - System.nanoTime();
+    if (left <= 0) {
+      result.completeExceptionally(attempts.timedOut(router.sharding().shardOf(actorId)));
+      return;
+    }
+    Duration remaining = Duration.ofNanos(left);
+    byte[] request = Envelope.request(type.name(), json, commandId,
+        Math.max(1, remaining.toMillis()));
+    CompletableFuture<byte[]> sent;
+    try {
+      sent = router.requestAsync(actorId, request, remaining);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+      return;
+    }
+    sent.whenComplete((bytes, error) -> {
+      if (error != null) {
+        result.completeExceptionally(error instanceof CompletionException c
+            && c.getCause() != null ? c.getCause() : error);
+        return;
+      }
+      try {
+        Envelope.Reply reply = Envelope.reply(bytes);
+        if (Envelope.MOVED.equals(reply.status())) {
+          attempts.moved++;
+          attempts.last = "node '" + reply.node() + "' answered: " + reply.message();
+          long backoff = Math.min(MAX_BACKOFF_NANOS,
+              MIN_BACKOFF_NANOS << Math.min(attempts.moved - 1, 5));
+          long wait = Math.min(backoff, Math.max(0, attempts.deadline - System.nanoTime()));
+          CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(() ->
+              attempt(type, actorId, json, commandId, attempts, result));
+          return;
+        }
+        result.complete(outcome(type, actorId, reply));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+  }
+
+  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  /** The state of one command's sends. */
+  private static final class Attempts {
+    final String actorId;
+    final long started = System.nanoTime();
+    final long deadline;
+    volatile int moved;
+    volatile String last = "";
+
+    Attempts(String actorId, long deadline) {
+      this.actorId = actorId;
+      this.deadline = deadline;
+    }
+
+    ShardUnavailableException timedOut(int shard) {
+      Duration waited = Duration.ofNanos(System.nanoTime() - started);
+      return new ShardUnavailableException(actorId, shard, waited, "no owner of shard " + shard
+          + " ran the command for actor '" + actorId + "' within " + waited.toMillis()
+          + " ms (" + moved + " node(s) answered that they do not own it; nothing was appended"
+          + " by them); last: " + last, null);
+    }
   }
 
   private static <E, C> CommandOutcome<E> outcome(ActorType<E, C> type, String actorId,

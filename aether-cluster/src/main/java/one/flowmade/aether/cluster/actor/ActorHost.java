@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  *   <li>It waits for the actor's turn (one command at a time per actor, in arrival order), at most
  *       until its deadline (the sender's timeout).
  *   <li>Ownership: the node must own the actor's shard now, on the membership lease's clock
- *       ({@link ClusterNode#ownsShard}), and have acquired it in a known epoch; otherwise the
- *       command fails with an error naming the shard and epoch, and nothing is appended.
+ *       ({@link ClusterNode#ownsShard}), and have acquired it in a known epoch; otherwise nothing
+ *       is appended and the reply is "moved" (naming the shard and epoch), which {@link
+ *       ActorClient} sends again to the shard's owner until its timeout.
  *   <li>State: from the cache, or loaded ({@link ActorRepository#loadForHosting}) and cached. A
  *       command whose command id the actor's recent events or the commands run since carry is
  *       answered {@link CommandOutcome.Status#ALREADY_APPLIED} without appending.
@@ -70,9 +71,12 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Handoff</h2>
  * A shard's release ({@link ShardListener#released}) comes only after the commands running for it
- * have returned (the node's gate waits for them; each is bounded by its deadline); the shard's
- * cached actors are then dropped. Commands still waiting for their turn find the node no longer
- * owner and fail; the sender retries on the new owner. A node that was paused past its lease
+ * have returned (the node's gate waits for them, at most the node's {@link
+ * ClusterNode.Builder#requestTimeout request timeout}; each is bounded by its deadline); the
+ * shard's cached actors are then dropped. Commands still waiting for their turn find the node no
+ * longer owner, append nothing and are answered "moved"; {@link ActorClient} sends them again to
+ * the new owner. So a graceful {@link ClusterNode#close()} fails no command that has time left:
+ * each either ran here before the release or runs on the new owner. A node that was paused past its lease
  * finds {@code ownsShard} false before it appends; if it passed the check just before the pause,
  * the expected version makes its append conflict, and the conflict path checks ownership first.
  *
@@ -189,7 +193,20 @@ public final class ActorHost implements AutoCloseable {
     return n;
   }
 
-  /** Drops every cached actor; later commands fail. Idempotent. Does not close the node. */
+  /**
+   * Returns how many commands are waiting for their actor's turn or running on this node now.
+   *
+   * @return the count, at most {@link Builder#maxPendingCommands}
+   */
+  public int pendingCommands() {
+    return Math.max(0, pending.get());
+  }
+
+  /**
+   * Drops every cached actor; later commands are answered "moved" (nothing appended), so {@link
+   * ActorClient} sends them to another owner. Idempotent. Does not close the node: close the
+   * node first, so that its shards are handed over.
+   */
   @Override
   public void close() {
     closed = true;
@@ -231,8 +248,8 @@ public final class ActorHost implements AutoCloseable {
           + "' (it hosts " + types.keySet() + ")");
     }
     if (closed || node == null) {
-      return error(nodeId, "the actor host of node '" + nodeId + "' is "
-          + (closed ? "closed" : "not attached to its node yet"));
+      return moved(nodeId, "the actor host of node '" + nodeId + "' is "
+          + (closed ? "closed" : "not attached to its node yet") + "; nothing was appended");
     }
     if (pending.incrementAndGet() > maxPendingCommands) {
       pending.decrementAndGet();
@@ -303,6 +320,11 @@ public final class ActorHost implements AutoCloseable {
 
   static byte[] error(String nodeId, String message) {
     return Envelope.reply("ERROR", 0, List.of(), message, nodeId);
+  }
+
+  /** Nothing was appended and this node does not run the command: the client tries again. */
+  static byte[] moved(String nodeId, String message) {
+    return Envelope.reply(Envelope.MOVED, 0, List.of(), message, nodeId);
   }
 
   static byte[] busy(String nodeId, String message) {
@@ -415,7 +437,7 @@ public final class ActorHost implements AutoCloseable {
                 : rejection.getMessage(), nodeId);
       } catch (NotOwnerException e) {
         cache.invalidate(actorId);
-        return error(nodeId, e.getMessage());
+        return moved(nodeId, e.getMessage());
       } catch (AetherException | IllegalArgumentException | IllegalStateException e) {
         cache.invalidate(actorId);
         LOG.warn("command for actor '{}' failed on node '{}'", actorId, nodeId, e);

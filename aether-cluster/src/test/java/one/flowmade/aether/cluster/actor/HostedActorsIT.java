@@ -62,5 +62,43 @@ final class HostedActorsIT extends HostedActorsTests {
     assertThat(stored("f-1")).extracting(e -> e.metadata().get(CommandIds.METADATA_KEY)
         .orElseThrow()).containsExactly("f-0", "f-new");
   }
+  @Test
+  void commandWaitingOnAClosingOwner_isAnsweredMoved_andTheClientRunsItOnTheNewOwner()
+      throws Exception {
+    startNode("a", 100);
+    startNode("b", 100);
+    awaitAllShardsOwned();
+    String victim = nodes.entrySet().stream()
+        .filter(e -> e.getValue().ownsActor("m-1")).map(Map.Entry::getKey).findFirst()
+        .orElseThrow();
+    String successor = victim.equals("a") ? "b" : "a";
+    Duration timeout = Duration.ofSeconds(20);
+    ClusterRouter sender = ClusterRouter.builder().connection(track(nats().connect()))
+        .clusterName(cluster).shardCount(SHARDS).requestTimeout(timeout)
+        .attemptTimeout(timeout).build();
+    ActorClient client = ActorClient.of(sender);
+    client.send(ACCOUNT, "m-1", new Deposit(1), "m-0", timeout);
 
+    CompletableFuture<CommandOutcome<Deposited>> running =
+        client.sendAsync(ACCOUNT, "m-1", new Deposit(SLOW), "m-slow", timeout);
+    assertThat(slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<CommandOutcome<Deposited>> waiting =
+        client.sendAsync(ACCOUNT, "m-1", new Deposit(2), "m-waiting", timeout);
+    await().atMost(Duration.ofSeconds(10)).until(() -> hosts.get(victim).pendingCommands() == 2);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> nodes.get(victim).close());
+    // The release waits for both commands; the victim stops owning the shard at once.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !nodes.get(victim).ownsActor("m-1"));
+    slowGate.countDown();
+
+    CommandOutcome<Deposited> ran = running.get(30, TimeUnit.SECONDS);
+    CommandOutcome<Deposited> moved = waiting.get(30, TimeUnit.SECONDS);
+    closing.get(30, TimeUnit.SECONDS);
+    assertThat(ran.status()).isEqualTo(CommandOutcome.Status.APPLIED);
+    assertThat(ran.node()).isEqualTo(victim);
+    assertThat(moved.status()).isEqualTo(CommandOutcome.Status.APPLIED);
+    assertThat(moved.node()).isEqualTo(successor);
+    assertThat(moved.version()).isEqualTo(3);
+    assertThat(stored("m-1")).extracting(e -> e.metadata().get(CommandIds.METADATA_KEY)
+        .orElseThrow()).containsExactly("m-0", "m-slow", "m-waiting");
+  }
 }

@@ -74,6 +74,7 @@ abstract class HostedActorsTests {
   private final List<AutoCloseable> resources = new ArrayList<>();
   final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
   final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  final Map<String, ActorHost> hosts = new ConcurrentHashMap<>();
   private volatile CountDownLatch handlerGate;
   static final long SLOW = 999;
   final CountDownLatch slowEntered = new CountDownLatch(1);
@@ -153,6 +154,7 @@ abstract class HostedActorsTests {
         .build());
     host.attach(node);
     nodes.put(nodeId, node);
+    hosts.put(nodeId, host);
     return node;
   }
 
@@ -175,6 +177,22 @@ abstract class HostedActorsTests {
     JetStreamEventStore events = track(JetStreamEventStore.builder(connection, namespace)
         .replicas(replicas()).build());
     return events.read(actorId, 1).events();
+  }
+
+  /** Versions contiguous per actor, and {@code commands} command ids stored once each. */
+  void assertEachCommandStoredOnce(List<String> actors, int commands) {
+    Map<String, Long> applied = new java.util.HashMap<>();
+    for (String actorId : actors) {
+      List<Event> events = stored(actorId);
+      assertThat(events).extracting(Event::version)
+          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, events.size())
+              .boxed().toList());
+      for (Event event : events) {
+        applied.merge(event.metadata().get(CommandIds.METADATA_KEY).orElseThrow(), 1L, Long::sum);
+      }
+    }
+    assertThat(applied).hasSize(commands);
+    assertThat(applied.values().stream().collect(Collectors.toSet())).containsExactly(1L);
   }
 
   @Test
@@ -251,6 +269,69 @@ abstract class HostedActorsTests {
   }
 
   @Test
+  void ownerClosedGracefully_whileSendersKeepSending_everyCommandAppliedOnceWithoutAnError()
+      throws Exception {
+    startNode("a", 100);
+    startNode("b", 100);
+    startNode("c", 100);
+    awaitAllShardsOwned();
+    ClusterRouter sender = ClusterRouter.builder().connection(track(nats().connect()))
+        .clusterName(cluster).shardCount(SHARDS).requestTimeout(Duration.ofSeconds(20)).build();
+    ActorClient client = ActorClient.of(sender);
+    List<String> actors = List.of("g-1", "g-2", "g-3", "g-4", "g-5", "g-6");
+    String victim = nodes.entrySet().stream()
+        .filter(e -> e.getValue().ownsActor("g-1")).map(Map.Entry::getKey).findFirst()
+        .orElseThrow();
+    int senders = 4;
+    int perSender = 12; // before the close, then again after it has returned
+    java.util.concurrent.atomic.AtomicInteger issued =
+        new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch halfway = new CountDownLatch(senders);
+    java.util.concurrent.atomic.AtomicBoolean closed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Set<String> g1AnsweredAfterClose = ConcurrentHashMap.newKeySet();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(senders);
+    track(pool::shutdownNow);
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (int s = 0; s < senders; s++) {
+      int id = s;
+      done.add(CompletableFuture.runAsync(() -> {
+        int afterCloseSent = 0;
+        for (int i = 0; afterCloseSent < perSender; i++) {
+          if (i == perSender) {
+            halfway.countDown();
+          }
+          String actorId = actors.get((id + i) % actors.size());
+          String commandId = "g-" + id + "-" + i;
+          boolean afterClose = closed.get();
+          if (afterClose) {
+            afterCloseSent++;
+          }
+          issued.incrementAndGet();
+          try {
+            CommandOutcome<Deposited> outcome = client.send(ACCOUNT, actorId, new Deposit(1),
+                commandId, Duration.ofSeconds(20));
+            if (afterClose && actorId.equals("g-1")) {
+              g1AnsweredAfterClose.add(outcome.node());
+            }
+          } catch (RuntimeException e) {
+            failures.add(e);
+          }
+        }
+      }, pool));
+    }
+    assertThat(halfway.await(60, TimeUnit.SECONDS)).isTrue();
+    nodes.get(victim).close(); // graceful: running commands finish, its shards are handed over
+    closed.set(true);
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+
+    assertThat(failures).isEmpty();
+    assertEachCommandStoredOnce(actors, issued.get());
+    assertThat(g1AnsweredAfterClose).isNotEmpty().doesNotContain(victim);
+  }
+
+  @Test
   void ownerConnectionKilled_retriesWithTheSameCommandIds_applyEachExactlyOnce()
       throws InterruptedException {
     startNode("a", 100);
@@ -286,18 +367,7 @@ abstract class HostedActorsTests {
           });
     }
 
-    Map<String, Long> applied = new java.util.HashMap<>();
-    for (String actorId : actors) {
-      List<Event> events = stored(actorId);
-      assertThat(events).extracting(Event::version)
-          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, events.size())
-              .boxed().toList());
-      for (Event event : events) {
-        applied.merge(event.metadata().get(CommandIds.METADATA_KEY).orElseThrow(), 1L, Long::sum);
-      }
-    }
-    assertThat(applied).hasSize(commands);
-    assertThat(applied.values().stream().collect(Collectors.toSet())).containsExactly(1L);
+    assertEachCommandStoredOnce(actors, commands);
     assertThat(answeredAfterKill).isNotEmpty().doesNotContain(victim);
     assertThat(c).isNotNull();
   }

@@ -12,13 +12,19 @@ import java.util.List;
 /**
  * The JSON of a hosted command and of its reply. A request is {@code {"type": <actor type>,
  * "command": <command JSON>, "commandId": <id or null>, "timeoutMillis": <n>}}; a reply is
- * {@code {"status": APPLIED|ALREADY_APPLIED|REJECTED|BUSY|ERROR, "version": <n>, "events":
+ * {@code {"status": APPLIED|ALREADY_APPLIED|REJECTED|BUSY|MOVED|ERROR, "version": <n>, "events":
  * [{"type": <event type>, "contentType": <..>, "data": <UTF-8 text>}], "message": <text>, "node":
  * <node id>}}. Stateless and thread-safe.
  */
 public final class Envelope {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The status of a reply from a node that does not run the command (it does not own the actor's
+   * shard, or its host is closed): nothing was appended; send it again to the shard's owner.
+   */
+  public static final String MOVED = "MOVED";
 
   private Envelope() {}
 
