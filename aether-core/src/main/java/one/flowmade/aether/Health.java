@@ -44,6 +44,7 @@ public record Health(Status status, Map<String, String> details) {
    *
    * @param details what was checked
    * @return the health
+   * @throws NullPointerException if {@code details}, a key or a value is null
    */
   public static Health up(Map<String, String> details) {
     return new Health(Status.UP, details);
@@ -55,6 +56,7 @@ public record Health(Status status, Map<String, String> details) {
    * @param reason why, for an operator
    * @param details what was checked
    * @return the health
+   * @throws NullPointerException if an argument, a key or a value is null
    */
   public static Health down(String reason, Map<String, String> details) {
     Map<String, String> all = new LinkedHashMap<>(details);
