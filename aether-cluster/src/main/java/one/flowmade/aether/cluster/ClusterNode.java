@@ -257,6 +257,7 @@ public final class ClusterNode implements AutoCloseable {
     private LeadershipListener leadershipListener;
     private ActorMessageHandler messageHandler;
     private Executor handlerExecutor;
+    private Duration shardDrainTimeout;
 
     private Builder() {}
 
@@ -656,6 +657,32 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
+     * Sets how long releasing a shard waits for the message handler's requests of that shard
+     * that are still running. Default: the {@link #requestTimeout(Duration) request timeout}
+     * (10 s), by which time their callers have given up. A handler still running after this is
+     * logged as an error (shard, handler class, stuck threads with their stacks) and the shard is released anyway, so that a handler that
+     * never returns does not stop this node from applying assignments, releasing and acquiring
+     * its other shards; its membership and leader lease are renewed on their own threads in any
+     * case. The stuck request keeps its thread; once the shard has moved, the new owner may run
+     * requests of the same actors while it runs, so state it writes must be fenced (for example
+     * by an expected version), see docs/cluster.md.
+     *
+     * @param shardDrainTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder shardDrainTimeout(Duration shardDrainTimeout) {
+      checkPositive("shardDrainTimeout", shardDrainTimeout);
+      if (this.shardDrainTimeout != null) {
+        throw new IllegalStateException("shardDrainTimeout was already set to "
+            + this.shardDrainTimeout);
+      }
+      this.shardDrainTimeout = shardDrainTimeout;
+      return this;
+    }
+
+    /**
      * Joins the cluster: checks the server version, creates the cluster's bucket if needed,
      * checks the shard count, loads the view, and creates this node's membership. Blocks until
      * the node is a member, at most about the join timeout; NATS failing to answer (for example
@@ -750,7 +777,7 @@ public final class ClusterNode implements AutoCloseable {
           orElse(membershipListener, new MembershipListener() {}),
           orElse(shardListener, new ShardListener() {}),
           orElse(leadershipListener, new LeadershipListener() {}),
-          messageHandler, handlerExecutor);
+          messageHandler, handlerExecutor, orElse(shardDrainTimeout, orElse(requestTimeout, Duration.ofSeconds(10))));
     }
 
     private static void checkFits(String what, Duration ttl, Duration margin, Duration interval,

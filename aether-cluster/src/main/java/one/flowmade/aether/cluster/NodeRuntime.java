@@ -708,9 +708,9 @@ final class NodeRuntime implements LeaderElection {
     if (gate == null) {
       return;
     }
-    // Bounded: a handler that never returns must not freeze the events thread, which applies
-    // every other shard's assignment (see ShardGate).
-    gate.close(settings.requestTimeout(), handlerName());
+    // Bounded (shardDrainTimeout): a handler that never returns must not freeze the events
+    // thread, which applies every other shard's assignment (see ShardGate).
+    gate.close(settings.shardDrainTimeout(), handlerName());
     if (gate.subscription() != null && dispatcher != null) {
       try {
         dispatcher.unsubscribe(gate.subscription());

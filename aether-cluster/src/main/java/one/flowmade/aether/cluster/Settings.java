@@ -27,4 +27,5 @@ record Settings(
     ShardListener shardListener,
     LeadershipListener leadershipListener,
     ActorMessageHandler messageHandler,
-    Executor handlerExecutor) {}
+    Executor handlerExecutor,
+    Duration shardDrainTimeout) {}

@@ -136,6 +136,46 @@ final class ClusterRouterIT {
   }
 
   @Test
+  void aHandlerThatNeverReturns_doesNotStopTheNodeFromHandingOverItsOtherShards() {
+    ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "test-stuck-handler");
+      thread.setDaemon(true);
+      return thread;
+    });
+    cluster = TestCluster.on(NATS.server(), "stuck").defaults(b -> TestCluster.fast(b)
+        .shardCount(8).shardDrainTimeout(Duration.ofMillis(500)));
+    try {
+      ClusterNode first = cluster.start("node-1", List.of(NATS.url()),
+          b -> b.handlerExecutor(executor));
+      cluster.awaitStable(Duration.ofSeconds(20));
+      // One request that never returns in every shard: whichever shards move, each release
+      // finds a handler still running.
+      for (int shard = 0; shard < 8; shard++) {
+        int s = shard;
+        String actor = IntStream.range(0, 1000).mapToObj(i -> "stuck-" + i)
+            .filter(a -> first.sharding().shardOf(a) == s).findFirst().orElseThrow();
+        first.router().requestAsync(actor, "stuck".getBytes(UTF_8));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> cluster.stuck.get() == 8);
+
+      cluster.start("node-2");
+
+      // Without a bound the first release waits forever on the events thread, and node-1
+      // neither hands over its other shards nor applies the new assignment.
+      cluster.awaitStable(Duration.ofSeconds(20));
+      assertThat(first.activeShards()).hasSizeLessThan(8);
+      assertThat(cluster.stuck.get()).isEqualTo(8);
+      String actor = IntStream.range(0, 1000).mapToObj(i -> "after-" + i)
+          .filter(first::ownsActor).findFirst().orElseThrow();
+      assertThat(new String(first.router().request(actor, "a".getBytes(UTF_8)), UTF_8))
+          .isEqualTo("node-1:" + actor + ":a");
+    } finally {
+      cluster.stuckHandlers.countDown();
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
   void aFailingHandler_failsTheRequestWithItsMessage() {
     TestCluster c = startThree();
     assertThatThrownBy(() -> c.node("node-2").router().request("bad-actor", "boom".getBytes(UTF_8)))

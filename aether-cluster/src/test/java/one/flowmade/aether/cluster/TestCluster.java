@@ -45,6 +45,10 @@ final class TestCluster implements AutoCloseable {
   final Map<String, CountDownLatch> releaseBlockers = new ConcurrentHashMap<>();
   /** {@code node/shard} of every release that waited on a blocker. */
   final List<String> blockedReleases = new CopyOnWriteArrayList<>();
+  /** A message {@code "stuck"} makes the handler wait for this latch (counted down on close). */
+  final CountDownLatch stuckHandlers = new CountDownLatch(1);
+  /** How many handler runs are waiting on {@link #stuckHandlers}. */
+  final AtomicInteger stuck = new AtomicInteger();
   private final List<String> urls;
   private final int replicas;
   private final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
@@ -181,6 +185,10 @@ final class TestCluster implements AutoCloseable {
         })
         .messageHandler((actorId, payload) -> {
           String text = new String(payload, StandardCharsets.UTF_8);
+          if (text.equals("stuck")) {
+            stuck.incrementAndGet();
+            stuckHandlers.await(60, TimeUnit.SECONDS);
+          }
           if (text.equals("boom")) {
             throw new IllegalArgumentException("boom for " + actorId);
           }
@@ -298,6 +306,7 @@ final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    stuckHandlers.countDown();
     for (String id : new ArrayList<>(nodes.keySet())) {
       try {
         nodes.remove(id).close();
