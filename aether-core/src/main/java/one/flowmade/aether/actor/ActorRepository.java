@@ -491,6 +491,26 @@ public final class ActorRepository<S, E> {
   }
 
   /**
+   * Saves a snapshot of a hosted actor's cached state that the host drops because it is idle
+   * (passivation), if the repository has a snapshot store and the policy's {@link
+   * SnapshotPolicy#shouldSnapshotOnPassivation} says so. Blocks up to the command timeout. A
+   * failed save is logged, not thrown: the events are stored and the actor loads from them.
+   *
+   * @param state the cached state (one the store holds: after a successful append or a load)
+   * @param lastSnapshotVersion the version of the actor's latest snapshot as the host knows it
+   * @return true if a snapshot was due (and a save attempted)
+   */
+  public boolean snapshotOnPassivation(ActorState<S> state, long lastSnapshotVersion) {
+    Objects.requireNonNull(state, "state");
+    if (snapshotStore == null || !snapshotPolicy.shouldSnapshotOnPassivation(
+        new SnapshotPolicy.Context(state, lastSnapshotVersion, 0))) {
+      return false;
+    }
+    saveSnapshot(state, Deadline.after(commandTimeout));
+    return true;
+  }
+
+  /**
    * An actor loaded for hosting: its state and the command ids of its latest events.
    *
    * @param state the state
@@ -562,6 +582,10 @@ public final class ActorRepository<S, E> {
             new SnapshotPolicy.Context(state, lastSnapshotVersion, appended))) {
       return;
     }
+    saveSnapshot(state, deadline);
+  }
+
+  private void saveSnapshot(ActorState<S> state, Deadline deadline) {
     try {
       snapshotStore.save(new Snapshot(state.actorId(), state.version(), state.position(),
           Instant.now(), stateCodec.encode(state.state())), deadline);

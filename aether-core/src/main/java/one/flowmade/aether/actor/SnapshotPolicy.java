@@ -38,12 +38,35 @@ public interface SnapshotPolicy {
   boolean shouldSnapshot(Context context);
 
   /**
-   * Never snapshots.
+   * Decides whether to save a snapshot of an actor a host drops from its cache while idle
+   * (passivation), so that its next load reads no events after the snapshot. The context's
+   * {@code eventsAppended} is 0. By default: yes if any events were appended since the latest
+   * snapshot; {@link #never()} says no.
+   *
+   * @param context the actor as cached
+   * @return true to save a snapshot now
+   */
+  default boolean shouldSnapshotOnPassivation(Context context) {
+    return context.eventsSinceSnapshot() > 0;
+  }
+
+  /**
+   * Never snapshots, after commands nor at passivation.
    *
    * @return the policy
    */
   static SnapshotPolicy never() {
-    return context -> false;
+    return new SnapshotPolicy() {
+      @Override
+      public boolean shouldSnapshot(Context context) {
+        return false;
+      }
+
+      @Override
+      public boolean shouldSnapshotOnPassivation(Context context) {
+        return false;
+      }
+    };
   }
 
   /**

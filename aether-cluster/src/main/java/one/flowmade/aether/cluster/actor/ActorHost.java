@@ -3,6 +3,7 @@ package one.flowmade.aether.cluster.actor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,7 +85,10 @@ import org.slf4j.LoggerFactory;
  * Cached actors idle for {@link Builder#passivateAfter} (default 10 minutes) or beyond {@link
  * Builder#maxCachedActors} (default 10,000 per type) are evicted (Caffeine); the next command
  * loads them again from the latest snapshot plus the events after it. Snapshots are taken by the
- * repository's snapshot policy after commands, not at eviction.
+ * repository's snapshot policy after commands and, for an evicted actor with events after its
+ * latest snapshot, at eviction ({@link one.flowmade.aether.actor.SnapshotPolicy#shouldSnapshotOnPassivation};
+ * on Caffeine's executor, not on a command's thread). An actor dropped because its shard was
+ * released is not snapshotted.
  *
  * <p>Thread-safe. {@link #close()} drops the caches; it does not close the node.
  */
@@ -381,7 +385,23 @@ public final class ActorHost implements AutoCloseable {
       this.repository = repository;
       this.handler = handler;
       this.cache = Caffeine.newBuilder().expireAfterAccess(passivateAfter)
-          .maximumSize(maxCached).build();
+          .maximumSize(maxCached)
+          .scheduler(Scheduler.systemScheduler()) // idle actors leave without further traffic
+          .<String, Cached<S>>removalListener((actorId, cached, cause) -> {
+            if (cause.wasEvicted() && cached != null) {
+              passivated(cached);
+            }
+          })
+          .build();
+    }
+
+    /** Snapshots an evicted actor per the repository's policy (a failed save is only logged). */
+    private void passivated(Cached<S> cached) {
+      try {
+        repository.snapshotOnPassivation(cached.state(), cached.snapshotVersion());
+      } catch (RuntimeException e) {
+        LOG.warn("snapshot of passivated actor '{}' failed", cached.state().actorId(), e);
+      }
     }
 
     byte[] run(ActorHost host, String actorId, Envelope.Request request, Deadline deadline) {

@@ -101,4 +101,31 @@ final class HostedActorsIT extends HostedActorsTests {
     assertThat(stored("m-1")).extracting(e -> e.metadata().get(CommandIds.METADATA_KEY)
         .orElseThrow()).containsExactly("m-0", "m-slow", "m-waiting");
   }
+
+  @Test
+  void idleActor_isPassivatedWithASnapshot_andTheNextCommandContinuesFromIt() {
+    one.flowmade.aether.jetstream.JetStreamSnapshotStore snapshots = track(
+        one.flowmade.aether.jetstream.JetStreamSnapshotStore.builder(track(nats().connect()),
+            namespace).build());
+    ClusterNode a = startNode("a", 100, snapshots, Duration.ofMillis(300));
+    awaitAllShardsOwned();
+    ActorClient client = client(a);
+    for (int i = 1; i <= 3; i++) {
+      client.send(ACCOUNT, "p-1", new Deposit(10), "p-" + i, Duration.ofSeconds(20));
+    }
+    // everyEvents(1000) took no snapshot after the commands; the eviction takes one
+    assertThat(hosts.get("a").cachedActors()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(hosts.get("a").cachedActors()).isZero();
+      assertThat(snapshots.load("p-1")).hasValueSatisfying(s ->
+          assertThat(s.version()).isEqualTo(3));
+    });
+
+    CommandOutcome<Deposited> next = client.send(ACCOUNT, "p-1", new Deposit(10), "p-4",
+        Duration.ofSeconds(20));
+    assertThat(next.version()).isEqualTo(4);
+    assertThat(client.send(ACCOUNT, "p-1", new Deposit(10), "p-2", Duration.ofSeconds(20))
+        .status()).isEqualTo(CommandOutcome.Status.ALREADY_APPLIED);
+    assertThat(stored("p-1")).hasSize(4);
+  }
 }

@@ -70,7 +70,7 @@ abstract class HostedActorsTests {
       ActorType.of("account", Deposit.class, Deposited.class, CODEC);
 
   final String cluster = "hosted-" + System.nanoTime();
-  private final Namespace namespace = Namespace.of("hosted-" + System.nanoTime());
+  final Namespace namespace = Namespace.of("hosted-" + System.nanoTime());
   private final List<AutoCloseable> resources = new ArrayList<>();
   final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
   final Map<String, Connection> connections = new ConcurrentHashMap<>();
@@ -97,6 +97,12 @@ abstract class HostedActorsTests {
   }
 
   ClusterNode startNode(String nodeId, int mailboxCapacity) {
+    return startNode(nodeId, mailboxCapacity, null, Duration.ofMinutes(10));
+  }
+
+  /** A node whose repository snapshots into {@code snapshots} (if not null). */
+  ClusterNode startNode(String nodeId, int mailboxCapacity,
+      one.flowmade.aether.SnapshotStore snapshots, Duration passivateAfter) {
     Connection connection = track(nats().connect());
     connections.put(nodeId, connection);
     // The stores have a connection of their own, so a node that lost its cluster connection
@@ -104,8 +110,13 @@ abstract class HostedActorsTests {
     Connection storeConnection = track(nats().connect());
     JetStreamEventStore events = track(JetStreamEventStore.builder(storeConnection, namespace)
         .replicas(replicas()).build());
-    ActorRepository<Account, Deposited> accounts = ActorRepository.builder(MODEL, Deposited.class)
-        .eventStore(events).codec(CODEC).build();
+    ActorRepository.Builder<Account, Deposited> repository =
+        ActorRepository.builder(MODEL, Deposited.class).eventStore(events).codec(CODEC);
+    if (snapshots != null) {
+      repository.snapshots(snapshots, one.flowmade.aether.codec.JacksonStateCodec.of(Account.class))
+          .snapshotPolicy(one.flowmade.aether.actor.SnapshotPolicy.everyEvents(1_000));
+    }
+    ActorRepository<Account, Deposited> accounts = repository.build();
     ActorHost host = track(ActorHost.builder()
         .register(ACCOUNT, accounts, (account, deposit) -> {
           CountDownLatch gate = handlerGate;
@@ -130,6 +141,7 @@ abstract class HostedActorsTests {
           return List.of(new Deposited(deposit.amount()));
         })
         .mailboxCapacity(mailboxCapacity)
+        .passivateAfter(passivateAfter)
         .build());
     ExecutorService pool = Executors.newFixedThreadPool(16);
     track(pool::shutdownNow);
