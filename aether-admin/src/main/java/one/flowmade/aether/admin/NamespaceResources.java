@@ -1,0 +1,194 @@
+package one.flowmade.aether.admin;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.nats.SubjectLayout;
+
+/**
+ * Every NATS name one namespace uses at run time, derived from {@link SubjectLayout} and the names
+ * the JetStream stores and the cluster give their streams and bucket: the event stream {@code
+ * AETHER_<ns>} on {@code aether.ev.<ns>.>}, the snapshot stream {@code AETHERSNAP_<ns>} on {@code
+ * aether.snap.<ns>.>}, the bus subjects {@code aether.bus.<ns>.>}, the cluster's bucket {@code
+ * aether-cluster-<c>} (stream {@code KV_aether-cluster-<c>}) and routing subjects {@code
+ * aether.cluster.<c>.>}, and the private inbox prefix {@code _INBOX_<ns>}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class NamespaceResources {
+
+  private static final Pattern CLUSTER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+  private final Namespace namespace;
+  private final String clusterName;
+
+  private NamespaceResources(Namespace namespace, String clusterName) {
+    this.namespace = namespace;
+    this.clusterName = clusterName;
+  }
+
+  /**
+   * Returns the resources of a namespace whose cluster is named like the namespace.
+   *
+   * @param namespace the namespace
+   * @return its resources
+   */
+  public static NamespaceResources of(Namespace namespace) {
+    Objects.requireNonNull(namespace, "namespace");
+    return new NamespaceResources(namespace, namespace.name());
+  }
+
+  /**
+   * Returns the resources of a namespace whose Aether cluster has its own name.
+   *
+   * @param namespace the namespace
+   * @param clusterName the cluster's name: 1 to 64 lower-case letters, digits, {@code '-'} or
+   *     {@code '_'}, starting with a letter or digit
+   * @return its resources
+   * @throws IllegalArgumentException if the cluster name is invalid
+   */
+  public static NamespaceResources of(Namespace namespace, String clusterName) {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(clusterName, "clusterName");
+    if (!CLUSTER.matcher(clusterName).matches()) {
+      throw new IllegalArgumentException("cluster name '" + clusterName + "' must be 1 to 64"
+          + " lower-case letters, digits, '-' or '_', starting with a letter or digit");
+    }
+    return new NamespaceResources(namespace, clusterName);
+  }
+
+  /**
+   * Returns the namespace.
+   *
+   * @return the namespace
+   */
+  public Namespace namespace() {
+    return namespace;
+  }
+
+  /**
+   * Returns the name of the namespace's Aether cluster.
+   *
+   * @return the cluster name
+   */
+  public String clusterName() {
+    return clusterName;
+  }
+
+  /**
+   * Returns the event stream's name.
+   *
+   * @return {@code AETHER_<ns>}
+   */
+  public String eventStream() {
+    return SubjectLayout.streamName(namespace);
+  }
+
+  /**
+   * Returns the subjects the event stream captures.
+   *
+   * @return {@code aether.ev.<ns>.>}
+   */
+  public String eventSubjects() {
+    return SubjectLayout.allEvents(namespace);
+  }
+
+  /**
+   * Returns the bus subjects (bus-only events and the stored events the event stream republishes).
+   *
+   * @return {@code aether.bus.<ns>.>}
+   */
+  public String busSubjects() {
+    return SubjectLayout.allBusEvents(namespace);
+  }
+
+  /**
+   * Returns the snapshot stream's name.
+   *
+   * @return {@code AETHERSNAP_<ns>}
+   */
+  public String snapshotStream() {
+    return "AETHERSNAP_" + namespace.name();
+  }
+
+  /**
+   * Returns the subjects the snapshot stream captures.
+   *
+   * @return {@code aether.snap.<ns>.>}
+   */
+  public String snapshotSubjects() {
+    return "aether.snap." + namespace.name() + ".>";
+  }
+
+  /**
+   * Returns the cluster's key-value bucket.
+   *
+   * @return {@code aether-cluster-<c>}
+   */
+  public String clusterBucket() {
+    return "aether-cluster-" + clusterName;
+  }
+
+  /**
+   * Returns the stream behind the cluster's bucket.
+   *
+   * @return {@code KV_aether-cluster-<c>}
+   */
+  public String clusterBucketStream() {
+    return "KV_" + clusterBucket();
+  }
+
+  /**
+   * Returns the subjects of the cluster's bucket.
+   *
+   * @return {@code $KV.aether-cluster-<c>.>}
+   */
+  public String clusterBucketSubjects() {
+    return "$KV." + clusterBucket() + ".>";
+  }
+
+  /**
+   * Returns the cluster's routing subjects.
+   *
+   * @return {@code aether.cluster.<c>.>}
+   */
+  public String clusterSubjects() {
+    return "aether.cluster." + clusterName + ".>";
+  }
+
+  /**
+   * Returns the inbox prefix the namespace's clients must set ({@code
+   * Options.Builder.inboxPrefix(..)} in jnats), so that no other user can read their replies.
+   *
+   * @return {@code _INBOX_<ns>}
+   */
+  public String inboxPrefix() {
+    return "_INBOX_" + namespace.name();
+  }
+
+  /**
+   * Returns the namespace's streams: events, snapshots, cluster bucket.
+   *
+   * @return the three stream names
+   */
+  public List<String> streams() {
+    return List.of(eventStream(), snapshotStream(), clusterBucketStream());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NamespaceResources r && r.namespace.equals(namespace)
+        && r.clusterName.equals(clusterName);
+  }
+
+  @Override
+  public int hashCode() {
+    return namespace.hashCode() * 31 + clusterName.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "NamespaceResources[" + namespace.name() + ", cluster " + clusterName + "]";
+  }
+}
