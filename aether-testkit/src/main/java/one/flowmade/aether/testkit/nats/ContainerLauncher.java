@@ -40,7 +40,11 @@ final class ContainerLauncher implements Launcher {
 
   @Override
   public synchronized ServerRuntime create(
-      NodeSpec node, List<NodeSpec> peers, String clusterName, String extraConfig) {
+      NodeSpec node,
+      List<NodeSpec> peers,
+      String clusterName,
+      String extraConfig,
+      boolean syncAlways) {
     if (closed) {
       throw new IllegalStateException("launcher is closed");
     }
@@ -60,7 +64,14 @@ final class ContainerLauncher implements Launcher {
     }
     ServerConfig config =
         new ServerConfig(
-            node.name(), "0.0.0.0", CLIENT_PORT, MONITOR_PORT, "/data", cluster, extraConfig);
+            node.name(),
+            "0.0.0.0",
+            CLIENT_PORT,
+            MONITOR_PORT,
+            "/data",
+            cluster,
+            extraConfig,
+            syncAlways);
     return new ContainerServerRuntime(node, image, network, config.render(), startTimeout);
   }
 

@@ -23,6 +23,7 @@ final class LaunchSettings {
   private boolean startTimeoutSet;
   private String dockerImage = ServerLocator.DEFAULT_IMAGE;
   private boolean dockerImageSet;
+  private boolean syncAlways;
 
   /**
    * Creates settings with no binary chosen, no extra configuration and the default Docker image.
@@ -116,6 +117,27 @@ final class LaunchSettings {
     }
     this.dockerImage = dockerImage;
     dockerImageSet = true;
+  }
+
+  /**
+   * Makes JetStream flush every write to disk before acknowledging it.
+   *
+   * @throws IllegalStateException if already set
+   */
+  void syncAlways() {
+    if (syncAlways) {
+      throw new IllegalStateException("syncAlways was already set");
+    }
+    syncAlways = true;
+  }
+
+  /**
+   * Returns whether JetStream flushes every write before acknowledging it.
+   *
+   * @return true if {@link #syncAlways()} was called
+   */
+  boolean isSyncAlways() {
+    return syncAlways;
   }
 
   /**

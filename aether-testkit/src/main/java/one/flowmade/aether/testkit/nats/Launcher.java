@@ -30,9 +30,29 @@ interface Launcher extends AutoCloseable {
    * @param peers the other nodes of its cluster, empty for a single server
    * @param clusterName the cluster name, or null for a single server
    * @param extraConfig configuration text to append, or empty
+   * @param syncAlways whether JetStream flushes every write to disk before acknowledging it
    * @return a runtime that has launched nothing yet
    */
-  ServerRuntime create(NodeSpec node, List<NodeSpec> peers, String clusterName, String extraConfig);
+  ServerRuntime create(
+      NodeSpec node,
+      List<NodeSpec> peers,
+      String clusterName,
+      String extraConfig,
+      boolean syncAlways);
+
+  /**
+   * Creates the runtime of one server with the server's default JetStream flush.
+   *
+   * @param node the server's spec
+   * @param peers the other nodes of its cluster, empty for a single server
+   * @param clusterName the cluster name, or null for a single server
+   * @param extraConfig configuration text to append, or empty
+   * @return a runtime that has launched nothing yet
+   */
+  default ServerRuntime create(
+      NodeSpec node, List<NodeSpec> peers, String clusterName, String extraConfig) {
+    return create(node, peers, clusterName, extraConfig, false);
+  }
 
   /** Releases what the launcher shares between servers. Idempotent. */
   @Override

@@ -26,7 +26,11 @@ record LocalLauncher(Path executable, NatsServerVersion serverVersion) implement
 
   @Override
   public ServerRuntime create(
-      NodeSpec node, List<NodeSpec> peers, String clusterName, String extraConfig) {
+      NodeSpec node,
+      List<NodeSpec> peers,
+      String clusterName,
+      String extraConfig,
+      boolean syncAlways) {
     ServerConfig.Cluster cluster =
         clusterName == null
             ? null
@@ -44,7 +48,8 @@ record LocalLauncher(Path executable, NatsServerVersion serverVersion) implement
             node.monitorPort(),
             node.directory().resolve("store").toString(),
             cluster,
-            extraConfig);
+            extraConfig,
+            syncAlways);
     return new LocalServerRuntime(node.name(), executable, node.directory(), config.render());
   }
 

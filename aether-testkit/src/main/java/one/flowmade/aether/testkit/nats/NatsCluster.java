@@ -119,7 +119,9 @@ public final class NatsCluster implements AutoCloseable {
     List<ServerNode> nodes = new ArrayList<>(b.size);
     for (NodeSpec spec : specs) {
       List<NodeSpec> peers = specs.stream().filter(p -> p != spec).toList();
-      ServerRuntime runtime = launcher.create(spec, peers, b.clusterName, b.settings.config());
+      ServerRuntime runtime =
+          launcher.create(
+              spec, peers, b.clusterName, b.settings.config(), b.settings.isSyncAlways());
       nodes.add(new ServerNode(spec, launcher, runtime, b.settings.startTimeout()));
     }
     return nodes;
@@ -487,6 +489,20 @@ public final class NatsCluster implements AutoCloseable {
      */
     public Builder config(String config) {
       settings.config(config);
+      return this;
+    }
+
+    /**
+     * Makes JetStream on every node flush every write to disk ({@code fsync}) before it
+     * acknowledges it: {@code jetstream { sync_interval: always }}. Without it the servers keep
+     * their default, which flushes to disk every two minutes; see {@link
+     * NatsServer.Builder#syncAlways()}.
+     *
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder syncAlways() {
+      settings.syncAlways();
       return this;
     }
 

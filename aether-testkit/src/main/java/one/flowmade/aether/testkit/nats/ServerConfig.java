@@ -13,6 +13,8 @@ import java.util.List;
  * @param storeDir the JetStream store directory, as the server sees it
  * @param cluster the cluster block, or null for a single server
  * @param extra configuration text appended at the top level, or empty
+ * @param syncAlways whether JetStream flushes every write to disk before acknowledging it ({@code
+ *     sync_interval: always}); false keeps the server's default (flush every two minutes)
  */
 record ServerConfig(
     String serverName,
@@ -21,7 +23,20 @@ record ServerConfig(
     int monitorPort,
     String storeDir,
     Cluster cluster,
-    String extra) {
+    String extra,
+    boolean syncAlways) {
+
+  /** A configuration with the server's default JetStream flush. */
+  ServerConfig(
+      String serverName,
+      String host,
+      int clientPort,
+      int monitorPort,
+      String storeDir,
+      Cluster cluster,
+      String extra) {
+    this(serverName, host, clientPort, monitorPort, storeDir, cluster, extra, false);
+  }
 
   /**
    * The cluster block of a node.
@@ -48,6 +63,9 @@ record ServerConfig(
     out.append("http: ").append(quote(host + ":" + monitorPort)).append('\n');
     out.append("jetstream {\n");
     out.append("  store_dir: ").append(quote(storeDir)).append('\n');
+    if (syncAlways) {
+      out.append("  sync_interval: always\n");
+    }
     out.append("}\n");
     if (cluster != null) {
       out.append("cluster {\n");

@@ -26,8 +26,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>The binaries are found in {@code $aether_postgres_bin} if set, else in the newest {@code
  * /usr/lib/postgresql/<version>/bin} (Debian's {@code postgresql} package; {@code
  * scripts/install-postgresql.sh} installs it). Authentication is {@code trust} for user {@code
- * postgres} on 127.0.0.1 only. No Docker fallback: where no binary exists, {@link #start()}
- * fails and says how to get one.
+ * postgres} on 127.0.0.1 only. {@link #start()} runs with {@code fsync=off} (fast, not
+ * crash-safe, right for tests); {@link #startDurable()} keeps PostgreSQL's default {@code
+ * fsync=on}, for benchmarks that compare durable writes. No Docker fallback: where no binary
+ * exists, {@link #start()} fails and says how to get one.
  *
  * <p>{@link #stop()} and {@link #restart()} take the database away and bring it back on the same
  * port and data, for fault tests. Thread-safe; the lifecycle methods block until {@code pg_ctl}
@@ -41,13 +43,15 @@ public final class PostgresServer implements AutoCloseable {
   private final Path data;
   private final int port;
   private final boolean root;
+  private final boolean fsync;
 
-  private PostgresServer(Path bin, Path dir, int port, boolean root) {
+  private PostgresServer(Path bin, Path dir, int port, boolean root, boolean fsync) {
     this.bin = bin;
     this.dir = dir;
     this.data = dir.resolve("data");
     this.port = port;
     this.root = root;
+    this.fsync = fsync;
   }
 
   /**
@@ -58,11 +62,29 @@ public final class PostgresServer implements AutoCloseable {
    *     start (the message holds the server's log)
    */
   public static PostgresServer start() {
+    return start(false);
+  }
+
+  /**
+   * Initialises and starts a new server that flushes its write-ahead log to disk ({@code
+   * fsync=on}, PostgreSQL's default), so a commit with {@code synchronous_commit=on} is on disk
+   * when it returns. Slower than {@link #start()}; for benchmarks that compare at a stated
+   * durability.
+   *
+   * @return the running server
+   * @throws IllegalStateException if no PostgreSQL binaries are found or the server does not
+   *     start (the message holds the server's log)
+   */
+  public static PostgresServer startDurable() {
+    return start(true);
+  }
+
+  private static PostgresServer start(boolean fsync) {
     Path bin = locate();
     boolean root = "root".equals(System.getProperty("user.name"));
     try {
       Path dir = Files.createTempDirectory("aether-pg-");
-      PostgresServer server = new PostgresServer(bin, dir, freePort(), root);
+      PostgresServer server = new PostgresServer(bin, dir, freePort(), root, fsync);
       if (root) {
         run(List.of("chown", "postgres:postgres", dir.toString()), "chown");
       }
@@ -122,7 +144,8 @@ public final class PostgresServer implements AutoCloseable {
   private void startServer() {
     pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
         dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start"),
+        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync="
+            + (fsync ? "on" : "off"), "start"),
         "pg_ctl start");
   }
 

@@ -168,6 +168,25 @@ final class NatsServerIT {
   }
 
   @Test
+  void syncAlways_startsAServerThatFlushesEveryWrite() throws Exception {
+    try (NatsServer durable = NatsServer.builder().name("durable").syncAlways().start();
+        NatsServer standard = NatsServer.builder().name("standard").start()) {
+      assertThat(varz(durable)).containsPattern("\"sync_always\"\\s*:\\s*true");
+      assertThat(varz(standard)).doesNotContain("sync_always");
+      try (Connection nc = durable.connect()) {
+        createStream(nc, "DURABLE");
+        assertThat(nc.jetStream().publish("durable.a", new byte[] {1}).getSeqno()).isEqualTo(1);
+      }
+    }
+  }
+
+  private static String varz(NatsServer server) throws Exception {
+    try (var in = java.net.URI.create(server.monitorUrl() + "/varz").toURL().openStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void builder_rejectsSettingAPropertyTwice() {
     NatsServer.Builder builder = NatsServer.builder().startTimeout(Duration.ofSeconds(5));
 

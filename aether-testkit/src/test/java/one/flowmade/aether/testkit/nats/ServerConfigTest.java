@@ -17,7 +17,18 @@ final class ServerConfigTest {
         .contains("listen: \"127.0.0.1:4222\"")
         .contains("http: \"127.0.0.1:8222\"")
         .contains("store_dir: \"/tmp/x y/store\"")
-        .doesNotContain("cluster");
+        .doesNotContain("cluster")
+        .doesNotContain("sync_interval");
+  }
+
+  @Test
+  void render_syncAlways_setsTheSyncIntervalInsideTheJetStreamBlock() {
+    String text =
+        new ServerConfig("n1", "127.0.0.1", 4222, 8222, "/s", null, "", true).render();
+
+    assertThat(text)
+        .containsSubsequence("jetstream {\n", "  store_dir: \"/s\"\n",
+            "  sync_interval: always\n", "}\n");
   }
 
   @Test
