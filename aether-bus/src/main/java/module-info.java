@@ -7,9 +7,10 @@ module one.flowmade.aether.bus {
   requires transitive one.flowmade.aether.core;
   requires one.flowmade.aether.nats;
   requires transitive io.nats.jnats;
-  // Optional: only a bus given a MeterRegistry loads Micrometer classes.
-  // Optional: builders take a MeterRegistry; transitive so that users who pass one can read it.
-  requires static transitive micrometer.core;
+  // Optional: only a bus given a MeterRegistry loads Micrometer classes. Not transitive (as
+  // OpenTelemetry in aether-core's module): javac would need Micrometer on the module path of
+  // every module that reads this one, also of those that never pass a MeterRegistry.
+  requires static micrometer.core;
   // Optional: only a bus given an OpenTelemetry loads its classes (see aether-core's module).
   requires static io.opentelemetry.api;
 

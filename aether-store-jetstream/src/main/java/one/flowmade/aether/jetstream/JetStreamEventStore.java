@@ -632,6 +632,7 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
      * @return this builder
      * @throws IllegalStateException if already set
      */
+    @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
     public Builder meterRegistry(MeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
       setMeterRegistry(registry);

@@ -453,6 +453,7 @@ public final class LocalEventBus implements EventBus {
      * @return this builder
      * @throws IllegalStateException if already set
      */
+    @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
     public Builder meterRegistry(MeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
       if (this.meterRegistry != null) {

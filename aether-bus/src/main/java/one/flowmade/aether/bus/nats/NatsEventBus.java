@@ -599,6 +599,7 @@ public final class NatsEventBus implements EventBus, HealthCheck {
      * @return this builder
      * @throws IllegalStateException if already set
      */
+    @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
     public Builder meterRegistry(MeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
       if (this.meterRegistry != null) {
