@@ -1,36 +1,18 @@
 package one.flowmade.aether.projection;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Event;
-import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventStore;
-import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.Position;
-import one.flowmade.aether.ReadResult;
-import one.flowmade.aether.SubscriptionOptions;
-import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.codec.EventCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A named, checkpointed consumer of a namespace's events that maintains a read model.
@@ -54,53 +36,14 @@ import org.slf4j.LoggerFactory;
  * up: the unit of work in progress is rolled back or committed, never half-applied.
  */
 public final class Projection implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Projection.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Object LIVE_MARK = new Object();
-  private static final Duration POLL = Duration.ofMillis(100);
 
-  private final String name;
-  private final String key;
-  private final EventStore store;
-  private final EventCodec codec;
-  private final Map<String, Typed<?>> handlers;
-  private final ProjectionHandler<Event> anyHandler;
-  private final CheckpointStore checkpoints;
-  private final ErrorPolicy policy;
-  private final int batchSize;
-  private final int partition;
-  private final int partitions;
+  private final ProjectionSettings settings;
+  private final ProjectionRuntime runtime;
 
-  private final Object lifecycle = new Object();
-  private final Object work = new Object();
-  private final BlockingQueue<Object> queue;
-  private final CountDownLatch stopping = new CountDownLatch(1);
-  private final AtomicLong position = new AtomicLong();
-  private final AtomicLong applied = new AtomicLong();
-  private final AtomicLong skipped = new AtomicLong();
-  private final List<ParkedEvent> parked = new CopyOnWriteArrayList<>();
-  private volatile ProjectionState state = ProjectionState.NEW;
-  private volatile String lastError;
-  private volatile Duration lagTime = Duration.ZERO;
-  private volatile long epoch;
-  private EventSubscription subscription;
-  private Thread worker;
-
-  private record Typed<T>(Class<T> type, ProjectionHandler<T> handler) {}
-
-  private Projection(Builder b) {
-    this.name = b.name;
-    this.key = b.partitions == 1 ? b.name : b.name + "-p" + b.partition + "of" + b.partitions;
-    this.store = b.store;
-    this.codec = b.codec;
-    this.handlers = Map.copyOf(b.handlers);
-    this.anyHandler = b.anyHandler;
-    this.checkpoints = b.checkpoints;
-    this.policy = b.policy;
-    this.batchSize = b.batchSize;
-    this.partition = b.partition;
-    this.partitions = b.partitions;
-    this.queue = new ArrayBlockingQueue<>(Math.max(2 * b.batchSize, 256));
+  private Projection(ProjectionSettings settings) {
+    this.settings = settings;
+    this.runtime = new ProjectionRuntime(settings);
   }
 
   /**
@@ -118,7 +61,7 @@ public final class Projection implements AutoCloseable {
    * @return the name
    */
   public String name() {
-    return name;
+    return settings.name();
   }
 
   /**
@@ -128,7 +71,7 @@ public final class Projection implements AutoCloseable {
    * @return the checkpoint key
    */
   public String checkpointKey() {
-    return key;
+    return settings.key();
   }
 
   /**
@@ -156,38 +99,7 @@ public final class Projection implements AutoCloseable {
    *     reached; the projection stays {@link ProjectionState#NEW} and may be started again
    */
   public void start() {
-    synchronized (lifecycle) {
-      if (state != ProjectionState.NEW) {
-        throw new IllegalStateException("projection " + key + " was already started (" + state
-            + "); build a new one to run it again");
-      }
-      Checkpoint checkpoint = checkpoints.claim(key);
-      long last = store.lastPosition();
-      if (checkpoint.position() > last) {
-        String message = "checkpoint of projection " + key + " is at position "
-            + checkpoint.position() + " but namespace " + store.namespace().name()
-            + " ends at position " + last + " (was the stream recreated?); nothing was applied."
-            + " Reset the projection to rebuild its read model";
-        lastError = message;
-        state = ProjectionState.FAILED;
-        LOG.error(message);
-        throw new IllegalStateException(message);
-      }
-      epoch = checkpoint.epoch();
-      position.set(checkpoint.position());
-      state = ProjectionState.CATCHING_UP;
-      SubscriptionOptions.Builder options =
-          SubscriptionOptions.builder().from(Position.after(checkpoint.position()));
-      if (anyHandler == null) {
-        options.eventTypes(handlers.keySet());
-      }
-      subscription = store.subscribe(options.build(), new Feed());
-      worker = new Thread(this::run, "aether-projection-" + key);
-      worker.setDaemon(true);
-      worker.start();
-      LOG.info("projection {} started at position {} (epoch {}, {} events behind)", key,
-          checkpoint.position(), epoch, last - checkpoint.position());
-    }
+    runtime.start();
   }
 
   /**
@@ -197,16 +109,7 @@ public final class Projection implements AutoCloseable {
    * @return the status; {@code lagEvents} is -1 when the store could not be asked
    */
   public ProjectionStatus status() {
-    long pos = position.get();
-    long lag;
-    try {
-      lag = Math.max(0, store.lastPosition() - pos);
-    } catch (RuntimeException e) {
-      lag = -1;
-    }
-    Duration time = state == ProjectionState.LIVE && queue.isEmpty() ? Duration.ZERO : lagTime;
-    return new ProjectionStatus(key, state, pos, lag, time, applied.get(), skipped.get(),
-        parked.size(), Optional.ofNullable(lastError));
+    return runtime.status();
   }
 
   /**
@@ -216,7 +119,7 @@ public final class Projection implements AutoCloseable {
    * @return the parked events
    */
   public List<ParkedEvent> parked() {
-    return List.copyOf(parked);
+    return runtime.outcomes.parked();
   }
 
   /**
@@ -226,28 +129,7 @@ public final class Projection implements AutoCloseable {
    * @return how many were applied and left the list
    */
   public int retryParked() {
-    int done = 0;
-    for (ParkedEvent p : parked) {
-      ReadResult read = store.readAll(Position.at(p.position()), 1);
-      Optional<Event> event = read.events().stream()
-          .filter(e -> e.position() == p.position()).findFirst();
-      if (event.isEmpty()) {
-        continue;
-      }
-      synchronized (work) {
-        try (CheckpointStore.Transaction tx = checkpoints.begin(key, epoch)) {
-          invoke(event.get(), tx);
-          tx.commit(position.get());
-          parked.remove(p);
-          done++;
-          applied.incrementAndGet();
-        } catch (Exception e) {
-          parked.set(parked.indexOf(p), new ParkedEvent(p.position(), p.eventId(), p.type(),
-              p.actorId(), describe(e), Instant.now()));
-        }
-      }
-    }
-    return done;
+    return runtime.outcomes.retryParked();
   }
 
   /**
@@ -256,10 +138,7 @@ public final class Projection implements AutoCloseable {
    * @return how many were removed
    */
   public int clearParked() {
-    int n = parked.size();
-    parked.clear();
-    LOG.warn("projection {}: {} parked events cleared by request", key, n);
-    return n;
+    return runtime.outcomes.clearParked();
   }
 
   /**
@@ -276,9 +155,9 @@ public final class Projection implements AutoCloseable {
     if (from instanceof Position.At at) {
       next = at.position();
     } else {
-      next = store.lastPosition() + 1;
+      next = settings.store().lastPosition() + 1;
     }
-    resetCheckpoint(next - 1);
+    runtime.resetCheckpoint(next - 1);
   }
 
   /**
@@ -291,6 +170,7 @@ public final class Projection implements AutoCloseable {
    */
   public void resetTo(Instant time) {
     Objects.requireNonNull(time, "time");
+    EventStore store = settings.store();
     long lo = 1;
     long hi = store.lastPosition() + 1;
     while (lo < hi) {
@@ -304,20 +184,7 @@ public final class Projection implements AutoCloseable {
         hi = mid;
       }
     }
-    resetCheckpoint(lo - 1);
-  }
-
-  private void resetCheckpoint(long checkpoint) {
-    synchronized (lifecycle) {
-      if (state == ProjectionState.CATCHING_UP || state == ProjectionState.LIVE) {
-        throw new IllegalStateException("projection " + key + " is running (" + state
-            + "); close it before resetting");
-      }
-      checkpoints.reset(key, checkpoint);
-      position.set(checkpoint);
-      LOG.warn("projection {} reset: the next start applies events after position {}", key,
-          checkpoint);
-    }
+    runtime.resetCheckpoint(lo - 1);
   }
 
   /**
@@ -326,356 +193,8 @@ public final class Projection implements AutoCloseable {
    */
   @Override
   public void close() {
-    Thread w;
-    synchronized (lifecycle) {
-      if (state == ProjectionState.NEW) {
-        state = ProjectionState.STOPPED;
-        return;
-      }
-      stopping.countDown();
-      if (subscription != null) {
-        subscription.close();
-      }
-      w = worker;
-    }
-    if (w != null && w != Thread.currentThread()) {
-      try {
-        w.join(10_000);
-        if (w.isAlive()) {
-          w.interrupt();
-          w.join(5_000);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (state != ProjectionState.FAILED) {
-      state = ProjectionState.STOPPED;
-    }
-    LOG.info("projection {} closed at position {}", key, position.get());
+    runtime.close();
   }
-
-  private boolean closing() {
-    return stopping.getCount() == 0;
-  }
-
-  /** Waits, returning false if the projection is closing. */
-  private boolean pause(Duration d) {
-    try {
-      return !stopping.await(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private final class Feed implements EventHandler {
-    @Override
-    public void onEvent(Event event) throws Exception {
-      offer(event);
-    }
-
-    @Override
-    public void onUndecodable(UndecodableEvent undecodable) {
-      try {
-        offer(undecodable);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    @Override
-    public void onLive() {
-      try {
-        offer(LIVE_MARK);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    private void offer(Object item) throws InterruptedException {
-      while (!closing()) {
-        if (queue.offer(item, POLL.toMillis(), TimeUnit.MILLISECONDS)) {
-          return;
-        }
-      }
-    }
-  }
-
-  private void run() {
-    try {
-      List<Object> batch = new ArrayList<>(batchSize);
-      while (!closing()) {
-        Object first = queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
-        if (first == null) {
-          EventSubscription s = subscription;
-          if (s != null && !s.isActive() && !closing()) {
-            fail("the subscription to namespace " + store.namespace().name() + " stopped: "
-                + s.failure().map(Projection::describe).orElse("unknown cause"), null);
-            return;
-          }
-          continue;
-        }
-        batch.clear();
-        batch.add(first);
-        queue.drainTo(batch, batchSize - 1);
-        if (!process(batch)) {
-          return;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException | Error e) {
-      fail("unexpected error: " + describe(e), e);
-    }
-  }
-
-  /** Returns false once the projection must stop. */
-  private boolean process(List<Object> batch) {
-    List<Event> chunk = new ArrayList<>();
-    for (Object item : batch) {
-      if (item instanceof Event e) {
-        if (e.position() > position.get()
-            && (chunk.isEmpty() || e.position() > chunk.get(chunk.size() - 1).position())) {
-          chunk.add(e);
-        }
-        continue;
-      }
-      if (!applyChunk(chunk)) {
-        return false;
-      }
-      chunk.clear();
-      if (item == LIVE_MARK) {
-        state = ProjectionState.LIVE;
-        lagTime = Duration.ZERO;
-        LOG.info("projection {} is live at position {}", key, position.get());
-      } else if (item instanceof UndecodableEvent u && u.position() > position.get()
-          && !exhausted(u.position(), "", "", u.source(),
-              "stored message could not be decoded: " + describe(u.cause()), u.cause())) {
-        return false;
-      }
-    }
-    return applyChunk(chunk);
-  }
-
-  private boolean applyChunk(List<Event> chunk) {
-    if (chunk.isEmpty() || closing()) {
-      return !closing();
-    }
-    int done = 0;
-    synchronized (work) {
-      CheckpointStore.Transaction tx = null;
-      try {
-        tx = checkpoints.begin(key, epoch);
-        boolean transactional = tx.connection().isPresent();
-        for (Event e : chunk) {
-          try {
-            invoke(e, tx);
-          } catch (Exception failure) {
-            if (!transactional && done > 0) {
-              tx.commit(chunk.get(done - 1).position());
-              advance(chunk.subList(0, done));
-            } else {
-              done = 0;
-            }
-            tx.close();
-            tx = null;
-            break;
-          }
-          done++;
-        }
-        if (tx != null) {
-          tx.commit(chunk.get(chunk.size() - 1).position());
-          advance(chunk);
-          return true;
-        }
-      } catch (CheckpointFencedException e) {
-        fail(describe(e), e);
-        return false;
-      } catch (RuntimeException e) {
-        // the checkpoint store failed: apply one at a time below, with retries
-        done = 0;
-      } finally {
-        if (tx != null) {
-          tx.close();
-        }
-      }
-    }
-    for (Event e : chunk.subList(done, chunk.size())) {
-      if (!applyOne(e)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void advance(List<Event> events) {
-    Event last = events.get(events.size() - 1);
-    position.set(last.position());
-    applied.addAndGet(events.size());
-    lagTime = Duration.between(last.timestamp(), Instant.now());
-    if (lagTime.isNegative()) {
-      lagTime = Duration.ZERO;
-    }
-  }
-
-  private boolean applyOne(Event e) {
-    int attempt = 0;
-    while (!closing()) {
-      boolean infrastructure = false;
-      Exception failure;
-      synchronized (work) {
-        try (CheckpointStore.Transaction tx = checkpoints.begin(key, epoch)) {
-          try {
-            invoke(e, tx);
-          } catch (Exception handlerFailure) {
-            infrastructure = tx.connection().map(Projection::isBroken).orElse(false);
-            throw handlerFailure;
-          }
-          tx.commit(e.position());
-          advance(List.of(e));
-          return true;
-        } catch (CheckpointFencedException fenced) {
-          fail(describe(fenced), fenced);
-          return false;
-        } catch (AetherTransientException unavailable) {
-          infrastructure = true;
-          failure = unavailable;
-        } catch (Exception other) {
-          failure = other;
-        }
-      }
-      if (infrastructure) {
-        lastError = "position " + e.position() + ": checkpoint store unavailable, retrying: "
-            + describe(failure);
-        LOG.warn("projection {}: {}", key, lastError);
-        if (!pause(policy.maxBackoff())) {
-          return false;
-        }
-        continue;
-      }
-      attempt++;
-      boolean undecodable = failure instanceof UndecodableData;
-      lastError = "position " + e.position() + " (event " + e.id() + ", type " + e.type()
-          + ", attempt " + attempt + " of " + policy.attempts() + "): " + describe(failure);
-      LOG.warn("projection {}: {}", key, lastError);
-      if (undecodable || attempt >= policy.attempts()) {
-        return exhausted(e.position(), e.id(), e.type(), e.actorId(), describe(failure), failure);
-      }
-      if (!pause(policy.backoff(attempt))) {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  /** The attempts for an event are spent: stop, skip or park. Returns false to stop. */
-  private boolean exhausted(long pos, String id, String type, String actor, String cause,
-      Throwable failure) {
-    String where = "position " + pos + (id.isEmpty() ? "" : " (event " + id + ", type " + type
-        + ", actor " + actor + ")");
-    switch (policy.action()) {
-      case STOP -> {
-        fail(where + " failed: " + cause + "; the checkpoint stays at " + position.get(), failure);
-        return false;
-      }
-      case SKIP -> {
-        lastError = where + " skipped: " + cause;
-        LOG.warn("projection {}: {}", key, lastError);
-        skipped.incrementAndGet();
-      }
-      case PARK -> {
-        lastError = where + " parked: " + cause;
-        LOG.warn("projection {}: {}", key, lastError);
-        parked.add(new ParkedEvent(pos, id, type, actor, cause, Instant.now()));
-      }
-      default -> throw new IllegalStateException(policy.action().toString());
-    }
-    return commitPast(pos);
-  }
-
-  private boolean commitPast(long pos) {
-    while (!closing()) {
-      synchronized (work) {
-        try (CheckpointStore.Transaction tx = checkpoints.begin(key, epoch)) {
-          tx.commit(pos);
-          position.set(pos);
-          return true;
-        } catch (CheckpointFencedException fenced) {
-          fail(describe(fenced), fenced);
-          return false;
-        } catch (RuntimeException e) {
-          LOG.warn("projection {}: checkpoint store unavailable, retrying: {}", key, describe(e));
-        }
-      }
-      if (!pause(policy.maxBackoff())) {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  private void invoke(Event e, CheckpointStore.Transaction tx) throws Exception {
-    if (partitions > 1 && partitionOf(e.actorId(), partitions) != partition) {
-      return;
-    }
-    Context context = new Context(e, tx.connection());
-    Typed<?> typed = handlers.get(e.type());
-    if (typed != null) {
-      invokeTyped(typed, e, context);
-    }
-    if (anyHandler != null) {
-      anyHandler.handle(e, context);
-    }
-  }
-
-  private <T> void invokeTyped(Typed<T> typed, Event e, Context context) throws Exception {
-    Object decoded;
-    try {
-      decoded = codec.decode(e.type(), e.data());
-    } catch (RuntimeException decodeFailure) {
-      throw new UndecodableData(decodeFailure);
-    }
-    if (!typed.type().isInstance(decoded)) {
-      throw new UndecodableData(new ClassCastException("the codec decoded type " + e.type()
-          + " to " + decoded.getClass().getName() + ", not " + typed.type().getName()));
-    }
-    typed.handler().handle(typed.type().cast(decoded), context);
-  }
-
-  private void fail(String message, Throwable cause) {
-    lastError = message;
-    state = ProjectionState.FAILED;
-    LOG.error("projection {} stopped: {}", key, message, cause);
-    stopping.countDown();
-    EventSubscription s = subscription;
-    if (s != null) {
-      s.close();
-    }
-  }
-
-  private static boolean isBroken(Connection c) {
-    try {
-      return !c.isValid(2);
-    } catch (SQLException e) {
-      return true;
-    }
-  }
-
-  private static String describe(Throwable t) {
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
-  }
-
-  private static final class UndecodableData extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    UndecodableData(Throwable cause) {
-      super("event data could not be decoded: " + cause.getMessage(), cause);
-    }
-  }
-
-  private record Context(Event event, Optional<Connection> connection)
-      implements ProjectionContext {}
 
   /**
    * Builds a {@link Projection}. Not thread-safe; each input is checked when set.
@@ -684,7 +203,7 @@ public final class Projection implements AutoCloseable {
     private String name;
     private EventStore store;
     private EventCodec codec;
-    private final Map<String, Typed<?>> handlers = new HashMap<>();
+    private final Map<String, Handlers.Typed<?>> handlers = new HashMap<>();
     private ProjectionHandler<Event> anyHandler;
     private CheckpointStore checkpoints;
     private ErrorPolicy policy = ErrorPolicy.stop();
@@ -749,7 +268,7 @@ public final class Projection implements AutoCloseable {
         throw new IllegalStateException("set the codec before typed handlers");
       }
       String typeName = codec.typeOf(type);
-      if (handlers.putIfAbsent(typeName, new Typed<>(type, handler)) != null) {
+      if (handlers.putIfAbsent(typeName, new Handlers.Typed<>(type, handler)) != null) {
         throw new IllegalStateException("event type " + typeName + " already has a handler");
       }
       return this;
@@ -846,7 +365,9 @@ public final class Projection implements AutoCloseable {
       if (handlers.isEmpty() && anyHandler == null) {
         throw new IllegalStateException("projection " + name + " has no handler");
       }
-      return new Projection(this);
+      Handlers all = new Handlers(codec, handlers, anyHandler, partition, partitions);
+      return new Projection(new ProjectionSettings(name, ProjectionSettings.key(name, partition,
+          partitions), store, all, checkpoints, policy, batchSize));
     }
   }
 }

@@ -1,0 +1,85 @@
+package one.flowmade.aether.projection;
+
+import java.sql.Connection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import one.flowmade.aether.Event;
+import one.flowmade.aether.codec.EventCodec;
+
+/**
+ * A projection's handlers: typed ones decoded through the codec, one for any event, and the
+ * partition filter in front of them. Immutable; the handlers themselves are called on the
+ * projection's thread only.
+ */
+final class Handlers {
+
+  /** A handler for one event type with the class its data decodes to. */
+  record Typed<T>(Class<T> type, ProjectionHandler<T> handler) {}
+
+  private final EventCodec codec;
+  private final Map<String, Typed<?>> typed;
+  private final ProjectionHandler<Event> any;
+  private final int partition;
+  private final int partitions;
+
+  Handlers(EventCodec codec, Map<String, Typed<?>> typed, ProjectionHandler<Event> any,
+      int partition, int partitions) {
+    this.codec = codec;
+    this.typed = Map.copyOf(typed);
+    this.any = any;
+    this.partition = partition;
+    this.partitions = partitions;
+  }
+
+  /** Returns the same handlers for another partition. */
+  Handlers forPartition(int partition, int partitions) {
+    return new Handlers(codec, typed, any, partition, partitions);
+  }
+
+  /** Returns the event types to ask the server for, or empty for every event. */
+  Optional<Set<String>> serverFilter() {
+    return any == null ? Optional.of(typed.keySet()) : Optional.empty();
+  }
+
+  /** Applies one event: nothing if its actor belongs to another partition. */
+  void invoke(Event e, Optional<Connection> connection) throws Exception {
+    if (partitions > 1 && Projection.partitionOf(e.actorId(), partitions) != partition) {
+      return;
+    }
+    Context context = new Context(e, connection);
+    Typed<?> handler = typed.get(e.type());
+    if (handler != null) {
+      invokeTyped(handler, e, context);
+    }
+    if (any != null) {
+      any.handle(e, context);
+    }
+  }
+
+  private <T> void invokeTyped(Typed<T> handler, Event e, Context context) throws Exception {
+    Object decoded;
+    try {
+      decoded = codec.decode(e.type(), e.data());
+    } catch (RuntimeException decodeFailure) {
+      throw new UndecodableData(decodeFailure);
+    }
+    if (!handler.type().isInstance(decoded)) {
+      throw new UndecodableData(new ClassCastException("the codec decoded type " + e.type()
+          + " to " + decoded.getClass().getName() + ", not " + handler.type().getName()));
+    }
+    handler.handler().handle(handler.type().cast(decoded), context);
+  }
+
+  /** Event data the codec could not decode for a typed handler: retrying cannot help. */
+  static final class UndecodableData extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UndecodableData(Throwable cause) {
+      super("event data could not be decoded: " + cause.getMessage(), cause);
+    }
+  }
+
+  private record Context(Event event, Optional<Connection> connection)
+      implements ProjectionContext {}
+}

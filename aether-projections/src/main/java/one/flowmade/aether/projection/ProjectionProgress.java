@@ -1,0 +1,78 @@
+package one.flowmade.aether.projection;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import one.flowmade.aether.Event;
+import one.flowmade.aether.EventStore;
+
+/**
+ * A running projection's progress: state, committed position, counters, lag and last error.
+ * Written by the projection's thread (and its lifecycle), read by any thread.
+ */
+final class ProjectionProgress {
+  private final AtomicLong position = new AtomicLong();
+  private final AtomicLong applied = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private volatile ProjectionState state = ProjectionState.NEW;
+  private volatile String lastError;
+  private volatile Duration lagTime = Duration.ZERO;
+
+  ProjectionState state() {
+    return state;
+  }
+
+  void state(ProjectionState state) {
+    this.state = state;
+  }
+
+  long position() {
+    return position.get();
+  }
+
+  void position(long position) {
+    this.position.set(position);
+  }
+
+  void error(String message) {
+    this.lastError = message;
+  }
+
+  void skippedOne() {
+    skipped.incrementAndGet();
+  }
+
+  void appliedOne() {
+    applied.incrementAndGet();
+  }
+
+  void live() {
+    state = ProjectionState.LIVE;
+    lagTime = Duration.ZERO;
+  }
+
+  /** Records that a committed unit of work applied these events. */
+  void advance(List<Event> events) {
+    Event last = events.get(events.size() - 1);
+    position.set(last.position());
+    applied.addAndGet(events.size());
+    Duration lag = Duration.between(last.timestamp(), Instant.now());
+    lagTime = lag.isNegative() ? Duration.ZERO : lag;
+  }
+
+  /** Returns the status; asks the store for its last position. */
+  ProjectionStatus status(String key, EventStore store, boolean idle, int parked) {
+    long pos = position.get();
+    long lag;
+    try {
+      lag = Math.max(0, store.lastPosition() - pos);
+    } catch (RuntimeException e) {
+      lag = -1;
+    }
+    Duration time = state == ProjectionState.LIVE && idle ? Duration.ZERO : lagTime;
+    return new ProjectionStatus(key, state, pos, lag, time, applied.get(), skipped.get(),
+        parked, Optional.ofNullable(lastError));
+  }
+}

@@ -1,0 +1,165 @@
+package one.flowmade.aether.projection;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import one.flowmade.aether.EventStore;
+import one.flowmade.aether.EventSubscription;
+import one.flowmade.aether.Position;
+import one.flowmade.aether.SubscriptionOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of one {@link Projection} instance: start (claim, check, subscribe, start the thread),
+ * failure, close and reset, and the state the run loop ({@link ProjectionWorker}) and the error
+ * outcomes ({@link ErrorOutcomes}) share. Thread-safe.
+ */
+final class ProjectionRuntime {
+  static final Logger LOG = LoggerFactory.getLogger(Projection.class);
+
+  final ProjectionSettings settings;
+  final String key;
+  final EventStore store;
+  final ProjectionProgress progress = new ProjectionProgress();
+  final ErrorOutcomes outcomes;
+  /** Held while a unit of work runs, so that a retry of parked events never interleaves. */
+  final Object work = new Object();
+  final BlockingQueue<Object> queue;
+
+  private final Object lifecycle = new Object();
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private volatile long epoch;
+  private volatile EventSubscription subscription;
+  private Thread worker;
+
+  ProjectionRuntime(ProjectionSettings settings) {
+    this.settings = settings;
+    this.key = settings.key();
+    this.store = settings.store();
+    this.outcomes = new ErrorOutcomes(this);
+    this.queue = new ArrayBlockingQueue<>(Math.max(2 * settings.batchSize(), 256));
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  EventSubscription subscription() {
+    return subscription;
+  }
+
+  void start() {
+    synchronized (lifecycle) {
+      if (progress.state() != ProjectionState.NEW) {
+        throw new IllegalStateException("projection " + key + " was already started ("
+            + progress.state() + "); build a new one to run it again");
+      }
+      Checkpoint checkpoint = settings.checkpoints().claim(key);
+      long last = store.lastPosition();
+      if (checkpoint.position() > last) {
+        String message = "checkpoint of projection " + key + " is at position "
+            + checkpoint.position() + " but namespace " + store.namespace().name()
+            + " ends at position " + last + " (was the stream recreated?); nothing was applied."
+            + " Reset the projection to rebuild its read model";
+        progress.error(message);
+        progress.state(ProjectionState.FAILED);
+        LOG.error(message);
+        throw new IllegalStateException(message);
+      }
+      epoch = checkpoint.epoch();
+      progress.position(checkpoint.position());
+      progress.state(ProjectionState.CATCHING_UP);
+      SubscriptionOptions.Builder options =
+          SubscriptionOptions.builder().from(Position.after(checkpoint.position()));
+      settings.handlers().serverFilter().ifPresent(options::eventTypes);
+      ProjectionWorker run = new ProjectionWorker(this);
+      subscription = store.subscribe(options.build(), run.feed());
+      worker = new Thread(run, "aether-projection-" + key);
+      worker.setDaemon(true);
+      worker.start();
+      LOG.info("projection {} started at position {} (epoch {}, {} events behind)", key,
+          checkpoint.position(), epoch, last - checkpoint.position());
+    }
+  }
+
+  ProjectionStatus status() {
+    return progress.status(key, store, queue.isEmpty(), outcomes.parkedCount());
+  }
+
+  void resetCheckpoint(long checkpoint) {
+    synchronized (lifecycle) {
+      ProjectionState state = progress.state();
+      if (state == ProjectionState.CATCHING_UP || state == ProjectionState.LIVE) {
+        throw new IllegalStateException("projection " + key + " is running (" + state
+            + "); close it before resetting");
+      }
+      settings.checkpoints().reset(key, checkpoint);
+      progress.position(checkpoint);
+      LOG.warn("projection {} reset: the next start applies events after position {}", key,
+          checkpoint);
+    }
+  }
+
+  void close() {
+    Thread w;
+    synchronized (lifecycle) {
+      if (progress.state() == ProjectionState.NEW) {
+        progress.state(ProjectionState.STOPPED);
+        return;
+      }
+      stopping.countDown();
+      if (subscription != null) {
+        subscription.close();
+      }
+      w = worker;
+    }
+    if (w != null && w != Thread.currentThread()) {
+      try {
+        w.join(10_000);
+        if (w.isAlive()) {
+          w.interrupt();
+          w.join(5_000);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (progress.state() != ProjectionState.FAILED) {
+      progress.state(ProjectionState.STOPPED);
+    }
+    LOG.info("projection {} closed at position {}", key, progress.position());
+  }
+
+  boolean closing() {
+    return stopping.getCount() == 0;
+  }
+
+  /** Waits, returning false if the projection is closing. */
+  boolean pause(Duration d) {
+    try {
+      return !stopping.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Stops the projection on its own: state {@link ProjectionState#FAILED}, the error kept. */
+  void fail(String message, Throwable cause) {
+    progress.error(message);
+    progress.state(ProjectionState.FAILED);
+    LOG.error("projection {} stopped: {}", key, message, cause);
+    stopping.countDown();
+    EventSubscription s = subscription;
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  static String describe(Throwable t) {
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+}

@@ -1,0 +1,24 @@
+package one.flowmade.aether.projection;
+
+import one.flowmade.aether.EventStore;
+
+/**
+ * What a {@link Projection.Builder} configured, checked: the name and its checkpoint key, where
+ * events come from, what applies them, where progress is kept and what happens on errors.
+ *
+ * @param name the projection's name
+ * @param key the checkpoint key: the name, plus {@code -p<i>of<n>} for one partition of several
+ * @param store the event store whose namespace is projected
+ * @param handlers the handlers, with the codec and the partition filter
+ * @param checkpoints where the checkpoint is kept
+ * @param policy the error policy
+ * @param batchSize the most events per unit of work
+ */
+record ProjectionSettings(String name, String key, EventStore store, Handlers handlers,
+    CheckpointStore checkpoints, ErrorPolicy policy, int batchSize) {
+
+  /** Returns the checkpoint key of one partition of a projection. */
+  static String key(String name, int partition, int partitions) {
+    return partitions == 1 ? name : name + "-p" + partition + "of" + partitions;
+  }
+}
