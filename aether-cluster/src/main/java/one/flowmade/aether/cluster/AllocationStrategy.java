@@ -1,6 +1,7 @@
 package one.flowmade.aether.cluster;
 
 import java.util.List;
+import one.flowmade.aether.cluster.internal.allocation.BalancedAllocation;
 
 /**
  * Decides which member owns which shard. The leader calls it whenever the membership changes and

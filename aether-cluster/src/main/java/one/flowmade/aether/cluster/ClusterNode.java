@@ -10,6 +10,9 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import one.flowmade.aether.cluster.internal.runtime.NodeRuntime;
+import one.flowmade.aether.cluster.internal.runtime.Settings;
+import one.flowmade.aether.cluster.internal.store.ClusterStore;
 
 /**
  * One node of an Aether cluster: it announces itself, sees the other members, takes part in

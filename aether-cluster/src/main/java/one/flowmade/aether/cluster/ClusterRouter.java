@@ -1,5 +1,12 @@
 package one.flowmade.aether.cluster;
 
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.ERROR_HEADER;
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.NODE_HEADER;
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATUS_FAILED;
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATUS_HEADER;
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATUS_OK;
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.subject;
+
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
@@ -14,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import one.flowmade.aether.AetherException;
+import one.flowmade.aether.cluster.internal.store.ClusterStore;
 import one.flowmade.aether.nats.TokenEncoding;
 
 /**
@@ -35,13 +43,6 @@ import one.flowmade.aether.nats.TokenEncoding;
  * does any router whose connection is closed. Thread-safe.
  */
 public final class ClusterRouter {
-
-  static final String STATUS_HEADER = "Aether-Status";
-  static final String NODE_HEADER = "Aether-Node";
-  static final String ERROR_HEADER = "Aether-Error";
-  static final String STATUS_OK = "ok";
-  static final String STATUS_MOVED = "moved";
-  static final String STATUS_FAILED = "error";
 
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -282,14 +283,6 @@ public final class ClusterRouter {
     }
     CompletableFuture.delayedExecutor(Math.min(backoff, remaining), TimeUnit.NANOSECONDS)
         .execute(() -> send(a));
-  }
-
-  static String subjectPrefix(String clusterName) {
-    return "aether.cluster." + clusterName + ".shard.";
-  }
-
-  static String subject(String clusterName, int shard, String actorId) {
-    return subjectPrefix(clusterName) + shard + '.' + TokenEncoding.encode(actorId);
   }
 
   private static final class Attempt {

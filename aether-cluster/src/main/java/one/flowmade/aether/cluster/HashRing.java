@@ -250,6 +250,7 @@ public final class HashRing {
     return order;
   }
 
+  /** The key a shard is placed by on the ring. */
   static String shardKey(int shard) {
     if (shard < 0) {
       throw new IllegalArgumentException("shard must not be negative, was " + shard);

@@ -3,6 +3,7 @@ package one.flowmade.aether.cluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import one.flowmade.aether.cluster.internal.lease.Lease;
 
 /**
  * One term of leadership held by this node: who leads, since when, and the fencing token of the

@@ -1,10 +1,6 @@
 package one.flowmade.aether.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import one.flowmade.aether.cluster.internal.allocation.ListedMember;
 
 /**
  * Which node owns which shard, as published by the leader: each published assignment has an epoch
@@ -27,19 +24,16 @@ import java.util.TreeSet;
  */
 public final class ShardAssignment {
 
-  /** A member as listed by the leader when it computed the assignment. */
-  record Listed(String nodeId, String incarnation, long revision) {}
-
   private final long epoch;
   private final int shardCount;
   private final long fencingToken;
   private final String leaderId;
   private final Instant createdAt;
-  private final List<Listed> members;
+  private final List<ListedMember> members;
   private final int[] owners;
 
   ShardAssignment(long epoch, int shardCount, long fencingToken, String leaderId,
-      Instant createdAt, List<Listed> members, int[] owners) {
+      Instant createdAt, List<ListedMember> members, int[] owners) {
     if (owners.length != shardCount) {
       throw new IllegalArgumentException("owners must have " + shardCount + " entries");
     }
@@ -109,7 +103,7 @@ public final class ShardAssignment {
    * @return an unmodifiable list of node ids
    */
   public List<String> nodes() {
-    return members.stream().map(Listed::nodeId).toList();
+    return members.stream().map(ListedMember::nodeId).toList();
   }
 
   /**
@@ -150,7 +144,7 @@ public final class ShardAssignment {
    */
   public Map<String, Integer> shardCounts() {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    for (Listed member : members) {
+    for (ListedMember member : members) {
       counts.put(member.nodeId(), 0);
     }
     for (int owner : owners) {
@@ -207,87 +201,14 @@ public final class ShardAssignment {
     return moves;
   }
 
-  /** Returns the owner of every shard as node ids ({@code null} for none). */
-  List<String> ownerIds() {
-    String[] ids = new String[shardCount];
-    for (int s = 0; s < shardCount; s++) {
-      ids[s] = owners[s] < 0 ? null : members.get(owners[s]).nodeId();
-    }
-    return Arrays.asList(ids);
-  }
-
   /** Returns the listed members with their incarnations and listing revisions. */
-  List<Listed> listed() {
+  List<ListedMember> listed() {
     return members;
   }
 
-  /** Returns the listed member that owns a shard, or null. */
-  Listed ownerEntry(int shard) {
-    int owner = owners[shard];
-    return owner < 0 ? null : members.get(owner);
-  }
-
-  byte[] encode() {
-    ObjectNode root = Json.object();
-    root.put("v", 1);
-    root.put("epoch", epoch);
-    root.put("shardCount", shardCount);
-    root.put("fencingToken", fencingToken);
-    root.put("leader", leaderId);
-    root.put("createdAt", createdAt.toEpochMilli());
-    ArrayNode list = root.putArray("members");
-    for (Listed m : members) {
-      ObjectNode node = list.addObject();
-      node.put("id", m.nodeId());
-      node.put("inc", m.incarnation());
-      node.put("rev", m.revision());
-    }
-    ArrayNode ownerArray = root.putArray("owners");
-    for (int owner : owners) {
-      ownerArray.add(owner);
-    }
-    return Json.bytes(root);
-  }
-
-  static ShardAssignment decode(byte[] bytes) {
-    JsonNode root = Json.parse(bytes);
-    List<Listed> members = new java.util.ArrayList<>();
-    for (JsonNode m : Json.required(root, "members")) {
-      members.add(new Listed(Json.text(m, "id"), Json.text(m, "inc"), Json.longValue(m, "rev")));
-    }
-    JsonNode ownerArray = Json.required(root, "owners");
-    int[] owners = new int[ownerArray.size()];
-    for (int i = 0; i < owners.length; i++) {
-      owners[i] = ownerArray.get(i).asInt();
-    }
-    return new ShardAssignment(Json.longValue(root, "epoch"), (int) Json.longValue(root, "shardCount"),
-        Json.longValue(root, "fencingToken"), Json.text(root, "leader"),
-        Instant.ofEpochMilli(Json.longValue(root, "createdAt")), members, owners);
-  }
-
-  /** Builds an assignment from owner node ids; every owner must be listed. */
-  static ShardAssignment of(long epoch, long fencingToken, String leaderId, Instant createdAt,
-      List<Listed> members, List<String> ownerIds) {
-    Map<String, Integer> index = new LinkedHashMap<>();
-    for (int i = 0; i < members.size(); i++) {
-      index.put(members.get(i).nodeId(), i);
-    }
-    int[] owners = new int[ownerIds.size()];
-    for (int s = 0; s < owners.length; s++) {
-      String id = ownerIds.get(s);
-      if (id == null) {
-        owners[s] = -1;
-      } else {
-        Integer i = index.get(id);
-        if (i == null) {
-          throw new IllegalArgumentException("shard " + s + " is allocated to " + id
-              + ", which is not a member");
-        }
-        owners[s] = i;
-      }
-    }
-    return new ShardAssignment(epoch, ownerIds.size(), fencingToken, leaderId, createdAt, members,
-        owners);
+  /** Returns the index into {@link #listed()} of a shard's owner, or -1. */
+  int ownerIndex(int shard) {
+    return owners[shard];
   }
 
   @Override

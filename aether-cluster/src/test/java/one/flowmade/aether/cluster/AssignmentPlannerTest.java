@@ -9,6 +9,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import one.flowmade.aether.cluster.internal.allocation.AssignmentPlanner;
+import one.flowmade.aether.cluster.internal.allocation.Assignments;
+import one.flowmade.aether.cluster.internal.allocation.ListedMember;
+import one.flowmade.aether.cluster.internal.membership.MemberRecord;
+import one.flowmade.aether.cluster.internal.store.ClusterStore;
 import org.junit.jupiter.api.Test;
 
 final class AssignmentPlannerTest {
@@ -19,7 +24,7 @@ final class AssignmentPlannerTest {
   void firstPlan_spreadsEveryShardOverTheLiveMembers() {
     AssignmentPlanner.Plan plan = plan(null, List.of(live("a", "a1", 5), live("b", "b1", 6),
         ended("c", 7, KeyValueOperation.PURGE)));
-    assertThat(plan.listed()).extracting(ShardAssignment.Listed::nodeId).containsExactly("a", "b");
+    assertThat(plan.listed()).extracting(ListedMember::nodeId).containsExactly("a", "b");
     assertThat(plan.owners()).containsOnly("a", "b");
     assertThat(Collections.frequency(plan.owners(), "a")).isEqualTo(32);
     assertThat(plan.unchanged()).isFalse();
@@ -43,9 +48,9 @@ final class AssignmentPlannerTest {
         List.of(live("a", "a1", 70), live("b", "b1", 40)),
         List.of(live("a", "a1", 70), ended("b", 30, KeyValueOperation.DELETE)))) {
       AssignmentPlanner.Plan plan = plan(current, lagging);
-      assertThat(plan.listed()).extracting(ShardAssignment.Listed::nodeId).contains("b");
+      assertThat(plan.listed()).extracting(ListedMember::nodeId).contains("b");
       assertThat(plan.listed()).filteredOn(l -> l.nodeId().equals("b"))
-          .extracting(ShardAssignment.Listed::revision).containsExactly(60L);
+          .extracting(ListedMember::revision).containsExactly(60L);
       assertThat(plan.orphans()).isFalse();
     }
   }
@@ -58,7 +63,7 @@ final class AssignmentPlannerTest {
         List.of(live("a", "a1", 70), ended("b", 71, KeyValueOperation.PURGE)),
         List.of(live("a", "a1", 70)))) {
       AssignmentPlanner.Plan plan = plan(current, listing);
-      assertThat(plan.listed()).extracting(ShardAssignment.Listed::nodeId).containsExactly("a");
+      assertThat(plan.listed()).extracting(ListedMember::nodeId).containsExactly("a");
       assertThat(plan.orphans()).isTrue();
       assertThat(plan.owners()).containsOnly("a");
     }
@@ -73,7 +78,7 @@ final class AssignmentPlannerTest {
     assertThat(plan.orphans()).isTrue();
     assertThat(plan.unchanged()).isFalse();
     assertThat(plan.listed()).filteredOn(l -> l.nodeId().equals("b"))
-        .extracting(ShardAssignment.Listed::incarnation).containsExactly("b2");
+        .extracting(ListedMember::incarnation).containsExactly("b2");
   }
 
   @Test
@@ -99,7 +104,7 @@ final class AssignmentPlannerTest {
   }
 
   private static ShardAssignment assignment(AssignmentPlanner.Plan plan) {
-    return ShardAssignment.of(1, 1, "a", Instant.EPOCH, plan.listed(), plan.owners());
+    return Assignments.of(1, 1, "a", Instant.EPOCH, plan.listed(), plan.owners());
   }
 
   private static ClusterStore.Entry live(String id, String incarnation, long revision) {

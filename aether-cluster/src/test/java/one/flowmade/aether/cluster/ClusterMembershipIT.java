@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import one.flowmade.aether.cluster.internal.store.ClusterStore;
 import one.flowmade.aether.testkit.nats.NatsCluster;
 import one.flowmade.aether.testkit.nats.NatsNode;
 import one.flowmade.aether.testkit.nats.NatsServerExtension;

@@ -3,6 +3,7 @@ package one.flowmade.aether.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
+import one.flowmade.aether.cluster.internal.lease.Lease;
 import org.junit.jupiter.api.Test;
 
 final class LeaseTest {

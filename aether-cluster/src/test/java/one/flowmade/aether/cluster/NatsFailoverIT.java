@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import one.flowmade.aether.cluster.internal.store.ClusterStore;
 import one.flowmade.aether.testkit.nats.NatsCluster;
 import one.flowmade.aether.testkit.nats.NatsNode;
 import one.flowmade.aether.testkit.nats.NatsServerExtension;

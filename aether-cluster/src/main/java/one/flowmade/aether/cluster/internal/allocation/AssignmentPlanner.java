@@ -1,4 +1,4 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.allocation;
 
 import io.nats.client.api.KeyValueOperation;
 import java.time.Instant;
@@ -10,6 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import one.flowmade.aether.cluster.AllocationContext;
+import one.flowmade.aether.cluster.AllocationStrategy;
+import one.flowmade.aether.cluster.ClusterNode;
+import one.flowmade.aether.cluster.Member;
+import one.flowmade.aether.cluster.ShardAssignment;
+import one.flowmade.aether.cluster.internal.membership.MemberRecord;
+import one.flowmade.aether.cluster.internal.store.ClusterStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The leader's computation of the next assignment from the current one and a fresh listing of the
  * member keys. Stateless and thread-safe.
  */
-final class AssignmentPlanner {
+public final class AssignmentPlanner {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
@@ -30,7 +37,7 @@ final class AssignmentPlanner {
    *     or restarted), so the new assignment should go out at once
    * @param unchanged whether the current assignment already says all this
    */
-  record Plan(List<ShardAssignment.Listed> listed, List<String> owners, boolean orphans,
+  public record Plan(List<ListedMember> listed, List<String> owners, boolean orphans,
       boolean unchanged) {}
 
   private AssignmentPlanner() {}
@@ -45,18 +52,18 @@ final class AssignmentPlanner {
    *     did not show it live
    * @param strategy the allocation strategy; the balanced one replaces a result that is invalid
    */
-  static Plan plan(int shardCount, ShardAssignment current,
+  public static Plan plan(int shardCount, ShardAssignment current,
       Collection<ClusterStore.Entry> memberEntries, Function<String, Optional<Member>> known,
       AllocationStrategy strategy) {
-    Map<String, ShardAssignment.Listed> listed = new TreeMap<>();
+    Map<String, ListedMember> listed = new TreeMap<>();
     Map<String, Member> info = new TreeMap<>();
     listMembers(current, memberEntries, known, listed, info);
 
     String[] previousOwners = new String[shardCount];
     boolean orphans = false;
     for (int s = 0; s < shardCount; s++) {
-      ShardAssignment.Listed owner = current == null ? null : current.ownerEntry(s);
-      ShardAssignment.Listed now = owner == null ? null : listed.get(owner.nodeId());
+      ListedMember owner = current == null ? null : Assignments.ownerEntry(current, s);
+      ListedMember now = owner == null ? null : listed.get(owner.nodeId());
       if (now != null && now.incarnation().equals(owner.incarnation())) {
         previousOwners[s] = owner.nodeId();
       } else if (current != null) {
@@ -66,8 +73,8 @@ final class AssignmentPlanner {
     AllocationContext context = AllocationContext.of(shardCount, new ArrayList<>(info.values()),
         Arrays.asList(previousOwners));
     List<String> owners = allocate(strategy, context, listed);
-    boolean unchanged = current != null && !orphans && owners.equals(current.ownerIds())
-        && sameMembers(current.listed(), listed.values());
+    boolean unchanged = current != null && !orphans && owners.equals(Assignments.ownerIds(current))
+        && sameMembers(Assignments.listed(current), listed.values());
     return new Plan(List.copyOf(listed.values()), owners, orphans, unchanged);
   }
 
@@ -78,7 +85,7 @@ final class AssignmentPlanner {
    */
   private static void listMembers(ShardAssignment current,
       Collection<ClusterStore.Entry> entries, Function<String, Optional<Member>> known,
-      Map<String, ShardAssignment.Listed> listed, Map<String, Member> info) {
+      Map<String, ListedMember> listed, Map<String, Member> info) {
     Map<String, Long> ended = new TreeMap<>();
     for (ClusterStore.Entry entry : entries) {
       String id = ClusterStore.nodeIdOfMemberKey(entry.key());
@@ -92,7 +99,7 @@ final class AssignmentPlanner {
       try {
         MemberRecord record = MemberRecord.decode(entry.value());
         if (record.nodeId().equals(id)) {
-          listed.put(id, new ShardAssignment.Listed(id, record.incarnation(), entry.revision()));
+          listed.put(id, new ListedMember(id, record.incarnation(), entry.revision()));
           info.put(id, record.toMember());
         }
       } catch (IllegalArgumentException e) {
@@ -102,8 +109,8 @@ final class AssignmentPlanner {
     if (current == null) {
       return;
     }
-    for (ShardAssignment.Listed before : current.listed()) {
-      ShardAssignment.Listed now = listed.get(before.nodeId());
+    for (ListedMember before : Assignments.listed(current)) {
+      ListedMember now = listed.get(before.nodeId());
       boolean keep;
       if (now != null) {
         keep = now.revision() < before.revision();
@@ -121,7 +128,7 @@ final class AssignmentPlanner {
   }
 
   private static List<String> allocate(AllocationStrategy strategy, AllocationContext context,
-      Map<String, ShardAssignment.Listed> listed) {
+      Map<String, ListedMember> listed) {
     try {
       List<String> owners = strategy.allocate(context);
       String problem = check(owners, context, listed);
@@ -137,7 +144,7 @@ final class AssignmentPlanner {
   }
 
   private static String check(List<String> owners, AllocationContext context,
-      Map<String, ShardAssignment.Listed> listed) {
+      Map<String, ListedMember> listed) {
     if (owners == null || owners.size() != context.shardCount()) {
       return "expected " + context.shardCount() + " owners, got "
           + (owners == null ? "null" : owners.size());
@@ -155,16 +162,16 @@ final class AssignmentPlanner {
     return null;
   }
 
-  private static boolean sameMembers(List<ShardAssignment.Listed> before,
-      Collection<ShardAssignment.Listed> now) {
+  private static boolean sameMembers(List<ListedMember> before,
+      Collection<ListedMember> now) {
     if (before.size() != now.size()) {
       return false;
     }
     Map<String, String> incarnations = new TreeMap<>();
-    for (ShardAssignment.Listed l : before) {
+    for (ListedMember l : before) {
       incarnations.put(l.nodeId(), l.incarnation());
     }
-    for (ShardAssignment.Listed l : now) {
+    for (ListedMember l : now) {
       if (!l.incarnation().equals(incarnations.get(l.nodeId()))) {
         return false;
       }

@@ -1,12 +1,18 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.runtime;
 
 import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import one.flowmade.aether.cluster.ActorMessageHandler;
+import one.flowmade.aether.cluster.AllocationStrategy;
+import one.flowmade.aether.cluster.ClusterNode;
+import one.flowmade.aether.cluster.LeadershipListener;
+import one.flowmade.aether.cluster.MembershipListener;
+import one.flowmade.aether.cluster.ShardListener;
 
 /** A {@link ClusterNode}'s configuration, checked by its builder. */
-record Settings(
+public record Settings(
     Connection connection,
     String clusterName,
     String nodeId,

@@ -1,4 +1,4 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.runtime;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -32,6 +32,26 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import one.flowmade.aether.cluster.ClusterJoinException;
+import one.flowmade.aether.cluster.ClusterNode;
+import one.flowmade.aether.cluster.ClusterUnavailableException;
+import one.flowmade.aether.cluster.LeaderElection;
+import one.flowmade.aether.cluster.Leadership;
+import one.flowmade.aether.cluster.Member;
+import one.flowmade.aether.cluster.ReleaseReason;
+import one.flowmade.aether.cluster.ShardAssignment;
+import one.flowmade.aether.cluster.Sharding;
+import one.flowmade.aether.cluster.internal.ApiAccess;
+import one.flowmade.aether.cluster.internal.allocation.AssignmentPlanner;
+import one.flowmade.aether.cluster.internal.allocation.Assignments;
+import one.flowmade.aether.cluster.internal.allocation.ListedMember;
+import one.flowmade.aether.cluster.internal.lease.LeaderRecord;
+import one.flowmade.aether.cluster.internal.lease.Lease;
+import one.flowmade.aether.cluster.internal.membership.MemberRecord;
+import one.flowmade.aether.cluster.internal.ownership.ShardGate;
+import one.flowmade.aether.cluster.internal.routing.RoutingProtocol;
+import one.flowmade.aether.cluster.internal.store.CasFailure;
+import one.flowmade.aether.cluster.internal.store.ClusterStore;
 import one.flowmade.aether.nats.TokenEncoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * <p>Safety does not depend on these threads being scheduled: ownership of a shard and a term of
  * leadership are both checked against a {@link Lease} on the monotonic clock at the moment of use.
  */
-final class NodeRuntime implements LeaderElection {
+public final class NodeRuntime implements LeaderElection {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
   private static final long NANOS_PER_MILLI = 1_000_000L;
@@ -122,14 +142,14 @@ final class NodeRuntime implements LeaderElection {
   private volatile long lastSeenOwnRevision;
   private final CountDownLatch initialView = new CountDownLatch(1);
 
-  NodeRuntime(Settings settings, ClusterStore store, long joinDeadline) {
+  public NodeRuntime(Settings settings, ClusterStore store, long joinDeadline) {
     this.joinDeadline = joinDeadline;
     this.settings = settings;
     this.store = store;
     this.sharding = Sharding.of(settings.shardCount());
     this.nodeId = settings.nodeId();
     this.memberKey = ClusterStore.memberKey(nodeId);
-    this.subjectPrefix = ClusterRouter.subjectPrefix(settings.clusterName());
+    this.subjectPrefix = RoutingProtocol.subjectPrefix(settings.clusterName());
     this.memberValidNanos = settings.membershipTtl().minus(settings.safetyMargin()).toNanos();
     this.leaderValidNanos = settings.leaderLeaseTtl().minus(settings.safetyMargin()).toNanos();
     this.events = executor("events", eventThread);
@@ -156,7 +176,7 @@ final class NodeRuntime implements LeaderElection {
   // Start and stop
 
   /** Loads the view, joins, and starts the periodic work. Blocks up to the join timeout. */
-  void start() {
+  public void start() {
     long deadline = joinDeadline;
     if (settings.messageHandler() != null) {
       dispatcher = store.connection().createDispatcher();
@@ -187,7 +207,7 @@ final class NodeRuntime implements LeaderElection {
   }
 
   /** Leaves gracefully: resigns, releases every shard, deletes the membership. Idempotent. */
-  void close() {
+  public void close() {
     synchronized (closeLock) {
       if (closed) {
         return;
@@ -211,7 +231,7 @@ final class NodeRuntime implements LeaderElection {
   }
 
   /** Stops everything at once without telling anyone, as a crashed process would. For tests. */
-  void crash() {
+  public void crash() {
     synchronized (closeLock) {
       if (closed) {
         return;
@@ -572,7 +592,7 @@ final class NodeRuntime implements LeaderElection {
     }
     ShardAssignment next;
     try {
-      next = ShardAssignment.decode(entry.getValue());
+      next = Assignments.decode(entry.getValue());
     } catch (IllegalArgumentException e) {
       LOG.warn("node {}: ignoring unreadable assignment at revision {}: {}", nodeId,
           entry.getRevision(), e.getMessage());
@@ -627,7 +647,7 @@ final class NodeRuntime implements LeaderElection {
   private void apply(ShardAssignment a, MemberRecord me) {
     Set<Integer> mine = new TreeSet<>();
     for (int s = 0; s < a.shardCount(); s++) {
-      ShardAssignment.Listed owner = a.ownerEntry(s);
+      ListedMember owner = Assignments.ownerEntry(a, s);
       if (owner != null && owner.nodeId().equals(nodeId)
           && owner.incarnation().equals(me.incarnation())) {
         mine.add(s);
@@ -658,7 +678,7 @@ final class NodeRuntime implements LeaderElection {
    * can only make this wait longer.
    */
   private boolean barrierPassed(ShardAssignment a, MemberRecord me) {
-    for (ShardAssignment.Listed listed : a.listed()) {
+    for (ListedMember listed : Assignments.listed(a)) {
       if (listed.nodeId().equals(nodeId)) {
         continue;
       }
@@ -746,7 +766,7 @@ final class NodeRuntime implements LeaderElection {
 
   private void onRequest(ShardGate gate, Message message) {
     if (!gate.enter()) {
-      reply(message, ClusterRouter.STATUS_MOVED, null, null);
+      reply(message, RoutingProtocol.STATUS_MOVED, null, null);
       return;
     }
     Runnable work = () -> {
@@ -755,15 +775,15 @@ final class NodeRuntime implements LeaderElection {
         String subject = message.getSubject();
         String actorId = TokenEncoding.decode(subject.substring(subject.lastIndexOf('.') + 1));
         if (sharding.shardOf(actorId) != gate.shard()) {
-          reply(message, ClusterRouter.STATUS_FAILED, null, "actor '" + actorId
+          reply(message, RoutingProtocol.STATUS_FAILED, null, "actor '" + actorId
               + "' is not in shard " + gate.shard() + " of a cluster with "
               + sharding.shardCount() + " shards; does the sender use another shard count?");
           return;
         }
         byte[] result = settings.messageHandler().handle(actorId, message.getData());
-        reply(message, ClusterRouter.STATUS_OK, result, null);
+        reply(message, RoutingProtocol.STATUS_OK, result, null);
       } catch (Exception e) {
-        reply(message, ClusterRouter.STATUS_FAILED, null, e.getClass().getName()
+        reply(message, RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
             + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       } finally {
         gate.finished();
@@ -779,7 +799,7 @@ final class NodeRuntime implements LeaderElection {
       executor.execute(work);
     } catch (RejectedExecutionException e) {
       gate.exit();
-      reply(message, ClusterRouter.STATUS_MOVED, null, null);
+      reply(message, RoutingProtocol.STATUS_MOVED, null, null);
     }
   }
 
@@ -794,10 +814,10 @@ final class NodeRuntime implements LeaderElection {
       return;
     }
     Headers headers = new Headers()
-        .add(ClusterRouter.STATUS_HEADER, status)
-        .add(ClusterRouter.NODE_HEADER, nodeId);
+        .add(RoutingProtocol.STATUS_HEADER, status)
+        .add(RoutingProtocol.NODE_HEADER, nodeId);
     if (error != null) {
-      headers.add(ClusterRouter.ERROR_HEADER, error.replace('\n', ' ').replace('\r', ' '));
+      headers.add(RoutingProtocol.ERROR_HEADER, error.replace('\n', ' ').replace('\r', ' '));
     }
     try {
       store.connection().publish(replyTo, headers, body == null ? new byte[0] : body);
@@ -1134,7 +1154,7 @@ final class NodeRuntime implements LeaderElection {
       return;
     }
     Lease leaderLease = new Lease(sent, leaderValidNanos);
-    Leadership l = new Leadership(nodeId, revision, record.since(), leaderLease);
+    Leadership l = ApiAccess.hooks().leadership(nodeId, revision, record.since(), leaderLease);
     leaderRecord = record;
     leaderRevision = revision;
     leadership = l;
@@ -1160,7 +1180,7 @@ final class NodeRuntime implements LeaderElection {
       long revision = store.update(ClusterStore.LEADER_KEY, leaderRecord.encode(), leaderRevision,
           settings.leaderLeaseTtl());
       leaderRevision = revision;
-      if (!l.lease().extend(sent)) {
+      if (!ApiAccess.hooks().lease(l).extend(sent)) {
         lost(l, "the renewal was acknowledged after the lease had run out");
         deleteLeaderKey(revision);
         return;
@@ -1206,7 +1226,7 @@ final class NodeRuntime implements LeaderElection {
   }
 
   private void scheduleLeaderWatchdog(Leadership l) {
-    long delay = Math.max(0, l.lease().deadline() - System.nanoTime()) + NANOS_PER_MILLI;
+    long delay = Math.max(0, ApiAccess.hooks().lease(l).deadline() - System.nanoTime()) + NANOS_PER_MILLI;
     try {
       leader.schedule(() -> guard("leader watchdog", () -> {
         if (leadership == l && !l.isValid()) {
@@ -1227,7 +1247,7 @@ final class NodeRuntime implements LeaderElection {
   }
 
   private void lost(Leadership l, String why) {
-    l.lease().revoke();
+    ApiAccess.hooks().lease(l).revoke();
     if (leadership != l) {
       return;
     }
@@ -1242,7 +1262,7 @@ final class NodeRuntime implements LeaderElection {
     if (l == null) {
       return;
     }
-    l.lease().revoke();
+    ApiAccess.hooks().lease(l).revoke();
     leadership = null;
     LOG.info("node {} resigns as leader of cluster {} (fencing token {}): {}", nodeId,
         settings.clusterName(), l.fencingToken(), why);
@@ -1317,7 +1337,7 @@ final class NodeRuntime implements LeaderElection {
     ShardAssignment current = null;
     if (currentEntry.isPresent() && currentEntry.get().isLive()) {
       try {
-        current = ShardAssignment.decode(currentEntry.get().value());
+        current = Assignments.decode(currentEntry.get().value());
       } catch (IllegalArgumentException e) {
         LOG.error("node {}: the published assignment cannot be read ({}); replacing it", nodeId,
             e.getMessage());
@@ -1343,9 +1363,9 @@ final class NodeRuntime implements LeaderElection {
       return;
     }
     long epoch = current == null ? 1 : current.epoch() + 1;
-    ShardAssignment next = ShardAssignment.of(epoch, l.fencingToken(), nodeId, Instant.now(),
+    ShardAssignment next = Assignments.of(epoch, l.fencingToken(), nodeId, Instant.now(),
         plan.listed(), plan.owners());
-    byte[] value = next.encode();
+    byte[] value = Assignments.encode(next);
     if (currentEntry.isEmpty()) {
       store.create(ClusterStore.ASSIGNMENT_KEY, value, null);
     } else {
@@ -1382,20 +1402,20 @@ final class NodeRuntime implements LeaderElection {
     return Optional.ofNullable(viewLeaderId);
   }
 
-  boolean isMember() {
+  public boolean isMember() {
     Lease lease = memberLease;
     return lease != null && lease.isValid();
   }
 
-  List<Member> members() {
+  public List<Member> members() {
     return members;
   }
 
-  Optional<ShardAssignment> assignment() {
+  public Optional<ShardAssignment> assignment() {
     return Optional.ofNullable(assignment);
   }
 
-  SortedSet<Integer> activeShards() {
+  public SortedSet<Integer> activeShards() {
     SortedSet<Integer> shards = new TreeSet<>();
     for (ShardGate gate : active.values()) {
       if (gate.isActive()) {
@@ -1405,26 +1425,26 @@ final class NodeRuntime implements LeaderElection {
     return Collections.unmodifiableSortedSet(shards);
   }
 
-  boolean isActive(int shard) {
+  public boolean isActive(int shard) {
     ShardGate gate = active.get(shard);
     return gate != null && gate.isActive();
   }
 
-  Sharding sharding() {
+  public Sharding sharding() {
     return sharding;
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closed;
   }
 
   /** When the last membership lease of this node ended, on the monotonic clock. For tests. */
-  long lastMembershipEnd() {
+  public long lastMembershipEnd() {
     return lastMembershipEnd;
   }
 
   /** The current membership lease's deadline on the monotonic clock, or 0. For tests. */
-  long membershipDeadline() {
+  public long membershipDeadline() {
     Lease lease = memberLease;
     return lease == null ? 0 : lease.deadline();
   }

@@ -1,14 +1,14 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.store;
 
 /**
  * A compare-and-set write to the cluster's bucket was refused because the key's last revision was
  * not the expected one (JetStream errors 10071 and 10164).
  */
-final class CasFailure extends Exception {
+public final class CasFailure extends Exception {
 
   private static final long serialVersionUID = 1L;
 
-  CasFailure(String message, Throwable cause) {
+  public CasFailure(String message, Throwable cause) {
     super(message, cause);
   }
 }

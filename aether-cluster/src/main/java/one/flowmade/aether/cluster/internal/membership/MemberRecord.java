@@ -1,32 +1,34 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.membership;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import one.flowmade.aether.cluster.Member;
+import one.flowmade.aether.cluster.internal.store.Json;
 
 /**
  * The value of a member key {@code members.<node>}: who the node is, which incarnation (one per
  * join), what it announced, and the last assignment epoch it applied ({@code applied}): the
  * release confirmation other nodes wait for before they acquire shards of that epoch.
  */
-record MemberRecord(String nodeId, String incarnation, Instant joinedAt,
+public record MemberRecord(String nodeId, String incarnation, Instant joinedAt,
     Map<String, String> metadata, long applied) {
 
-  MemberRecord {
+  public MemberRecord {
     metadata = Map.copyOf(metadata);
   }
 
-  MemberRecord withApplied(long epoch) {
+  public MemberRecord withApplied(long epoch) {
     return new MemberRecord(nodeId, incarnation, joinedAt, metadata, epoch);
   }
 
-  Member toMember() {
+  public Member toMember() {
     return new Member(nodeId, metadata, joinedAt);
   }
 
-  byte[] encode() {
+  public byte[] encode() {
     ObjectNode root = Json.object();
     root.put("v", 1);
     root.put("nodeId", nodeId);
@@ -38,7 +40,7 @@ record MemberRecord(String nodeId, String incarnation, Instant joinedAt,
     return Json.bytes(root);
   }
 
-  static MemberRecord decode(byte[] bytes) {
+  public static MemberRecord decode(byte[] bytes) {
     JsonNode root = Json.parse(bytes);
     Map<String, String> metadata = new LinkedHashMap<>();
     JsonNode meta = root.get("metadata");

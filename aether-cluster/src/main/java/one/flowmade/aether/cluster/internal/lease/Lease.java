@@ -1,4 +1,4 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.lease;
 
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Thread-safe and lock-free.
  */
-final class Lease {
+public final class Lease {
 
   private record State(long deadline, boolean ended, long endedAt) {}
 
@@ -26,14 +26,14 @@ final class Lease {
    * @param sentAt {@link System#nanoTime()} just before the granting write was sent
    * @param validForNanos ttl minus safety margin
    */
-  Lease(long sentAt, long validForNanos) {
+  public Lease(long sentAt, long validForNanos) {
     this.validForNanos = validForNanos;
     this.grantedAt = System.nanoTime();
     this.state = new AtomicReference<>(new State(sentAt + validForNanos, false, 0));
   }
 
   /** Returns when the lease was granted, on the monotonic clock. */
-  long grantedAt() {
+  public long grantedAt() {
     return grantedAt;
   }
 
@@ -41,7 +41,7 @@ final class Lease {
    * Returns whether the lease is valid now, and seals it as ended (at its deadline) if the
    * deadline has passed.
    */
-  boolean isValid() {
+  public boolean isValid() {
     while (true) {
       State s = state.get();
       if (s.ended) {
@@ -60,7 +60,7 @@ final class Lease {
    * Extends the lease after a renewal sent at {@code sentAt} succeeded. Does nothing and returns
    * false if the lease had already ended: a lease is never revived.
    */
-  boolean extend(long sentAt) {
+  public boolean extend(long sentAt) {
     while (true) {
       State s = state.get();
       if (s.ended) {
@@ -81,7 +81,7 @@ final class Lease {
   }
 
   /** Ends the lease now (or at its deadline, if that has passed). Idempotent. */
-  void revoke() {
+  public void revoke() {
     while (true) {
       State s = state.get();
       if (s.ended) {
@@ -96,12 +96,12 @@ final class Lease {
   }
 
   /** Returns the current deadline on the monotonic clock. */
-  long deadline() {
+  public long deadline() {
     return state.get().deadline;
   }
 
   /** Returns nanoseconds left before the deadline, zero once ended. */
-  long remainingNanos() {
+  public long remainingNanos() {
     if (!isValid()) {
       return 0;
     }
@@ -109,13 +109,13 @@ final class Lease {
   }
 
   /** Returns when the lease ended on the monotonic clock; only meaningful once it has ended. */
-  long endedAt() {
+  public long endedAt() {
     isValid();
     return state.get().endedAt;
   }
 
   /** Returns whether the lease has been sealed as ended. */
-  boolean hasEnded() {
+  public boolean hasEnded() {
     return !isValid();
   }
 }

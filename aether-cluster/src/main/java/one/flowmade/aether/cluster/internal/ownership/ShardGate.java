@@ -1,4 +1,4 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.ownership;
 
 import io.nats.client.Subscription;
 import java.time.Duration;
@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import one.flowmade.aether.cluster.internal.lease.Lease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * running; the shard is released anyway, so that one stuck handler cannot freeze the node.
  * Thread-safe.
  */
-final class ShardGate {
+public final class ShardGate {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardGate.class);
   private static final long WARN_EVERY_MILLIS = 5000;
@@ -29,30 +30,30 @@ final class ShardGate {
   private boolean open = true;
   private volatile Subscription subscription;
 
-  ShardGate(int shard, Lease lease) {
+  public ShardGate(int shard, Lease lease) {
     this.shard = shard;
     this.lease = lease;
   }
 
-  int shard() {
+  public int shard() {
     return shard;
   }
 
-  Subscription subscription() {
+  public Subscription subscription() {
     return subscription;
   }
 
-  void subscription(Subscription subscription) {
+  public void subscription(Subscription subscription) {
     this.subscription = subscription;
   }
 
   /** Returns whether the shard is active here now. */
-  synchronized boolean isActive() {
+  public synchronized boolean isActive() {
     return open && lease.isValid();
   }
 
   /** Lets a request in if the shard is active; the caller must call {@link #exit()} after. */
-  synchronized boolean enter() {
+  public synchronized boolean enter() {
     if (!open || !lease.isValid()) {
       return false;
     }
@@ -60,7 +61,7 @@ final class ShardGate {
     return true;
   }
 
-  synchronized void exit() {
+  public synchronized void exit() {
     inFlight--;
     if (inFlight == 0) {
       notifyAll();
@@ -68,12 +69,12 @@ final class ShardGate {
   }
 
   /** Records that the calling thread runs the handler for a request that entered. */
-  synchronized void running() {
+  public synchronized void running() {
     running.add(Thread.currentThread());
   }
 
   /** Records that the calling thread no longer runs a handler; call before {@link #exit()}. */
-  synchronized void finished() {
+  public synchronized void finished() {
     running.remove(Thread.currentThread());
   }
 
@@ -85,7 +86,7 @@ final class ShardGate {
    * @return true if no request is inside; false if some are still running after {@code max}
    *     (they are logged as an error with their threads and stacks, and left running)
    */
-  synchronized boolean close(Duration max, String handler) {
+  public synchronized boolean close(Duration max, String handler) {
     open = false;
     boolean interrupted = false;
     long started = System.nanoTime();

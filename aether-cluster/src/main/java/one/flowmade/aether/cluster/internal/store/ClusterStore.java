@@ -1,4 +1,4 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.store;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -30,6 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import one.flowmade.aether.cluster.ClusterConfigurationException;
+import one.flowmade.aether.cluster.ClusterNode;
+import one.flowmade.aether.cluster.ClusterUnavailableException;
 import one.flowmade.aether.nats.TokenEncoding;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
 import one.flowmade.aether.nats.internal.PermissionViolations;
@@ -49,20 +52,20 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Every method blocks for at most the operation timeout (a few of them for a few
  * round trips) and throws {@link ClusterUnavailableException} when NATS does not answer.
  */
-final class ClusterStore {
+public final class ClusterStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
   private static final String API = "$JS.API.";
-  static final String CONFIG_KEY = "config";
-  static final String LEADER_KEY = "leader";
-  static final String ASSIGNMENT_KEY = "assignment";
-  static final String MEMBER_PREFIX = "members.";
+  public static final String CONFIG_KEY = "config";
+  public static final String LEADER_KEY = "leader";
+  public static final String ASSIGNMENT_KEY = "assignment";
+  public static final String MEMBER_PREFIX = "members.";
   /** How long delete markers (of expired and deleted keys) stay for watchers to see. */
-  static final Duration MARKER_TTL = Duration.ofMinutes(10);
+  public static final Duration MARKER_TTL = Duration.ofMinutes(10);
 
   /** A key's last message: a live value ({@code PUT}) or a delete/purge/expiry marker. */
-  record Entry(String key, long revision, KeyValueOperation operation, byte[] value) {
-    boolean isLive() {
+  public record Entry(String key, long revision, KeyValueOperation operation, byte[] value) {
+    public boolean isLive() {
       return operation == KeyValueOperation.PUT;
     }
   }
@@ -89,16 +92,16 @@ final class ClusterStore {
         KeyValueOptions.builder().jetStreamOptions(options).build());
   }
 
-  static String bucketName(String clusterName) {
+  public static String bucketName(String clusterName) {
     return "aether-cluster-" + clusterName;
   }
 
-  static String memberKey(String nodeId) {
+  public static String memberKey(String nodeId) {
     return MEMBER_PREFIX + TokenEncoding.encode(nodeId);
   }
 
   /** Returns the node id of a member key, or null if the key is not a member key. */
-  static String nodeIdOfMemberKey(String key) {
+  public static String nodeIdOfMemberKey(String key) {
     if (!key.startsWith(MEMBER_PREFIX)) {
       return null;
     }
@@ -113,7 +116,7 @@ final class ClusterStore {
    * Checks the server version, creates the bucket if it does not exist and {@code create} is set
    * (or checks it if it does) and returns a store on it.
    */
-  static ClusterStore open(Connection connection, String clusterName, int replicas,
+  public static ClusterStore open(Connection connection, String clusterName, int replicas,
       Duration timeout, boolean create) {
     checkServer(connection);
     String bucket = bucketName(clusterName);
@@ -193,7 +196,7 @@ final class ClusterStore {
     }
   }
 
-  static void checkServer(Connection connection) {
+  public static void checkServer(Connection connection) {
     if (connection.getServerInfo() == null) {
       throw new ClusterUnavailableException("the connection has no server information; is it"
           + " connected?", null);
@@ -203,11 +206,11 @@ final class ClusterStore {
         + " never be detected");
   }
 
-  String bucket() {
+  public String bucket() {
     return bucket;
   }
 
-  Connection connection() {
+  public Connection connection() {
     return connection;
   }
 
@@ -217,7 +220,7 @@ final class ClusterStore {
    * @return the revision written
    * @throws CasFailure if the key has a live value
    */
-  long create(String key, byte[] value, Duration ttl) throws CasFailure {
+  public long create(String key, byte[] value, Duration ttl) throws CasFailure {
     long expected = 0;
     for (int attempt = 0; attempt < 5; attempt++) {
       try {
@@ -240,12 +243,12 @@ final class ClusterStore {
    *     key that should expire)
    * @return the revision written
    */
-  long update(String key, byte[] value, long expected, Duration ttl) throws CasFailure {
+  public long update(String key, byte[] value, long expected, Duration ttl) throws CasFailure {
     return publish(key, value, null, expected, ttl);
   }
 
   /** Deletes a key if its last revision is {@code expected}; the delete marker expires later. */
-  void delete(String key, long expected) throws CasFailure {
+  public void delete(String key, long expected) throws CasFailure {
     publish(key, null, new Headers().add("KV-Operation", "DEL"), expected, MARKER_TTL);
   }
 
@@ -278,7 +281,7 @@ final class ClusterStore {
   }
 
   /** Returns a key's last message, live or marker, or empty if the key has no message. */
-  Optional<Entry> last(String key) {
+  public Optional<Entry> last(String key) {
     PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       MessageInfo info = jsm.getLastMessage(streamName, subjectPrefix + key);
@@ -300,7 +303,7 @@ final class ClusterStore {
    * Returns the last message of every member key, in key order, read from the stream leader one
    * key at a time.
    */
-  Map<String, Entry> members() {
+  public Map<String, Entry> members() {
     Map<String, Entry> entries = new LinkedHashMap<>();
     try {
       StreamInfo info = jsm.getStreamInfo(streamName,
@@ -322,7 +325,7 @@ final class ClusterStore {
   }
 
   /** Watches every key: last value per key first, then every change, in stream order. */
-  NatsKeyValueWatchSubscription watchAll(KeyValueWatcher watcher) {
+  public NatsKeyValueWatchSubscription watchAll(KeyValueWatcher watcher) {
     try {
       return kv.watchAll(watcher);
     } catch (IOException | JetStreamApiException | RuntimeException e) {
@@ -338,7 +341,7 @@ final class ClusterStore {
    *
    * @throws ClusterConfigurationException if the cluster was created with another shard count
    */
-  void checkShardCount(int shardCount) {
+  public void checkShardCount(int shardCount) {
     byte[] value = ("{\"v\":1,\"shardCount\":" + shardCount + "}")
         .getBytes(StandardCharsets.UTF_8);
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -363,7 +366,7 @@ final class ClusterStore {
   }
 
   /** Returns the shard count recorded by the cluster, or empty if no node has joined yet. */
-  Optional<Integer> shardCount() {
+  public Optional<Integer> shardCount() {
     return last(CONFIG_KEY).filter(Entry::isLive).map(e -> readShardCount(e.value()));
   }
 

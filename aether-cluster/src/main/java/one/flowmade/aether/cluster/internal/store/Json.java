@@ -1,4 +1,4 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,17 +11,17 @@ import java.io.IOException;
  * nothing needs to be opened to Jackson). Values that do not parse raise {@link
  * IllegalArgumentException}. Thread-safe.
  */
-final class Json {
+public final class Json {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Json() {}
 
-  static ObjectNode object() {
+  public static ObjectNode object() {
     return MAPPER.createObjectNode();
   }
 
-  static byte[] bytes(JsonNode node) {
+  public static byte[] bytes(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
@@ -29,7 +29,7 @@ final class Json {
     }
   }
 
-  static JsonNode parse(byte[] bytes) {
+  public static JsonNode parse(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
       throw new IllegalArgumentException("empty value");
     }
@@ -44,7 +44,7 @@ final class Json {
     }
   }
 
-  static JsonNode required(JsonNode node, String field) {
+  public static JsonNode required(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       throw new IllegalArgumentException("missing field '" + field + "'");
@@ -52,7 +52,7 @@ final class Json {
     return value;
   }
 
-  static String text(JsonNode node, String field) {
+  public static String text(JsonNode node, String field) {
     JsonNode value = required(node, field);
     if (!value.isTextual()) {
       throw new IllegalArgumentException("field '" + field + "' is not a string");
@@ -60,7 +60,7 @@ final class Json {
     return value.asText();
   }
 
-  static long longValue(JsonNode node, String field) {
+  public static long longValue(JsonNode node, String field) {
     JsonNode value = required(node, field);
     if (!value.canConvertToLong()) {
       throw new IllegalArgumentException("field '" + field + "' is not an integer");

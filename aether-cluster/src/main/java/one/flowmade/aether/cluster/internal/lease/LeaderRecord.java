@@ -1,13 +1,14 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.lease;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import one.flowmade.aether.cluster.internal.store.Json;
 
 /** The value of the leader lease key: which node (and incarnation) holds it, since when. */
-record LeaderRecord(String nodeId, String incarnation, Instant since) {
+public record LeaderRecord(String nodeId, String incarnation, Instant since) {
 
-  byte[] encode() {
+  public byte[] encode() {
     ObjectNode root = Json.object();
     root.put("v", 1);
     root.put("nodeId", nodeId);
@@ -16,7 +17,7 @@ record LeaderRecord(String nodeId, String incarnation, Instant since) {
     return Json.bytes(root);
   }
 
-  static LeaderRecord decode(byte[] bytes) {
+  public static LeaderRecord decode(byte[] bytes) {
     JsonNode root = Json.parse(bytes);
     return new LeaderRecord(Json.text(root, "nodeId"), Json.text(root, "incarnation"),
         Instant.ofEpochMilli(Json.longValue(root, "since")));

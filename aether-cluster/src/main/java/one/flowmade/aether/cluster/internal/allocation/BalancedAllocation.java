@@ -1,18 +1,22 @@
-package one.flowmade.aether.cluster;
+package one.flowmade.aether.cluster.internal.allocation;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import one.flowmade.aether.cluster.AllocationContext;
+import one.flowmade.aether.cluster.AllocationStrategy;
+import one.flowmade.aether.cluster.HashRing;
+import one.flowmade.aether.cluster.internal.ApiAccess;
 
 /** The default {@link AllocationStrategy}; see {@link AllocationStrategy#balanced(int)}. */
-final class BalancedAllocation implements AllocationStrategy {
+public final class BalancedAllocation implements AllocationStrategy {
 
-  static final BalancedAllocation DEFAULT = new BalancedAllocation(HashRing.DEFAULT_VIRTUAL_NODES);
+  public static final BalancedAllocation DEFAULT = new BalancedAllocation(HashRing.DEFAULT_VIRTUAL_NODES);
 
   private final int virtualNodes;
 
-  BalancedAllocation(int virtualNodes) {
+  public BalancedAllocation(int virtualNodes) {
     if (virtualNodes < 1 || virtualNodes > HashRing.MAX_VIRTUAL_NODES) {
       throw new IllegalArgumentException("virtualNodes must be between 1 and "
           + HashRing.MAX_VIRTUAL_NODES + ", was " + virtualNodes);
@@ -33,7 +37,7 @@ final class BalancedAllocation implements AllocationStrategy {
     // ring.nodes() is sorted like ids, so ring indexes are member indexes.
     int[][] rank = new int[shards][];
     for (int s = 0; s < shards; s++) {
-      List<Integer> order = ring.preferenceIndexes(Sharding.hash64(HashRing.shardKey(s)));
+      List<Integer> order = ApiAccess.hooks().shardPreferenceIndexes(ring, s);
       int[] r = new int[n];
       for (int i = 0; i < order.size(); i++) {
         r[order.get(i)] = i;
