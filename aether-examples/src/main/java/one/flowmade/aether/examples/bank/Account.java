@@ -35,6 +35,24 @@ public record Account(String id, String owner, long balanceCents) {
   };
 
   /**
+   * Decides a command: the hosted actors' entry point.
+   *
+   * @param command what is asked
+   * @return the events
+   * @throws IllegalStateException if the account refuses (not open, already open, no funds)
+   */
+  public List<AccountEvent> decide(AccountCommand command) {
+    if (command instanceof AccountCommand.Open open) {
+      return open(open.owner());
+    } else if (command instanceof AccountCommand.Deposit deposit) {
+      return deposit(deposit.amountCents());
+    } else if (command instanceof AccountCommand.Withdraw withdraw) {
+      return withdraw(withdraw.amountCents());
+    }
+    throw new IllegalArgumentException("unknown command " + command);
+  }
+
+  /**
    * Decides to open the account.
    *
    * @param owner the owner
