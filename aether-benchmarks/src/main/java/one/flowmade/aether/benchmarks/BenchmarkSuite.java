@@ -15,6 +15,7 @@ import one.flowmade.aether.benchmarks.nats.BusScenario;
 import one.flowmade.aether.benchmarks.nats.NatsTarget;
 import one.flowmade.aether.benchmarks.nats.Sizes;
 import one.flowmade.aether.benchmarks.nats.StoreScenarios;
+import one.flowmade.aether.benchmarks.postgres.PostgresPeer;
 import one.flowmade.aether.benchmarks.report.Better;
 import one.flowmade.aether.benchmarks.report.Comparison;
 import one.flowmade.aether.benchmarks.report.MarkdownReport;
@@ -83,6 +84,11 @@ public final class BenchmarkSuite {
     }
     if (settings.runs(Part.R3) || settings.runs(Part.CLUSTER)) {
       part(report, "R3 and cluster scenarios", () -> r3(settings, report));
+    }
+    if (settings.runs(Part.POSTGRES)) {
+      part(report, "PostgreSQL peer", () -> PostgresPeer.run(report, sizes(settings),
+          settings.quick() ? PostgresPeer.QUICK_WRITERS : PostgresPeer.WRITERS,
+          natsServer(settings)));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     report.conditions().put("suite duration", took.toSeconds() + " s"

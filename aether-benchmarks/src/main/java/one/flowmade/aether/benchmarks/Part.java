@@ -16,7 +16,12 @@ public enum Part {
    * Leader failover and shard reassignment on a 3-node cluster, and the peak heap of its nodes,
    * each run with -Xmx64m.
    */
-  CLUSTER;
+  CLUSTER,
+  /**
+   * Aether's JetStream store against a plain JDBC event table in a private PostgreSQL, at two
+   * equal durability levels.
+   */
+  POSTGRES;
 
   /**
    * Returns the part with a name, ignoring case.

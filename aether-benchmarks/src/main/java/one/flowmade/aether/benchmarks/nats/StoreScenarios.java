@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import one.flowmade.aether.AppendResult;
 import one.flowmade.aether.Event;
+import one.flowmade.aether.EventStore;
 import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Namespace;
@@ -110,7 +111,15 @@ public final class StoreScenarios implements AutoCloseable {
 
   /** One asynchronous append of an actor's next event; completes with its stream sequence. */
   @FunctionalInterface
-  interface AsyncAppend {
+  public interface AsyncAppend {
+    /**
+     * Starts the append.
+     *
+     * @param actorId the actor
+     * @param version the actor's version before the append
+     * @param lastSequence the stream sequence of the actor's last append in this round, 0 first
+     * @return completes with the appended event's stream sequence
+     */
     CompletableFuture<Long> append(String actorId, long version, long lastSequence);
   }
 
@@ -132,9 +141,16 @@ public final class StoreScenarios implements AutoCloseable {
   /**
    * Appends {@code perActor} events to each of {@code actors} actors, one append in flight per
    * actor (a replicated stream refuses a second expected-sequence write to a subject in flight),
-   * all actors at once.
+   * all actors at once. Blocks until every append completed.
+   *
+   * @param prefix the actor ids' prefix
+   * @param actors how many actors
+   * @param perActor events per actor
+   * @param append starts one append
+   * @return events appended per second
+   * @throws Exception if an append fails or they do not finish within two minutes
    */
-  static double pipeline(String prefix, int actors, int perActor, AsyncAppend append)
+  public static double pipeline(String prefix, int actors, int perActor, AsyncAppend append)
       throws Exception {
     List<String> ids = Workload.actors(prefix, actors);
     CountDownLatch done = new CountDownLatch(actors);
@@ -385,22 +401,7 @@ public final class StoreScenarios implements AutoCloseable {
     Rounds.Measured c = Rounds.withCpu("catch-up subscription over " + n + " events",
         "events/s",
         Better.HIGHER, sizes.rounds(),
-        round -> {
-          AtomicLong seen = new AtomicLong();
-          CountDownLatch caughtUp = new CountDownLatch(1);
-          long t0 = System.nanoTime();
-          try (EventSubscription sub = store.subscribe(SubscriptionOptions.fromBeginning(), e -> {
-            if (seen.incrementAndGet() == n) {
-              caughtUp.countDown();
-            }
-          })) {
-            if (!caughtUp.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-              throw new IllegalStateException("the subscription delivered " + seen.get()
-                  + " of " + n + " events within " + TIMEOUT);
-            }
-            return n / ((System.nanoTime() - t0) / 1e9);
-          }
-        },
+        round -> catchUpRate(store, n),
         round -> {
           long t0 = System.nanoTime();
           Raw.readOrdered(js, filter, 1, n);
@@ -422,6 +423,32 @@ public final class StoreScenarios implements AutoCloseable {
         aether.getHeaders().size(), aether.getHeaders().serializedLength(),
         aether.getData().length, raw.getHeaders().size(), raw.getHeaders().serializedLength(),
         raw.getData().length, aether.getHeaders().keySet(), raw.getHeaders().keySet()));
+  }
+
+  /**
+   * Subscribes to the store from the beginning until {@code n} events arrived, then closes the
+   * subscription.
+   *
+   * @param store the store
+   * @param n the events the namespace holds
+   * @return events delivered per second
+   * @throws Exception if they do not arrive within two minutes
+   */
+  public static double catchUpRate(EventStore store, long n) throws Exception {
+    AtomicLong seen = new AtomicLong();
+    CountDownLatch caughtUp = new CountDownLatch(1);
+    long t0 = System.nanoTime();
+    try (EventSubscription sub = store.subscribe(SubscriptionOptions.fromBeginning(), e -> {
+      if (seen.incrementAndGet() == n) {
+        caughtUp.countDown();
+      }
+    })) {
+      if (!caughtUp.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the subscription delivered " + seen.get()
+            + " of " + n + " events within " + TIMEOUT);
+      }
+      return n / ((System.nanoTime() - t0) / 1e9);
+    }
   }
 
   @Override
