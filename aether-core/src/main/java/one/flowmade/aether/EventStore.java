@@ -1,7 +1,9 @@
 package one.flowmade.aether;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 
 /**
  * The events of one namespace: the source of truth.
@@ -207,6 +209,83 @@ public interface EventStore extends AutoCloseable {
           + "'", null);
     }
     return read(actorId, fromVersion, limit, afterPosition);
+  }
+
+  /** The page size of the default {@link #readStream(String, long, long, Deadline)}. */
+  int STREAM_PAGE = 512;
+
+  /**
+   * Opens a stream of an actor's events from a version on, in version order, which holds one
+   * page of events at a time however long the actor's history is.
+   *
+   * @param actorId the actor
+   * @param fromVersion the first version to return, at least 1
+   * @return the stream; close it when done
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws IllegalStateException if the store is closed
+   * @see #readStream(String, long, long, Deadline)
+   */
+  default EventStream readStream(String actorId, long fromVersion) {
+    return readStream(actorId, fromVersion, 0, Deadline.none());
+  }
+
+  /**
+   * Opens a stream of an actor's events from a version on, in version order, holding one page of
+   * events at a time; {@code afterPosition} is a hint as for {@link #read(String, long, int,
+   * long)}, and every fetch of the stream stops at {@code deadline}. The default reads pages of
+   * {@value #STREAM_PAGE} events with {@link #read(String, long, int, long, Deadline)}, each
+   * starting after the last message of the previous one, and does no work between pages; a
+   * store may override it to fetch pages faster (ahead of the caller, at most one page ahead).
+   *
+   * <p>Returns without blocking for the default; a store that starts fetching at once documents
+   * it. Errors of the fetches surface from {@link EventStream#hasNext()}.
+   *
+   * @param actorId the actor
+   * @param fromVersion the first version to return, at least 1
+   * @param afterPosition a position known to precede the first event to return; 0 for none
+   * @param deadline when every fetch gives up ({@link Deadline#none()} for the store's own
+   *     retry budget)
+   * @return the stream; close it when done
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws IllegalStateException if the store is closed
+   */
+  default EventStream readStream(String actorId, long fromVersion, long afterPosition,
+      Deadline deadline) {
+    Limits.checkActorRead(actorId, fromVersion, afterPosition);
+    Objects.requireNonNull(deadline, "deadline");
+    return new PagedEventStream(this, actorId, fromVersion, afterPosition, STREAM_PAGE,
+        deadline);
+  }
+
+  /**
+   * Folds an actor's events from a version on into a value, pulling them through {@link
+   * #readStream(String, long)}, so that memory stays bounded by a page of events plus the value.
+   * Undecodable messages are skipped (they are logged by the store); use {@link #readStream}
+   * to see them.
+   *
+   * @param <T> the folded value
+   * @param actorId the actor
+   * @param fromVersion the first version to fold, at least 1
+   * @param initial the value before the first event
+   * @param fn the step: the value so far and the next event to the next value; not null
+   * @return the value after the last event
+   * @throws IllegalArgumentException if the actor id is empty or too long or a number is out of
+   *     range
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget
+   * @throws IllegalStateException if the store is closed
+   */
+  default <T> T fold(String actorId, long fromVersion, T initial,
+      BiFunction<T, Event, T> fn) {
+    Objects.requireNonNull(fn, "fn");
+    T value = initial;
+    try (EventStream events = readStream(actorId, fromVersion)) {
+      while (events.hasNext()) {
+        value = fn.apply(value, events.next());
+      }
+    }
+    return value;
   }
 
   /**

@@ -28,6 +28,27 @@ public final class Limits {
   private Limits() {}
 
   /**
+   * Checks the arguments of a read of an actor's events, as every store's {@code read} and
+   * {@code readStream} take them.
+   *
+   * @param actorId the actor ({@link #checkActorId(String)})
+   * @param fromVersion the first version to read, at least 1
+   * @param afterPosition a position hint, not negative (0 for none)
+   * @throws IllegalArgumentException naming the argument that is out of range
+   * @throws NullPointerException if the actor id is null
+   */
+  public static void checkActorRead(String actorId, long fromVersion, long afterPosition) {
+    checkActorId(actorId);
+    if (fromVersion < 1) {
+      throw new IllegalArgumentException("fromVersion must be at least 1, was " + fromVersion);
+    }
+    if (afterPosition < 0) {
+      throw new IllegalArgumentException("afterPosition must not be negative, was "
+          + afterPosition);
+    }
+  }
+
+  /**
    * Checks an actor id.
    *
    * @param actorId the actor id

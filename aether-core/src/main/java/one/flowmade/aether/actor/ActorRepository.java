@@ -21,6 +21,7 @@ import one.flowmade.aether.Deadline;
 import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventStore;
+import one.flowmade.aether.EventStream;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Metadata;
@@ -625,12 +626,12 @@ public final class ActorRepository<S, E> {
     }
     List<Event> earlier = new ArrayList<>();
     long tail = 0;
-    for (long from = version + 1; ; ) {
-      ReadResult page = eventStore.read(actorId, from, PAGE, position, deadline);
-      for (UndecodableEvent undecodable : page.undecodable()) {
-        decodeFailed(undecodable, policy);
-      }
-      for (Event event : page.events()) {
+    // A stream holds one page at a time: loading an actor of any length needs O(page) memory.
+    try (EventStream events = eventStore.readStream(actorId, version + 1, position, deadline)) {
+      int reported = 0;
+      while (events.hasNext()) {
+        Event event = events.next();
+        reported = reportUndecodable(events, reported, policy);
         if (commandId != null && isOf(event, commandId)) {
           earlier.add(event);
         }
@@ -645,10 +646,7 @@ public final class ActorRepository<S, E> {
         position = event.position();
         tail++;
       }
-      if (page.events().size() + page.undecodable().size() < PAGE) {
-        break;
-      }
-      from = version + 1;
+      reportUndecodable(events, reported, policy);
     }
     if (commandId != null && earlier.isEmpty() && snapshotVersion > 0 && tail < commandIdHorizon) {
       earlier = commandBeforeSnapshot(actorId, commandId, snapshotVersion,
@@ -656,6 +654,15 @@ public final class ActorRepository<S, E> {
     }
     ActorState<S> loaded = new ActorState<>(actorId, state, version, position);
     return new Loaded<>(loaded, snapshotVersion, earlier.isEmpty() ? null : earlier(earlier));
+  }
+
+  /** Reports the undecodable messages the stream passed since {@code reported} of them were. */
+  private int reportUndecodable(EventStream events, int reported, DecodeFailurePolicy policy) {
+    List<UndecodableEvent> undecodable = events.undecodable();
+    for (int i = reported; i < undecodable.size(); i++) {
+      decodeFailed(undecodable.get(i), policy);
+    }
+    return undecodable.size();
   }
 
   /** Looks for a command's events among the {@code count} events up to the snapshot. */

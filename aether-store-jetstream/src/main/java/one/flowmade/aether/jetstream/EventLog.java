@@ -53,10 +53,16 @@ final class EventLog {
   private final Namespace namespace;
   private final String allFilter;
   private final JetStream jetStream;
+  /** Batched direct gets, or null when the stream does not allow them (created before they
+   *  were used): then reads use leader gets and ordered consumers. */
+  private final DirectGets direct;
   private volatile StreamContext streamContext;
 
-  EventLog(StoreContext context) {
+  EventLog(StoreContext context, boolean allowDirect) {
     this.context = context;
+    this.direct = allowDirect
+        ? new DirectGets(context.connection(), context.api().stream(), context.api().timeout())
+        : null;
     this.namespace = context.namespace();
     this.allFilter = SubjectLayout.allEvents(namespace);
     try {
@@ -69,6 +75,28 @@ final class EventLog {
 
   JetStream jetStream() {
     return jetStream;
+  }
+
+  StoreContext context() {
+    return context;
+  }
+
+  /** Whether actor reads use batched direct gets. */
+  boolean direct() {
+    return direct != null;
+  }
+
+  /** Opens a cursor over an actor's messages with direct gets; only if {@link #direct()}. */
+  ActorCursor cursor(String actorId, long fromVersion, long afterPosition, int limit,
+      int batchSize) {
+    return new ActorCursor(this, direct, actorId, fromVersion, afterPosition, limit, batchSize);
+  }
+
+  /** Stops the direct-get subscription; reads in flight fail. */
+  void close() {
+    if (direct != null) {
+      direct.close();
+    }
   }
 
   String allFilter() {
@@ -254,9 +282,26 @@ final class EventLog {
   }
 
   ReadResult read(String actorId, long fromVersion, int limit, long afterPosition) {
+    if (direct != null) {
+      return readDirect(actorId, fromVersion, limit, afterPosition);
+    }
     String description = "read actor '" + actorId + "'";
     return context.call(description, () -> CompletableFuture.completedFuture(
         readOnce(actorId, fromVersion, limit, afterPosition)));
+  }
+
+  /** Events per direct batch of a read, after the first. */
+  static final int READ_BATCH = 2048;
+
+  private ReadResult readDirect(String actorId, long fromVersion, int limit, long afterPosition) {
+    try (ActorCursor cursor = cursor(actorId, fromVersion, afterPosition, limit, READ_BATCH)) {
+      Collector collector = new Collector(limit, Long.MAX_VALUE);
+      Found found;
+      while (!collector.done() && (found = cursor.next()) != null) {
+        collector.accept(found);
+      }
+      return collector.result(Position.after(cursor.until()));
+    }
   }
 
   private ReadResult readOnce(String actorId, long fromVersion, int limit, long afterPosition) {

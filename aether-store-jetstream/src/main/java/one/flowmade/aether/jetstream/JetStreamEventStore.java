@@ -37,6 +37,7 @@ import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.Position;
+import one.flowmade.aether.EventStream;
 import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.SubscriptionOptions;
@@ -109,7 +110,7 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
     this.namespace = settings.namespace;
     this.streamName = info.getConfiguration().getName();
     this.context = settings.context("event store", info);
-    this.log = new EventLog(context);
+    this.log = new EventLog(context, info.getConfiguration().getAllowDirect());
     this.appender = new Appender(context, log, settings.maxPayload(info),
         info.getConfiguration().getDuplicateWindow());
   }
@@ -341,9 +342,10 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
   /**
    * {@inheritDoc}
    *
-   * <p>Finds the version with O(log n) requests to the stream leader, then reads the events with
-   * leader gets (short ranges) or an ordered consumer, up to where the leader said the actor
-   * ends.
+   * <p>Asks the stream leader where the actor ends and reads up to there with batched direct
+   * gets (streams created before direct gets were used: leader gets for short ranges, an ordered
+   * consumer for longer ones). Reading from version 1 needs no lookup; from a later version
+   * without a position hint the first event is found with O(log n) leader gets.
    */
   @Override
   public ReadResult read(String actorId, long fromVersion, int limit) {
@@ -399,6 +401,34 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
       Deadline deadline) {
     Objects.requireNonNull(deadline, "deadline");
     return context.within(deadline, () -> read(actorId, fromVersion, limit, afterPosition));
+  }
+
+  /** Events per batched direct get of a {@link #readStream} after the first batch. */
+  static final int STREAM_BATCH = 512;
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On a stream that allows direct gets (every stream this store creates) the events come in
+   * batched direct gets of {@value #STREAM_BATCH} events, the next batch requested while the
+   * caller works through the current one, so the stream holds at most two batches; the end of the
+   * stream is the actor's last message as the stream leader reported it when the stream opened.
+   * The leader's get and the first batch are sent at once, without blocking. A direct batch is
+   * no server-side consumer: closing the stream drops the batch in flight and nothing is left on
+   * the server. On an older stream without {@code allow_direct} the default paging applies (each
+   * page one leader lookup and one short-lived ordered consumer, deleted before the page returns).
+   */
+  @Override
+  public EventStream readStream(String actorId, long fromVersion, long afterPosition,
+      Deadline deadline) {
+    if (!log.direct()) {
+      return EventStore.super.readStream(actorId, fromVersion, afterPosition, deadline);
+    }
+    Limits.checkActorRead(actorId, fromVersion, afterPosition);
+    Objects.requireNonNull(deadline, "deadline");
+    context.checkOpen();
+    return new DirectEventStream(context, log.cursor(actorId, fromVersion, afterPosition,
+        Integer.MAX_VALUE, STREAM_BATCH), actorId, deadline);
   }
 
   /**
@@ -513,6 +543,7 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
       subscription.close();
     }
     appender.abortAll();
+    log.close();
     context.shutdown(CLOSE_GRACE);
   }
 

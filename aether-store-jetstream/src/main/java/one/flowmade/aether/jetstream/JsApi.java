@@ -18,8 +18,9 @@ import one.flowmade.aether.nats.internal.PermissionViolations;
 /**
  * The JetStream API requests the stores make themselves, without blocking: publishes with
  * headers jnats has no API for, and {@code STREAM.MSG.GET}, which the stream leader answers (so a
- * read after an acknowledged write sees it, also on replicated streams; direct gets may be
- * answered by a lagging replica and are not used). Thread-safe.
+ * read after an acknowledged write sees it, also on replicated streams; batched direct gets, which
+ * a lagging replica may answer, are in {@link DirectGets}, bounded by what the leader answers
+ * here). Thread-safe.
  */
 final class JsApi {
 

@@ -62,7 +62,7 @@ final class StreamSetup {
           .replicas(replicas == null ? DEFAULT_REPLICAS : replicas)
           .duplicateWindow(duplicateWindow == null ? DEFAULT_DUPLICATE_WINDOW : duplicateWindow)
           .maxMessagesPerSubject(history ? -1 : 1)
-          .allowDirect(false);
+          .allowDirect(true);
       if (maxAge != null) {
         b.maxAge(maxAge);
       }

@@ -109,7 +109,7 @@ final class JetStreamEventStoreIT {
     assertThat(config.getRepublish().getSource()).isEqualTo(SubjectLayout.allEvents(namespace));
     assertThat(config.getRepublish().getDestination())
         .isEqualTo(SubjectLayout.allBusEvents(namespace));
-    assertThat(config.getAllowDirect()).isFalse();
+    assertThat(config.getAllowDirect()).isTrue();
   }
 
   @Test

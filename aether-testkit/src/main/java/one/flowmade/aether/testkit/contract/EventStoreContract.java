@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * <h2>What is checked</h2>
  * Versions, the three kinds of expected version and the conflicts they raise, atomic
  * multi-event appends, idempotent retries and namespace-wide event ids, reads by actor and in
- * global order with paging, subscriptions (catch-up then live without gap or duplicate under
+ * global order with paging, pulled reads ({@code readStream}, {@code fold}) across pages, subscriptions (catch-up then live without gap or duplicate under
  * concurrent appends, {@link Position#end()}, type filters, durable resume also from a second
  * store instance, handler failures), concurrent writers on one actor, identifiers with any
  * characters and of the maximum length, namespace isolation, exact round trips of metadata and
@@ -65,7 +65,7 @@ import org.junit.jupiter.api.Test;
  * it with a reason. Waits are bounded by {@link #timeout()}; the suite never sleeps to
  * synchronise.
  */
-public abstract class EventStoreContract extends SubscriptionContract {
+public abstract class EventStoreContract extends StreamReadContract {
 
   /** For subclasses: one per implementation under test. */
   protected EventStoreContract() {}
