@@ -7,6 +7,7 @@ import one.flowmade.aether.EventStore;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.actor.ActorRepository;
 import one.flowmade.aether.cluster.ClusterNode;
+import one.flowmade.aether.cluster.ShardListener;
 import one.flowmade.aether.cluster.actor.ActorClient;
 import one.flowmade.aether.cluster.actor.ActorHost;
 import one.flowmade.aether.cluster.actor.ActorType;
@@ -52,7 +53,7 @@ public final class BankNode implements AutoCloseable {
   }
 
   /**
-   * Joins the cluster and starts hosting accounts.
+   * Joins the cluster and starts hosting accounts, with the cluster's default timings.
    *
    * @param nats an open connection; not closed by the node
    * @param clusterName the cluster's name, the same on every node
@@ -60,6 +61,22 @@ public final class BankNode implements AutoCloseable {
    * @return the running node
    */
   public static BankNode start(Connection nats, String clusterName, String nodeId) {
+    return start(nats, ClusterNode.builder().connection(nats).clusterName(clusterName)
+        .nodeId(nodeId), null);
+  }
+
+  /**
+   * Joins the cluster as {@code cluster} describes it (connection, names, timings, membership
+   * and leadership listeners) and starts hosting accounts; this method adds the message handler,
+   * the shard listener and the handler executor, so the builder must not have them.
+   *
+   * @param nats the connection for the event store; not closed by the node
+   * @param cluster the node's builder, without message handler, shard listener or executor
+   * @param shardListener the application's shard listener, or null
+   * @return the running node
+   */
+  public static BankNode start(Connection nats, ClusterNode.Builder cluster,
+      ShardListener shardListener) {
     EventStore events = JetStreamEventStore.builder(nats, BANK).build();
     ActorRepository<Account, AccountEvent> accounts =
         ActorRepository.builder(Account.MODEL, AccountEvent.class)
@@ -70,12 +87,9 @@ public final class BankNode implements AutoCloseable {
         .register(ACCOUNT, accounts, Account::decide)
         .build();
     ExecutorService commands = Executors.newFixedThreadPool(16); // commands block on the store
-    ClusterNode node = ClusterNode.builder()
-        .connection(nats)
-        .clusterName(clusterName)
-        .nodeId(nodeId)
+    ClusterNode node = cluster
         .messageHandler(host.messageHandler())
-        .shardListener(host.shardListener())
+        .shardListener(host.shardListener(shardListener))
         .handlerExecutor(commands)
         .build();
     host.attach(node);
@@ -89,6 +103,15 @@ public final class BankNode implements AutoCloseable {
    */
   public ActorClient client() {
     return ActorClient.of(node.router());
+  }
+
+  /**
+   * Returns the cluster node, for its membership, leadership and shard assignment.
+   *
+   * @return the node
+   */
+  public ClusterNode cluster() {
+    return node;
   }
 
   /**

@@ -25,10 +25,18 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import one.flowmade.aether.cluster.ClusterRouter;
 import one.flowmade.aether.cluster.ShardUnavailableException;
+import one.flowmade.aether.cluster.actor.ActorClient;
+import one.flowmade.aether.cluster.actor.CommandOutcome;
+import one.flowmade.aether.examples.bank.AccountCommand;
+import one.flowmade.aether.examples.bank.AccountEvent;
+import one.flowmade.aether.examples.bank.BankNode;
 
 /**
- * The multi-process cluster demo: starts three {@link ClusterNodeMain} processes, shows which node
- * answers for which actor, stops one node, and shows its actors answered by their new owners.
+ * The multi-process cluster demo, the bank as hosted actors: starts three {@link ClusterNodeMain}
+ * processes, opens 20 accounts and shows which node runs each account's commands, stops one node,
+ * and shows its accounts' next deposits run by their new owners. Every command has a command id,
+ * so the demo can send it again safely: the "who runs whom" rounds resend the accounts' opening
+ * command, which is answered "already applied" by the current owner and appends nothing.
  *
  * <pre>
  * # with a nats-server you run yourself (2.12 or newer, JetStream on):
@@ -82,15 +90,15 @@ public final class ClusterDemo {
 
     Connection nats = Nats.connect(new Options.Builder().server(url).build());
     try {
-      ClusterRouter router = routerFor(nats, cluster);
-      System.out.println("== waiting until all three nodes own shards");
-      Map<String, String> before = owners(router);
+      ActorClient bank = ActorClient.of(routerFor(nats, cluster));
+      System.out.println("== opening 20 accounts; waiting until all three nodes own shards");
+      Map<String, String> before = owners(bank);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (new TreeSet<>(before.values()).size() < 3 && System.nanoTime() < deadline) {
         Thread.sleep(500);
-        before = owners(router);
+        before = owners(bank);
       }
-      System.out.println("== who answers for whom:");
+      System.out.println("== which node runs each account's commands:");
       before.forEach((actor, node) -> System.out.printf("   %-8s -> %s%n", actor, node));
 
       String victim = "node-3";
@@ -106,18 +114,18 @@ public final class ClusterDemo {
       }
       process.waitFor();
 
-      System.out.println("== the actors " + victim + " had, asked again:");
+      System.out.println("== a deposit to each account " + victim + " had:");
       for (Map.Entry<String, String> entry : before.entrySet()) {
         if (!entry.getValue().equals(victim)) {
           continue;
         }
         long started = System.nanoTime();
-        String reply = ask(router, entry.getKey(), Duration.ofSeconds(30));
+        String reply = deposit(bank, entry.getKey(), Duration.ofSeconds(30));
         System.out.printf("   %-8s was %s, now: %s (%d ms)%n", entry.getKey(), victim, reply,
             (System.nanoTime() - started) / 1_000_000);
       }
       System.out.println("== everyone now:");
-      owners(router).forEach((actor, node) -> System.out.printf("   %-8s -> %s%n", actor, node));
+      owners(bank).forEach((actor, node) -> System.out.printf("   %-8s -> %s%n", actor, node));
     } finally {
       nats.close();
       stopAll();
@@ -140,19 +148,25 @@ public final class ClusterDemo {
     }
   }
 
-  private static Map<String, String> owners(ClusterRouter router) {
+  /** Sends every account its opening command again: the current owner answers. */
+  private static Map<String, String> owners(ActorClient bank) {
     Map<String, String> owners = new LinkedHashMap<>();
     for (String actor : ACTORS) {
-      String reply = ask(router, actor, Duration.ofSeconds(20));
-      owners.put(actor, reply.substring(0, reply.indexOf(' ')));
+      try {
+        owners.put(actor, bank.send(BankNode.ACCOUNT, actor, new AccountCommand.Open(actor),
+            "open-" + actor, Duration.ofSeconds(20)).node());
+      } catch (ShardUnavailableException e) {
+        owners.put(actor, "(no answer)");
+      }
     }
     return owners;
   }
 
-  private static String ask(ClusterRouter router, String actor, Duration timeout) {
+  private static String deposit(ActorClient bank, String actor, Duration timeout) {
     try {
-      return new String(router.request(actor, "hello".getBytes(StandardCharsets.UTF_8), timeout),
-          StandardCharsets.UTF_8);
+      CommandOutcome<AccountEvent> outcome = bank.send(BankNode.ACCOUNT, actor,
+          new AccountCommand.Deposit(100), "after-failover-" + actor, timeout);
+      return outcome.status() + " on " + outcome.node() + ", version " + outcome.version();
     } catch (ShardUnavailableException e) {
       return "(no answer: " + e.getMessage() + ")";
     }

@@ -3,7 +3,6 @@ package one.flowmade.aether.examples.cluster;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -18,11 +17,13 @@ import one.flowmade.aether.cluster.MembershipListener;
 import one.flowmade.aether.cluster.ReleaseReason;
 import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.ShardListener;
+import one.flowmade.aether.examples.bank.BankNode;
 
 /**
- * One node of the cluster demo, meant to run as its own process: it joins the cluster, prints
- * what it sees (members, leader, assignments, the shards it owns) and answers messages for the
- * actors of its shards. SIGTERM (or Ctrl-C) makes it leave gracefully; SIGKILL makes it vanish, and
+ * One node of the cluster demo, meant to run as its own process: a {@link BankNode} that joins the
+ * cluster, hosts the bank accounts of the shards it owns (their commands run here, one at a time
+ * per account, with the account cached) and prints what it sees (members, leader, assignments,
+ * the shards it owns). SIGTERM (or Ctrl-C) makes it leave gracefully; SIGKILL makes it vanish, and
  * the others take its shards over once its membership expires.
  *
  * <pre>
@@ -48,9 +49,8 @@ public final class ClusterNodeMain {
     Connection nats = Nats.connect(new Options.Builder().server(url).connectionName(nodeId)
         .maxReconnects(-1).build());
     AtomicInteger owned = new AtomicInteger();
-    AtomicInteger handled = new AtomicInteger();
 
-    ClusterNode node = ClusterNode.builder()
+    ClusterNode.Builder cluster = ClusterNode.builder()
         .connection(nats)
         .clusterName(clusterName)
         .nodeId(nodeId)
@@ -89,38 +89,25 @@ public final class ClusterNodeMain {
           public void leaderChanged(Optional<String> leaderId) {
             System.out.println("leader: " + leaderId.orElse("(none)"));
           }
-        })
-        .shardListener(new ShardListener() {
-          @Override
-          public void assignmentChanged(ShardAssignment assignment) {
-            System.out.println("assignment epoch " + assignment.epoch() + " by "
-                + assignment.leaderId() + ": " + assignment.shardCounts()
-                + String.format(" (max/mean %.3f)", assignment.stats().maxOverMean()));
-          }
+        });
+    BankNode bank = BankNode.start(nats, cluster, new ShardListener() {
+      @Override
+      public void acquired(int shard, long epoch) {
+        owned.incrementAndGet();
+      }
 
-          @Override
-          public void acquired(int shard, long epoch) {
-            owned.incrementAndGet();
-          }
-
-          @Override
-          public void released(int shard, long epoch, ReleaseReason reason) {
-            owned.decrementAndGet();
-          }
-        })
-        .messageHandler((actorId, payload) -> {
-          handled.incrementAndGet();
-          String reply = nodeId + " handled '" + new String(payload, StandardCharsets.UTF_8)
-              + "' for " + actorId;
-          return reply.getBytes(StandardCharsets.UTF_8);
-        })
-        .build();
-    System.out.println("joined cluster " + clusterName + " as " + nodeId);
+      @Override
+      public void released(int shard, long epoch, ReleaseReason reason) {
+        owned.decrementAndGet();
+      }
+    });
+    System.out.println("joined cluster " + clusterName + " as " + nodeId
+        + ", hosting bank accounts");
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("leaving gracefully");
-      node.close();
+      bank.close();
       try {
         nats.close();
       } catch (InterruptedException e) {
@@ -130,10 +117,18 @@ public final class ClusterNodeMain {
     }, "demo-shutdown"));
 
     int lastOwned = -1;
+    long lastEpoch = -1;
     while (!stopped.await(1, TimeUnit.SECONDS)) {
+      Optional<ShardAssignment> assignment = bank.cluster().assignment();
+      if (assignment.isPresent() && assignment.get().epoch() != lastEpoch) {
+        lastEpoch = assignment.get().epoch();
+        System.out.println("assignment epoch " + lastEpoch + " by " + assignment.get().leaderId()
+            + ": " + assignment.get().shardCounts()
+            + String.format(" (max/mean %.3f)", assignment.get().stats().maxOverMean()));
+      }
       int now = owned.get();
       if (now != lastOwned) {
-        System.out.println("owns " + now + " shards; handled " + handled.get() + " messages");
+        System.out.println("owns " + now + " shards");
         lastOwned = now;
       }
     }
