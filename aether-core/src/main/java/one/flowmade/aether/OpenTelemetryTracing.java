@@ -124,6 +124,7 @@ final class OpenTelemetryTracing implements Tracing {
     }
 
     @Override
+    @SuppressWarnings("MustBeClosedChecker") // the caller closes the CurrentScope that wraps it
     public CurrentScope makeCurrent() {
       Scope scope = span.makeCurrent();
       return scope::close;
