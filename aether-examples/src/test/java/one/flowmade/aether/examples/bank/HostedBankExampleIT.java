@@ -21,10 +21,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.cluster.actor.ActorClient;
+import one.flowmade.aether.memory.InMemoryEventStore;
 import one.flowmade.aether.projection.InMemoryCheckpointStore;
+import one.flowmade.aether.projection.JdbcCheckpointStore;
 import one.flowmade.aether.projection.Projection;
 import one.flowmade.aether.testkit.nats.NatsServer;
 import one.flowmade.aether.testkit.postgres.PostgresServer;
+import one.flowmade.aether.testkit.projection.ProjectionFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,6 +140,27 @@ final class HostedBankExampleIT {
         assertThat(replay.status().applied()).isEqualTo(last);
       }
       assertThat(readModels.inKv()).isEqualTo(actual);
+    }
+  }
+
+  @Test
+  void postgresBalances_underTheFixtureWithAJdbcCheckpointStore_commitWithTheCheckpoint()
+      throws Exception {
+    PostgresBalances balances = new PostgresBalances(postgres.dataSource());
+    JdbcCheckpointStore checkpoints = JdbcCheckpointStore.open(postgres.dataSource());
+    try (ProjectionFixture fixture = ProjectionFixture.builder()
+        .eventStore(InMemoryEventStore.builder().namespace(BankNode.BANK).build())
+        .codec(BankNode.CODEC)
+        .checkpointStore(checkpoints)
+        .projection(() -> BalanceProjection.define("balances-sql", BankNode.CODEC, balances))
+        .build()) {
+      fixture.given("alice", new AccountEvent.Opened("Alice"), new AccountEvent.Deposited(300))
+          .given("bob", new AccountEvent.Opened("Bob"))
+          .given("alice", new AccountEvent.Withdrawn(100))
+          .then(() -> {
+            assertThat(balances.all()).isEqualTo(Map.of("alice", 200L, "bob", 0L));
+            assertThat(checkpoints.load("balances-sql").orElseThrow().position()).isEqualTo(4);
+          });
     }
   }
 
