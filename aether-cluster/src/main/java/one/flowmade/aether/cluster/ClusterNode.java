@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import one.flowmade.aether.cluster.internal.Settings;
 import one.flowmade.aether.cluster.internal.runtime.NodeRuntime;
-import one.flowmade.aether.cluster.internal.runtime.Settings;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
 
 /**

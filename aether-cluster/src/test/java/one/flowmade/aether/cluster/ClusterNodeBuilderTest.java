@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nats.client.Connection;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import one.flowmade.aether.cluster.internal.runtime.Settings;
+import one.flowmade.aether.cluster.internal.Settings;
 import org.junit.jupiter.api.Test;
 
 final class ClusterNodeBuilderTest {

@@ -1,4 +1,4 @@
-package one.flowmade.aether.cluster.internal.runtime;
+package one.flowmade.aether.cluster.internal;
 
 import io.nats.client.Connection;
 import java.time.Duration;
