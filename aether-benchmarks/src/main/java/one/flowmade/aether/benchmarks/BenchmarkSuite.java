@@ -12,6 +12,7 @@ import one.flowmade.aether.benchmarks.cluster.ClusterScenario;
 import one.flowmade.aether.benchmarks.cluster.Timings;
 import one.flowmade.aether.benchmarks.jmh.InProcessBenchmarks;
 import one.flowmade.aether.benchmarks.nats.BusScenario;
+import one.flowmade.aether.benchmarks.fold.FoldScenario;
 import one.flowmade.aether.benchmarks.nats.NatsTarget;
 import one.flowmade.aether.benchmarks.nats.Sizes;
 import one.flowmade.aether.benchmarks.nats.StoreScenarios;
@@ -88,6 +89,11 @@ public final class BenchmarkSuite {
     if (settings.runs(Part.POSTGRES)) {
       part(report, "PostgreSQL peer", () -> PostgresPeer.run(report, sizes(settings),
           settings.quick() ? PostgresPeer.QUICK_WRITERS : PostgresPeer.WRITERS,
+          natsServer(settings)));
+    }
+    if (settings.runs(Part.FOLD)) {
+      part(report, "fold under -Xmx64m", () -> FoldScenario.run(report,
+          settings.quick() ? FoldScenario.QUICK_EVENTS : FoldScenario.FULL_EVENTS,
           natsServer(settings)));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);

@@ -21,7 +21,12 @@ public enum Part {
    * Aether's JetStream store against a plain JDBC event table in a private PostgreSQL, at two
    * equal durability levels.
    */
-  POSTGRES;
+  POSTGRES,
+  /**
+   * One actor of 1,000,000 events folded through {@code EventStore.fold} in a JVM with {@code
+   * -Xmx64m}, against a raw ordered consumer in the same kind of JVM.
+   */
+  FOLD;
 
   /**
    * Returns the part with a name, ignoring case.

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
+import one.flowmade.aether.nats.internal.PermissionViolations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +99,7 @@ final class DirectGets implements AutoCloseable {
       json.append(",\"up_to_seq\":").append(upToSequence);
     }
     json.append('}');
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       connection.publish(apiSubject, reply, json.toString().getBytes(StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
@@ -113,6 +115,10 @@ final class DirectGets implements AutoCloseable {
           }
           Throwable cause = Failures.unwrap(failure);
           if (cause instanceof TimeoutException) {
+            mark.refusal("read stream '" + stream + "' with direct gets", apiSubject)
+                .ifPresent(refused -> {
+                  throw refused;
+                });
             throw new Unreachable("no end of batch from a direct get on stream '" + stream
                 + "' within " + timeout.toMillis() + " ms", cause,
                 connection.getStatus() == Connection.Status.CLOSED);

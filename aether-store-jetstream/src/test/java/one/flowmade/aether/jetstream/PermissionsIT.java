@@ -44,6 +44,7 @@ final class PermissionsIT {
       "$JS.API.STREAM.UPDATE.AETHER_perm",
       "$JS.API.STREAM.MSG.GET.AETHER_perm",
       "$JS.API.STREAM.MSG.GET.AETHERSNAP_perm",
+      "$JS.API.DIRECT.GET.AETHER_perm",
       "$JS.API.CONSUMER.CREATE.AETHER_perm.>",
       "$JS.API.CONSUMER.INFO.AETHER_perm.>",
       "$JS.API.CONSUMER.DELETE.AETHER_perm.>",
