@@ -186,10 +186,12 @@ public final class CloudEventHeaders {
     String version = null;
     Metadata.Builder metadata = null;
     for (String name : names) {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!lower.startsWith(PREFIX)) {
+      // Most headers a reader gets are not attributes (Nats-* of the server, Nats-Msg-Id) and
+      // the attributes are usually lower case already: test before converting.
+      if (!name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
         continue;
       }
+      String lower = isLowerCase(name) ? name : name.toLowerCase(Locale.ROOT);
       String value = firstValue.apply(name);
       if (value == null) {
         continue;
@@ -351,6 +353,16 @@ public final class CloudEventHeaders {
       out.append(c);
     }
     return out.toString();
+  }
+
+  private static boolean isLowerCase(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c >= 'A' && c <= 'Z' || c > '~') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isMetadataKey(String key) {

@@ -113,6 +113,31 @@ final class JetStreamEventStoreIT {
   }
 
   @Test
+  void aStreamCreatedWithoutAllowDirect_isAdoptedAsItIs_andReadWithoutDirectGets()
+      throws Exception {
+    for (int v = 0; v < 700; v += 100) {
+      store.append("order-1", ExpectedVersion.exactly(v), java.util.stream.IntStream.range(0, 100)
+          .mapToObj(i -> NewEvent.of("Tick", Payload.json("{}"))).toList());
+    }
+    List<Event> direct = store.read("order-1", 1).events();
+    StreamConfiguration config = jsm().getStreamInfo(store.streamName()).getConfiguration();
+    jsm().updateStream(StreamConfiguration.builder(config).allowDirect(false).build());
+
+    JetStreamEventStore older = track(JetStreamEventStore.builder(connection, namespace).build());
+    List<Event> streamed = new ArrayList<>();
+    try (one.flowmade.aether.EventStream events = older.readStream("order-1", 1)) {
+      events.forEachRemaining(streamed::add);
+    }
+
+    assertThat(jsm().getStreamInfo(store.streamName()).getConfiguration().getAllowDirect())
+        .isFalse();
+    assertThat(older.read("order-1", 1).events()).isEqualTo(direct);
+    assertThat(older.read("order-1", 650, 10, direct.get(648).position()).events())
+        .isEqualTo(direct.subList(649, 659));
+    assertThat(streamed).isEqualTo(direct);
+  }
+
+  @Test
   void storedEvents_areRepublishedOnTheBusSubjectsOnceEach_rejectedAttemptsAreNot()
       throws Exception {
     io.nats.client.Subscription bus = connection.subscribe(
