@@ -176,6 +176,45 @@ public final class EventTable {
   public record Append(String actor, long version, NewEvent event) {}
 
   /**
+   * Updates the planner's statistics of the table ({@code ANALYZE}), as autovacuum keeps them
+   * for a long-lived table; without them a fresh table's catch-up query may sort the whole
+   * namespace for every page instead of walking the position index.
+   *
+   * @param c a connection in auto-commit mode
+   * @throws SQLException if the statement fails
+   */
+  public void analyze(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("ANALYZE " + table);
+    }
+  }
+
+  /**
+   * Returns the top line of the plan PostgreSQL chooses for a catch-up page from the beginning.
+   *
+   * @param c the connection
+   * @param namespace the namespace
+   * @param limit the page size
+   * @return the plan's top node, such as {@code Limit (cost=...)} followed by its first child
+   * @throws SQLException if the query fails
+   */
+  public String pagePlan(Connection c, String namespace, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + readPage)) {
+      ps.setString(1, namespace);
+      ps.setLong(2, 0);
+      ps.setInt(3, limit);
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rs = ps.executeQuery()) {
+        for (int line = 0; line < 2 && rs.next(); line++) {
+          plan.append(line == 0 ? "" : " → ").append(rs.getString(1).replace("->", "").trim()
+              .replaceAll("\\s*\\(cost=.*", ""));
+        }
+      }
+      return plan.toString();
+    }
+  }
+
+  /**
    * Returns the actor's highest version, 0 if it has no events.
    *
    * @param c the connection

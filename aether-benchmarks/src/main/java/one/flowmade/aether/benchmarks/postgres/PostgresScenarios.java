@@ -139,6 +139,8 @@ public final class PostgresScenarios implements AutoCloseable {
   public void run(Section section) throws Exception {
     latency(section);
     appends(section);
+    writeReplayedActor();
+    table.analyze(reader);
     replay(section);
     catchUp(section);
     section.note("PostgreSQL writers met " + conflicts.get() + " unique-constraint conflicts"
@@ -307,10 +309,11 @@ public final class PostgresScenarios implements AutoCloseable {
 
   // ---- replay -------------------------------------------------------------------------------
 
-  private void replay(Section section) throws Exception {
-    System.out.println("-- PostgreSQL peer (" + durability + "): replay");
+  private static final String REPLAYED = "replay-1";
+
+  private void writeReplayedActor() throws SQLException {
     int n = sizes.replayEvents();
-    String actor = "replay-1";
+    String actor = REPLAYED;
     int batch = 100;
     for (int v = 0; v < n; v += batch) {
       List<NewEvent> events = new ArrayList<>(batch);
@@ -325,6 +328,12 @@ public final class PostgresScenarios implements AutoCloseable {
         throw new IllegalStateException("the replayed actor's versions were taken");
       }
     }
+  }
+
+  private void replay(Section section) throws Exception {
+    System.out.println("-- PostgreSQL peer (" + durability + "): replay");
+    int n = sizes.replayEvents();
+    String actor = REPLAYED;
     Comparison c = Rounds.alternate("replay one actor of " + n + " events", "events/s",
         Better.HIGHER, sizes.rounds(),
         round -> {
@@ -385,7 +394,7 @@ public final class PostgresScenarios implements AutoCloseable {
     section.add(c.withNote(c.note() + "; Aether: `subscribe(fromBeginning)` over " + aetherCount
         + " events; PostgreSQL: pages of " + PAGE + " rows by position over " + pgCount
         + " rows, decoded into `Event`s (no gap detection, which a tracking reader of an"
-        + " identity column needs)"));
+        + " identity column needs); plan after `ANALYZE`: " + table.pagePlan(reader, ns, PAGE)));
   }
 
   @Override
