@@ -27,6 +27,7 @@ import one.flowmade.aether.actor.CommandResult;
 import one.flowmade.aether.cluster.ActorMessageHandler;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.ReleaseReason;
+import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.ShardListener;
 import one.flowmade.aether.cluster.internal.actor.Envelope;
 import org.slf4j.Logger;
@@ -156,6 +157,11 @@ public final class ActorHost implements AutoCloseable {
         epochs.remove(shard);
         dropShard(shard);
         after.released(shard, epoch, reason);
+      }
+
+      @Override
+      public void assignmentChanged(ShardAssignment assignment) {
+        after.assignmentChanged(assignment);
       }
     };
   }

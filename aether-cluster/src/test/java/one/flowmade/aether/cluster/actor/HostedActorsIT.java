@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.actor.CommandIds;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.ClusterRouter;
+import one.flowmade.aether.cluster.ReleaseReason;
+import one.flowmade.aether.cluster.ShardAssignment;
+import one.flowmade.aether.cluster.ShardListener;
 import one.flowmade.aether.testkit.nats.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,6 +34,33 @@ final class HostedActorsIT extends HostedActorsTests {
   @Override
   int replicas() {
     return 1;
+  }
+
+  @Test
+  void hostListener_forwardsEveryCallToTheApplicationsListener() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    applicationListener = new ShardListener() {
+      @Override
+      public void acquired(int shard, long epoch) {
+        seen.add("acquired");
+      }
+
+      @Override
+      public void released(int shard, long epoch, ReleaseReason reason) {
+        seen.add("released");
+      }
+
+      @Override
+      public void assignmentChanged(ShardAssignment assignment) {
+        seen.add("assignmentChanged " + assignment.epoch());
+      }
+    };
+    ClusterNode a = startNode("a", 100);
+    awaitAllShardsOwned();
+    assertThat(seen).anyMatch(s -> s.startsWith("assignmentChanged "));
+    assertThat(seen).contains("acquired");
+    a.close();
+    assertThat(seen).contains("released");
   }
 
   @Test

@@ -76,6 +76,8 @@ abstract class HostedActorsTests {
   final Map<String, Connection> connections = new ConcurrentHashMap<>();
   final Map<String, ActorHost> hosts = new ConcurrentHashMap<>();
   private volatile CountDownLatch handlerGate;
+  /** The application's listener the hosts' listeners forward to (null: none). */
+  volatile one.flowmade.aether.cluster.ShardListener applicationListener;
   static final long SLOW = 999;
   final CountDownLatch slowEntered = new CountDownLatch(1);
   final CountDownLatch slowGate = new CountDownLatch(1);
@@ -161,7 +163,7 @@ abstract class HostedActorsTests {
         .joinTimeout(Duration.ofSeconds(20))
         .requestTimeout(Duration.ofSeconds(20))
         .messageHandler(host.messageHandler())
-        .shardListener(host.shardListener())
+        .shardListener(host.shardListener(applicationListener))
         .handlerExecutor(pool)
         .build());
     host.attach(node);
