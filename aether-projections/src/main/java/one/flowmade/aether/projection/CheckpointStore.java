@@ -27,6 +27,22 @@ public interface CheckpointStore {
   Checkpoint claim(String key);
 
   /**
+   * Makes the caller the owner of a checkpoint under an epoch it got elsewhere — the assignment
+   * epoch under which a cluster node acquired a shard, or a leader's fencing token — instead of
+   * increasing the stored one: sets the epoch to {@code epoch} (creating the checkpoint at
+   * position 0 if absent) if the store holds that epoch or a lower one. So a stale owner, whose
+   * epoch is lower than the one the current owner claimed with, can neither claim nor commit.
+   * Claiming again with the same epoch succeeds (the same owner starting again).
+   *
+   * @param key the checkpoint key
+   * @param epoch the caller's epoch, at least 1
+   * @return the checkpoint with the caller's epoch
+   * @throws CheckpointFencedException if the store holds a higher epoch (nothing changed)
+   * @throws IllegalArgumentException if the epoch is less than 1
+   */
+  Checkpoint claim(String key, long epoch);
+
+  /**
    * Reads a checkpoint without claiming it.
    *
    * @param key the checkpoint key

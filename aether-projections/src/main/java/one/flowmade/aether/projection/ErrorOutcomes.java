@@ -65,7 +65,7 @@ final class ErrorOutcomes {
       synchronized (rt.work) {
         try (CheckpointStore.Transaction tx = rt.settings.checkpoints().begin(rt.key,
             rt.epoch())) {
-          tx.commit(pos);
+          rt.commit(tx, pos);
           rt.progress.position(pos);
           return true;
         } catch (CheckpointFencedException fenced) {
@@ -97,7 +97,7 @@ final class ErrorOutcomes {
         try (CheckpointStore.Transaction tx = rt.settings.checkpoints().begin(rt.key,
             rt.epoch())) {
           rt.settings.handlers().invoke(event.get(), tx.connection());
-          tx.commit(rt.progress.position());
+          rt.commit(tx, rt.progress.position());
           parked.remove(p);
           done++;
           rt.progress.appliedOne();

@@ -22,6 +22,18 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
+  public Checkpoint claim(String key, long epoch) {
+    Objects.requireNonNull(key, "key");
+    Checkpoints.checkEpoch(epoch);
+    return checkpoints.compute(key, (k, c) -> {
+      if (c != null && c.epoch() > epoch) {
+        throw Checkpoints.higherEpoch(key, epoch, c.epoch());
+      }
+      return new Checkpoint(c == null ? 0 : c.position(), epoch);
+    });
+  }
+
+  @Override
   public Optional<Checkpoint> load(String key) {
     return Optional.ofNullable(checkpoints.get(Objects.requireNonNull(key, "key")));
   }

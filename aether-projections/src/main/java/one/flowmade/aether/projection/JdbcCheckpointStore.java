@@ -18,7 +18,8 @@ import one.flowmade.aether.AetherTransientException;
  * the transaction committed together, so the read model's rows and the checkpoint commit or roll
  * back as one — exactly-once effects.
  *
- * <p>Fencing: the table has an {@code owner_epoch} column; {@link #claim} increases it, and a
+ * <p>Fencing: the table has an {@code owner_epoch} column; {@link #claim(String)} increases it
+ * ({@link #claim(String, long)} sets it, never lower), and a
  * commit updates the row only {@code WHERE owner_epoch = <its epoch>}. A stale owner's commit
  * updates no row, is rolled back with all its effects and fails with {@link
  * CheckpointFencedException}.
@@ -83,6 +84,33 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     return upsert(key, "INSERT INTO " + table + " (name, position, owner_epoch) VALUES (?, 0, 1)"
         + " ON CONFLICT (name) DO UPDATE SET owner_epoch = " + table + ".owner_epoch + 1,"
         + " updated_at = CURRENT_TIMESTAMP RETURNING position, owner_epoch", -1);
+  }
+
+  @Override
+  public Checkpoint claim(String key, long epoch) {
+    Objects.requireNonNull(key, "key");
+    Checkpoints.checkEpoch(epoch);
+    String sql = "INSERT INTO " + table + " (name, position, owner_epoch) VALUES (?, 0, ?)"
+        + " ON CONFLICT (name) DO UPDATE SET owner_epoch = EXCLUDED.owner_epoch,"
+        + " updated_at = CURRENT_TIMESTAMP WHERE " + table + ".owner_epoch <= EXCLUDED.owner_epoch"
+        + " RETURNING position, owner_epoch";
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, key);
+      s.setLong(2, epoch);
+      try (ResultSet r = s.executeQuery()) {
+        Checkpoint checkpoint = r.next() ? new Checkpoint(r.getLong(1), r.getLong(2)) : null;
+        if (!c.getAutoCommit()) {
+          c.commit();
+        }
+        if (checkpoint == null) {
+          throw Checkpoints.higherEpoch(key, epoch,
+              load(key).map(Checkpoint::epoch).orElse(-1L));
+        }
+        return checkpoint;
+      }
+    } catch (SQLException e) {
+      throw unavailable("claim checkpoint '" + key + "' with epoch " + epoch, e);
+    }
   }
 
   @Override

@@ -105,17 +105,31 @@ public final class KvCheckpointStore implements CheckpointStore {
 
   @Override
   public Checkpoint claim(String key) {
+    return claimAs(key, 0);
+  }
+
+  @Override
+  public Checkpoint claim(String key, long epoch) {
+    Checkpoints.checkEpoch(epoch);
+    return claimAs(key, epoch);
+  }
+
+  /** Claims with {@code epoch}, or with the stored epoch plus one when it is 0. */
+  private Checkpoint claimAs(String key, long epoch) {
     String k = TokenEncoding.encode(Objects.requireNonNull(key, "key"));
     while (true) {
       KeyValueEntry entry = get(k);
       try {
         if (entry == null) {
-          Checkpoint c = new Checkpoint(0, 1);
+          Checkpoint c = new Checkpoint(0, epoch == 0 ? 1 : epoch);
           revisions.put(k, kv.create(k, encode(c)));
           return c;
         }
         Checkpoint old = decode(key, entry);
-        Checkpoint c = new Checkpoint(old.position(), old.epoch() + 1);
+        if (epoch != 0 && old.epoch() > epoch) {
+          throw Checkpoints.higherEpoch(key, epoch, old.epoch());
+        }
+        Checkpoint c = new Checkpoint(old.position(), epoch == 0 ? old.epoch() + 1 : epoch);
         revisions.put(k, kv.update(k, encode(c), entry.getRevision()));
         return c;
       } catch (JetStreamApiException e) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import one.flowmade.aether.AetherTransientException;
@@ -99,7 +100,29 @@ public final class Projection implements AutoCloseable {
    *     reached; the projection stays {@link ProjectionState#NEW} and may be started again
    */
   public void start() {
-    runtime.start();
+    runtime.start(0);
+  }
+
+  /**
+   * Starts the projection as the owner of an epoch fenced elsewhere: claims the checkpoint with
+   * {@link CheckpointStore#claim(String, long)} instead of increasing its epoch, then runs as
+   * {@link #start()} does. For owners whose right to run comes with a monotonic number — the
+   * assignment epoch under which a cluster node acquired a shard (see {@code
+   * aether-projections-cluster}) or a leader's fencing token: an older owner, holding a lower
+   * epoch, can then neither claim nor commit, whatever the timing.
+   *
+   * @param ownerEpoch the caller's epoch, at least 1
+   * @throws CheckpointFencedException if the checkpoint holds a higher epoch (a newer owner
+   *     claimed it); the projection is then {@link ProjectionState#FAILED} and applied nothing
+   * @throws IllegalArgumentException if {@code ownerEpoch} is less than 1
+   * @throws IllegalStateException as for {@link #start()}
+   * @throws AetherTransientException as for {@link #start()}
+   */
+  public void start(long ownerEpoch) {
+    if (ownerEpoch < 1) {
+      throw new IllegalArgumentException("the owner epoch must be at least 1, was " + ownerEpoch);
+    }
+    runtime.start(ownerEpoch);
   }
 
   /**
@@ -110,6 +133,15 @@ public final class Projection implements AutoCloseable {
    */
   public ProjectionStatus status() {
     return runtime.status();
+  }
+
+  /**
+   * Returns the state now; unlike {@link #status()} it asks no store.
+   *
+   * @return the state
+   */
+  public ProjectionState state() {
+    return runtime.progress.state();
   }
 
   /**
@@ -151,12 +183,8 @@ public final class Projection implements AutoCloseable {
    */
   public void resetTo(Position from) {
     Objects.requireNonNull(from, "from");
-    long next;
-    if (from instanceof Position.At at) {
-      next = at.position();
-    } else {
-      next = settings.store().lastPosition() + 1;
-    }
+    long next = from instanceof Position.At at ? at.position()
+        : settings.store().lastPosition() + 1;
     runtime.resetCheckpoint(next - 1);
   }
 
@@ -169,22 +197,7 @@ public final class Projection implements AutoCloseable {
    * @throws IllegalStateException if this projection is running
    */
   public void resetTo(Instant time) {
-    Objects.requireNonNull(time, "time");
-    EventStore store = settings.store();
-    long lo = 1;
-    long hi = store.lastPosition() + 1;
-    while (lo < hi) {
-      long mid = lo + (hi - lo) / 2;
-      List<Event> events = store.readAll(Position.at(mid), 1).events();
-      if (events.isEmpty()) {
-        hi = mid;
-      } else if (events.get(0).timestamp().isBefore(time)) {
-        lo = events.get(0).position() + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    runtime.resetCheckpoint(lo - 1);
+    runtime.resetCheckpoint(runtime.lastBefore(Objects.requireNonNull(time, "time")));
   }
 
   /**
@@ -210,6 +223,7 @@ public final class Projection implements AutoCloseable {
     private int batchSize = 100;
     private int partition = 0;
     private int partitions = 1;
+    private BooleanSupplier ownership = () -> true;
 
     private Builder() {}
 
@@ -349,6 +363,22 @@ public final class Projection implements AutoCloseable {
     }
 
     /**
+     * Sets a check asked right before every checkpoint commit, for instances that run only while
+     * they own something (a cluster shard: {@code () -> node.ownsShard(shard)}). When it answers
+     * false, the unit of work is rolled back (with a {@link JdbcCheckpointStore}, its effects
+     * too) and the projection stops as fenced ({@link CheckpointFencedException} in its status).
+     * It narrows the time a stale owner applies events; the checkpoint's epoch still fences it
+     * if the check passes just before ownership ends. Default: always true.
+     *
+     * @param ownership a fast, non-blocking check; called on the projection's thread
+     * @return this builder
+     */
+    public Builder ownership(BooleanSupplier ownership) {
+      this.ownership = Objects.requireNonNull(ownership, "ownership");
+      return this;
+    }
+
+    /**
      * Builds the projection (not started).
      *
      * @return the projection
@@ -367,7 +397,7 @@ public final class Projection implements AutoCloseable {
       }
       Handlers all = new Handlers(codec, handlers, anyHandler, partition, partitions);
       return new Projection(new ProjectionSettings(name, ProjectionSettings.key(name, partition,
-          partitions), store, all, checkpoints, policy, batchSize));
+          partitions), store, all, checkpoints, policy, batchSize, ownership));
     }
   }
 }

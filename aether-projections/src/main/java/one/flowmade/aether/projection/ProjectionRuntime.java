@@ -1,10 +1,13 @@
 package one.flowmade.aether.projection;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import one.flowmade.aether.Event;
 import one.flowmade.aether.EventStore;
 import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.Position;
@@ -51,13 +54,23 @@ final class ProjectionRuntime {
     return subscription;
   }
 
-  void start() {
+  /** Starts; claims with {@code ownerEpoch}, or by increasing the stored epoch when it is 0. */
+  void start(long ownerEpoch) {
     synchronized (lifecycle) {
       if (progress.state() != ProjectionState.NEW) {
         throw new IllegalStateException("projection " + key + " was already started ("
             + progress.state() + "); build a new one to run it again");
       }
-      Checkpoint checkpoint = settings.checkpoints().claim(key);
+      Checkpoint checkpoint;
+      try {
+        checkpoint = ownerEpoch == 0 ? settings.checkpoints().claim(key)
+            : settings.checkpoints().claim(key, ownerEpoch);
+      } catch (CheckpointFencedException fenced) {
+        progress.error(describe(fenced));
+        progress.state(ProjectionState.FAILED);
+        LOG.warn("projection {} not started: {}", key, fenced.getMessage());
+        throw fenced;
+      }
       long last = store.lastPosition();
       if (checkpoint.position() > last) {
         String message = "checkpoint of projection " + key + " is at position "
@@ -103,6 +116,24 @@ final class ProjectionRuntime {
     }
   }
 
+  /** Returns the last position before the first event at or after {@code time}. */
+  long lastBefore(Instant time) {
+    long lo = 1;
+    long hi = store.lastPosition() + 1;
+    while (lo < hi) {
+      long mid = lo + (hi - lo) / 2;
+      List<Event> events = store.readAll(Position.at(mid), 1).events();
+      if (events.isEmpty()) {
+        hi = mid;
+      } else if (events.get(0).timestamp().isBefore(time)) {
+        lo = events.get(0).position() + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo - 1;
+  }
+
   void close() {
     Thread w;
     synchronized (lifecycle) {
@@ -131,6 +162,15 @@ final class ProjectionRuntime {
       progress.state(ProjectionState.STOPPED);
     }
     LOG.info("projection {} closed at position {}", key, progress.position());
+  }
+
+  /** Commits a unit of work if the owner check still passes. */
+  void commit(CheckpointStore.Transaction tx, long position) {
+    if (!settings.ownership().getAsBoolean()) {
+      throw new CheckpointFencedException(key, epoch, "its owner check says this instance no"
+          + " longer owns it; the unit of work up to position " + position + " was not committed");
+    }
+    tx.commit(position);
   }
 
   boolean closing() {

@@ -1,5 +1,6 @@
 package one.flowmade.aether.projection;
 
+import java.util.function.BooleanSupplier;
 import one.flowmade.aether.EventStore;
 
 /**
@@ -13,9 +14,11 @@ import one.flowmade.aether.EventStore;
  * @param checkpoints where the checkpoint is kept
  * @param policy the error policy
  * @param batchSize the most events per unit of work
+ * @param ownership asked right before every checkpoint commit whether this instance still owns
+ *     the checkpoint
  */
 record ProjectionSettings(String name, String key, EventStore store, Handlers handlers,
-    CheckpointStore checkpoints, ErrorPolicy policy, int batchSize) {
+    CheckpointStore checkpoints, ErrorPolicy policy, int batchSize, BooleanSupplier ownership) {
 
   /** Returns the checkpoint key of one partition of a projection. */
   static String key(String name, int partition, int partitions) {

@@ -150,7 +150,7 @@ final class ProjectionWorker implements Runnable {
             settings.handlers().invoke(e, tx.connection());
           } catch (Exception failure) {
             if (!transactional && done > 0) {
-              tx.commit(chunk.get(done - 1).position());
+              rt.commit(tx, chunk.get(done - 1).position());
               progress.advance(chunk.subList(0, done));
             } else {
               done = 0;
@@ -162,7 +162,7 @@ final class ProjectionWorker implements Runnable {
           done++;
         }
         if (tx != null) {
-          tx.commit(chunk.get(chunk.size() - 1).position());
+          rt.commit(tx, chunk.get(chunk.size() - 1).position());
           progress.advance(chunk);
           return true;
         }
@@ -199,7 +199,7 @@ final class ProjectionWorker implements Runnable {
             infrastructure = tx.connection().map(ProjectionWorker::isBroken).orElse(false);
             throw handlerFailure;
           }
-          tx.commit(e.position());
+          rt.commit(tx, e.position());
           progress.advance(List.of(e));
           return true;
         } catch (CheckpointFencedException fenced) {

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
  * current owner is seen by {@link CheckpointStore#load} (also from a second instance, {@link
  * #secondInstance()}), a commit by a stale owner is rejected with {@link
  * CheckpointFencedException} and changes nothing, concurrent claims give distinct epochs, reset
- * sets the position and fences, an uncommitted transaction changes nothing, and keys with any
- * characters are independent.
+ * sets the position and fences, an uncommitted transaction changes nothing, keys with any
+ * characters are independent, and a claim with an epoch from elsewhere ({@link
+ * CheckpointStore#claim(String, long)}) sets that epoch, after which a stale owner with a lower
+ * epoch can neither commit nor claim.
  */
 public abstract class CheckpointStoreContract {
 
@@ -140,6 +142,36 @@ public abstract class CheckpointStoreContract {
     String fresh = key();
     store().reset(fresh, 3);
     assertThat(store().load(fresh)).map(Checkpoint::position).contains(3L);
+  }
+
+  @Test
+  void claimWithAnEpoch_setsIt_andAStaleOwnerCanNeitherCommitNorClaim() {
+    String key = key();
+    assertThat(store().claim(key, 5)).isEqualTo(new Checkpoint(0, 5));
+    try (CheckpointStore.Transaction tx = store().begin(key, 5)) {
+      tx.commit(10);
+    }
+    assertThat(secondInstance().claim(key, 7)).isEqualTo(new Checkpoint(10, 7));
+    try (CheckpointStore.Transaction tx = store().begin(key, 5)) {
+      assertThatThrownBy(() -> tx.commit(12)).as("the stale owner's late write")
+          .isInstanceOf(CheckpointFencedException.class).hasMessageContaining(key);
+    }
+    assertThatThrownBy(() -> store().claim(key, 6)).as("the stale owner's late claim")
+        .isInstanceOf(CheckpointFencedException.class).hasMessageContaining(key);
+    assertThat(store().load(key)).contains(new Checkpoint(10, 7));
+    assertThat(secondInstance().claim(key, 7)).as("the same owner starting again")
+        .isEqualTo(new Checkpoint(10, 7));
+    try (CheckpointStore.Transaction tx = secondInstance().begin(key, 7)) {
+      tx.commit(11);
+    }
+    assertThat(store().load(key)).contains(new Checkpoint(11, 7));
+    assertThat(store().claim(key).epoch()).as("a plain claim still increases it").isEqualTo(8);
+  }
+
+  @Test
+  void claimWithAnEpochBelowOne_isRejected() {
+    assertThatThrownBy(() -> store().claim(key(), 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epoch");
   }
 
   @Test
