@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import one.flowmade.aether.Deadline;
 import one.flowmade.aether.Event;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.EventStream;
 import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.jetstream.EventLog.Found;
@@ -24,16 +25,29 @@ final class DirectEventStream implements EventStream {
   private final String actorId;
   private final Deadline deadline;
   private final List<UndecodableEvent> undecodable = new ArrayList<>();
+  private final Tracing.Operation span;
+  private final long start;
   private Event next;
   private boolean ended;
   private boolean closed;
+  private int count;
+  private RuntimeException failure;
 
-  DirectEventStream(StoreContext context, ActorCursor cursor, String actorId,
+  /**
+   * Opens the stream; the read's span ({@code aether.read}) and its meters cover the stream from
+   * here to {@link #close()}, as they cover one {@code read} call.
+   */
+  DirectEventStream(StoreContext context, ActorCursor cursor, String actorId, long fromVersion,
       Deadline deadline) {
     this.context = context;
     this.cursor = cursor;
     this.actorId = actorId;
     this.deadline = deadline;
+    this.start = context.metrics().start();
+    this.span = context.tracing().start("aether.read", Tracing.Kind.CLIENT, null)
+        .attribute("aether.namespace", context.namespace().name())
+        .attribute("aether.actor.id", actorId)
+        .attribute("aether.actor.from_version", fromVersion);
   }
 
   @Override
@@ -48,19 +62,25 @@ final class DirectEventStream implements EventStream {
     if (ended) {
       return false;
     }
-    context.within(deadline, () -> {
-      Found found;
-      while ((found = cursor.next()) != null) {
-        if (found.decoded()) {
-          next = found.event();
-          return null;
+    try {
+      context.within(deadline, () -> {
+        Found found;
+        while ((found = cursor.next()) != null) {
+          if (found.decoded()) {
+            next = found.event();
+            count++;
+            return null;
+          }
+          LOG.warn("skipping an undecodable message: {}", found.error().getMessage());
+          undecodable.add(found.undecodable());
         }
-        LOG.warn("skipping an undecodable message: {}", found.error().getMessage());
-        undecodable.add(found.undecodable());
-      }
-      ended = true;
-      return null;
-    });
+        ended = true;
+        return null;
+      });
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
+    }
     return next != null;
   }
 
@@ -84,7 +104,16 @@ final class DirectEventStream implements EventStream {
     if (!closed) {
       closed = true;
       next = null;
-      cursor.close();
+      try {
+        cursor.close();
+      } finally {
+        context.metrics().read("actor", start, count, failure);
+        span.attribute("aether.event.count", count);
+        if (failure != null) {
+          span.failed(failure);
+        }
+        span.end();
+      }
     }
   }
 }

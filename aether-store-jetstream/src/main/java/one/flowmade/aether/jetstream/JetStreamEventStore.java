@@ -428,7 +428,7 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
     Objects.requireNonNull(deadline, "deadline");
     context.checkOpen();
     return new DirectEventStream(context, log.cursor(actorId, fromVersion, afterPosition,
-        Integer.MAX_VALUE, STREAM_BATCH), actorId, deadline);
+        Integer.MAX_VALUE, STREAM_BATCH), actorId, fromVersion, deadline);
   }
 
   /**
