@@ -85,6 +85,10 @@ public final class StoreScenarios implements AutoCloseable {
     jsm.addStream(StreamConfiguration.builder(aether)
         .name(SubjectLayout.streamName(rawNamespace))
         .subjects(SubjectLayout.allEvents(rawNamespace))
+        // The raw baseline looks sequences up with jsm.getLastMessage, which jnats sends as a
+        // direct get when the stream allows them; a follower may answer it with a stale sequence
+        // (10071 on the next publish). Leader gets keep the raw baseline correct, as Aether is.
+        .allowDirect(false)
         .build());
   }
 
