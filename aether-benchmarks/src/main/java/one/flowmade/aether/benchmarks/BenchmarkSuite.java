@@ -96,6 +96,10 @@ public final class BenchmarkSuite {
           settings.quick() ? FoldScenario.QUICK_EVENTS : FoldScenario.FULL_EVENTS,
           natsServer(settings)));
     }
+    if (settings.runs(Part.ACTORS)) {
+      part(report, "hosted actors", () -> one.flowmade.aether.benchmarks.actors.ActorsPart.run(
+          natsServer(settings), settings.quick(), report));
+    }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     report.conditions().put("suite duration", took.toSeconds() + " s"
         + (settings.quick() ? " (--quick: smoke-test sizes, figures mean nothing)" : ""));

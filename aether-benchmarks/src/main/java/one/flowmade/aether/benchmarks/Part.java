@@ -26,7 +26,9 @@ public enum Part {
    * One actor of 1,000,000 events folded through {@code EventStore.fold} in a JVM with {@code
    * -Xmx64m}, against a raw ordered consumer in the same kind of JVM.
    */
-  FOLD;
+  FOLD,
+  /** Hosted actors against the reload-per-command path (R1 and R3), heap per cached actor. */
+  ACTORS;
 
   /**
    * Returns the part with a name, ignoring case.

@@ -13,7 +13,7 @@ import java.util.Set;
  *                        the documented command passes docs/benchmarks.md)
  *   --quick              tiny sizes and JMH settings: checks that the harness works, in seconds;
  *                        its figures mean nothing
- *   --only PART,...      run only these parts (jmh, ring, r1, r3, cluster, postgres, fold)
+ *   --only PART,...      run only these parts (jmh, ring, r1, r3, cluster, postgres, fold, actors)
  *   --skip PART,...      run every part but these
  *   --nats-server PATH   the nats-server binary (default: $nats_server_path, PATH, the project
  *                        cache that scripts/install-nats-server.sh fills)
@@ -34,7 +34,7 @@ public record Settings(Path report, boolean quick, Set<Part> parts, Optional<Pat
       "  --report PATH        Markdown document to write the report into"
           + " (default target/benchmarks.md)",
       "  --quick              smoke-test sizes: checks the harness; figures mean nothing",
-      "  --only PART,...      run only these parts: jmh, ring, r1, r3, cluster, postgres, fold",
+      "  --only PART,...      run only these parts: jmh, ring, r1, r3, cluster, postgres, fold, actors",
       "  --skip PART,...      run every part but these",
       "  --nats-server PATH   the nats-server binary");
 
