@@ -107,10 +107,13 @@ final class AppendChecks {
       }
       if (found.isEmpty()) {
         if (op.outcome() == Outcome.OK) {
-          add(Check.LOST_ACKNOWLEDGED_APPEND, "append " + op.id() + " was acknowledged at v"
-              + op.firstVersion() + ".." + op.lastVersion() + " of actor '" + op.actorId()
+          add(Check.LOST_ACKNOWLEDGED_APPEND, "append " + op.id() + " was acknowledged "
+              + (op.hasReportedVersions() ? "at v" + op.firstVersion() + ".." + op.lastVersion()
+                  : "as already applied") + " of actor '" + op.actorId()
               + "' but none of its events is stored", List.of(op),
-              neighbours(op.actorId(), op.firstVersion() - 1, op.lastVersion() + 1));
+              op.hasReportedVersions()
+                  ? neighbours(op.actorId(), op.firstVersion() - 1, op.lastVersion() + 1)
+                  : List.of());
         }
         continue;
       }
@@ -133,7 +136,8 @@ final class AppendChecks {
       }
       long first = found.get(0).version();
       long last = found.get(found.size() - 1).version();
-      if (op.outcome() == Outcome.OK && (first != op.firstVersion() || last != op.lastVersion())) {
+      if (op.hasReportedVersions()
+          && (first != op.firstVersion() || last != op.lastVersion())) {
         add(Check.REPORTED_VERSIONS, "append " + op.id() + " was acknowledged at v"
             + op.firstVersion() + ".." + op.lastVersion() + " but is stored at v" + first + ".."
             + last, List.of(op), found);

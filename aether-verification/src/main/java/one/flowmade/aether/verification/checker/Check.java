@@ -36,6 +36,10 @@ public enum Check {
   TWO_OWNERS_IN_EPOCH("no shard is acquired by two nodes in one assignment epoch"),
   /** No two processes own a shard at the same moment. */
   OWNERS_OVERLAP("no shard is owned by two processes at the same moment"),
+  /** Hosted actors: one shard epoch's events of an actor come from one process. */
+  ONE_WRITER_PER_EPOCH("an actor's events of one shard epoch are written by one process"),
+  /** Hosted actors: no event of an older epoch follows one of a newer epoch. */
+  EPOCH_ORDER("no owner writes an actor after a newer owner of its shard did"),
   /** Every shard is owned again after the faults stop. */
   ORPHAN_SHARD("every shard is owned again after the faults stop");
 

@@ -15,7 +15,9 @@ import one.flowmade.aether.verification.history.History;
  * real-time order (an append that completed before another was invoked has the lower version).
  * Version conflicts and reads must report a state the actor really had at some moment while they
  * ran. Cluster entries are checked for one leader at a time with growing fencing tokens, one owner
- * per shard at a time and per epoch, and every shard owned again by the ownership deadline.
+ * per shard at a time and per epoch, and every shard owned again by the ownership deadline. Stored
+ * events that name their writer and shard epoch (hosted actors') are checked for one writing node
+ * per actor and epoch, and for epochs that never go back along an actor's versions.
  *
  * <p>Stateless and thread-safe.
  */
@@ -34,6 +36,7 @@ public final class HistoryChecker {
     List<Violation> found = new ArrayList<>();
     found.addAll(new AppendChecks(history).run());
     found.addAll(new ClusterChecks(history).run());
+    found.addAll(new WriterChecks(history).run());
     found.sort((a, b) -> a.check().compareTo(b.check()));
     return new CheckReport(history, found);
   }

@@ -22,7 +22,8 @@ import one.flowmade.aether.ExpectedVersion;
  * @param completed when it completed, or null if its process died first (the outcome is then
  *     {@link Outcome#UNKNOWN})
  * @param outcome the outcome
- * @param firstVersion the version of the first event, when {@link Outcome#OK}; else 0
+ * @param firstVersion the version of the first event, when {@link Outcome#OK}; else 0 (also 0
+ *     for an append {@link #acknowledged acknowledged without versions})
  * @param lastVersion the version of the last event, when {@link Outcome#OK}; else 0
  * @param actualVersion for a refused append, the actual version the store reported; else -1
  * @param error what failed, or null
@@ -69,7 +70,9 @@ public record AppendOp(
       throw new IllegalArgumentException("append " + id + " has no completion but is " + outcome);
     }
     if (outcome == Outcome.OK) {
-      if (firstVersion < 1 || lastVersion - firstVersion + 1 != eventIds.size()) {
+      boolean withoutVersions = firstVersion == 0 && lastVersion == 0;
+      if (!withoutVersions
+          && (firstVersion < 1 || lastVersion - firstVersion + 1 != eventIds.size())) {
         throw new IllegalArgumentException("append " + id + " of " + eventIds.size()
             + " events reports versions " + firstVersion + ".." + lastVersion);
       }
@@ -119,6 +122,28 @@ public record AppendOp(
   public AppendOp ok(Moment at, long first, long last) {
     return new AppendOp(id, process, actorId, expected, eventIds, invoked, at, Outcome.OK, first,
         last, -1, null);
+  }
+
+  /**
+   * Returns this operation acknowledged as stored without the versions it is stored at: a hosted
+   * command answered "already applied" (an earlier attempt with the same command id stored it).
+   * Its events must be stored; at which versions is not checked.
+   *
+   * @param at when it completed
+   * @return the completed operation
+   */
+  public AppendOp acknowledged(Moment at) {
+    return new AppendOp(id, process, actorId, expected, eventIds, invoked, at, Outcome.OK, 0, 0,
+        -1, null);
+  }
+
+  /**
+   * Returns whether this operation was acknowledged with the versions it is stored at.
+   *
+   * @return true if {@link Outcome#OK} with versions
+   */
+  public boolean hasReportedVersions() {
+    return outcome == Outcome.OK && firstVersion > 0;
   }
 
   /**
@@ -172,7 +197,9 @@ public record AppendOp(
         .append(" invoked=").append(invoked.relativeTo(origin))
         .append(" completed=").append(completed == null ? "never" : completed.relativeTo(origin))
         .append(" -> ").append(outcome);
-    if (outcome == Outcome.OK) {
+    if (outcome == Outcome.OK && firstVersion == 0) {
+      out.append(" (already applied)");
+    } else if (outcome == Outcome.OK) {
       out.append(" v").append(firstVersion);
       if (lastVersion != firstVersion) {
         out.append("..v").append(lastVersion);

@@ -51,6 +51,11 @@ final class Histories {
     return new StoredEvent(actor, version, eventId, position);
   }
 
+  static StoredEvent written(String actor, long version, String eventId, long position,
+      String writer, long epoch) {
+    return new StoredEvent(actor, version, eventId, position, writer, epoch);
+  }
+
   static Delivery delivery(String process, String subscription, int n, long at,
       StoredEvent event) {
     return new Delivery(process + "/" + subscription + "/" + n, process, subscription, ms(at),

@@ -10,6 +10,7 @@ import static one.flowmade.aether.verification.checker.Histories.stored;
 import static one.flowmade.aether.verification.checker.Histories.tenure;
 import static one.flowmade.aether.verification.checker.Histories.term;
 import static one.flowmade.aether.verification.checker.Histories.unknown;
+import static one.flowmade.aether.verification.checker.Histories.written;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -447,6 +448,72 @@ final class HistoryCheckerTest {
           .anyMatch(s -> s.startsWith("shard 1 "))
           .anyMatch(s -> s.startsWith("shard 2 ") && s.contains("never owned"))
           .hasSize(2);
+    }
+  }
+
+  /** Hosted commands: acknowledged as already applied, and events naming writer and epoch. */
+  @Nested
+  final class HostedCommands {
+
+    private AppendOp alreadyApplied(String id, String process, String actor, long invoked,
+        long completed, String eventId) {
+      return AppendOp.invoke(id, process, actor, ANY, List.of(eventId), ms(invoked))
+          .acknowledged(ms(completed));
+    }
+
+    @Test
+    void check_commandsByTheOwnersOfSuccessiveEpochs_isValid() {
+      CheckReport report = check(List.of(
+              ok("c1", "p1#1", "x", ANY, 0, 10, 1, "e1"),
+              ok("c2", "p2#1", "x", ANY, 11, 20, 2, "e2"),
+              alreadyApplied("c2-again", "p3#1", "x", 21, 30, "e3")),
+          written("x", 1, "e1", 1, "a1#1", 4), written("x", 2, "e2", 2, "a2#1", 5),
+          written("x", 3, "e3", 3, "a2#1", 5));
+
+      report.assertValid();
+    }
+
+    @Test
+    void check_alreadyAppliedCommandNotStored_reportsLostAcknowledgedAppend() {
+      CheckReport report = check(List.of(alreadyApplied("c1", "p1#1", "x", 0, 10, "e1")));
+
+      assertThat(onlyBroken(report)).isEqualTo(Check.LOST_ACKNOWLEDGED_APPEND);
+      assertThat(report.describe()).contains("already applied");
+    }
+
+    @Test
+    void check_twoNodesWritingOneActorInOneEpoch_reportsOneWriterPerEpoch() {
+      CheckReport report = check(List.of(
+              ok("c1", "p1#1", "x", ANY, 0, 10, 1, "e1"),
+              ok("c2", "p2#1", "x", ANY, 11, 20, 2, "e2")),
+          written("x", 1, "e1", 1, "a1#1", 4), written("x", 2, "e2", 2, "a2#1", 4));
+
+      assertThat(onlyBroken(report)).isEqualTo(Check.ONE_WRITER_PER_EPOCH);
+    }
+
+    @Test
+    void check_staleOwnerWritingAfterTheNewOne_reportsEpochOrder() {
+      CheckReport report = check(List.of(
+              ok("c1", "p1#1", "x", ANY, 0, 10, 1, "e1"),
+              ok("c2", "p2#1", "x", ANY, 11, 20, 2, "e2"),
+              ok("c3", "p1#1", "x", ANY, 21, 30, 3, "e3")),
+          written("x", 1, "e1", 1, "a1#1", 4), written("x", 2, "e2", 2, "a2#1", 5),
+          written("x", 3, "e3", 3, "a1#1", 4));
+
+      assertThat(report.counts()).containsKey(Check.EPOCH_ORDER);
+      assertThat(report.violations(Check.EPOCH_ORDER)).extracting(Violation::summary)
+          .containsExactly("actor 'x' v3 was written by a1#1 in epoch 4, after v2 by a2#1 in the"
+              + " newer epoch 5");
+    }
+
+    @Test
+    void check_restartedNodeWritingInTheSameEpoch_isValid() {
+      CheckReport report = check(List.of(
+              ok("c1", "p1#1", "x", ANY, 0, 10, 1, "e1"),
+              ok("c2", "p1#2", "x", ANY, 11, 20, 2, "e2")),
+          written("x", 1, "e1", 1, "a1#1", 4), written("x", 2, "e2", 2, "a1#2", 4));
+
+      report.assertValid();
     }
   }
 
