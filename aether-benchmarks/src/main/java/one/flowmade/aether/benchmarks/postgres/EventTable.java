@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -300,7 +301,10 @@ public final class EventTable {
     ps.setLong(3, version);
     ps.setString(4, event.id());
     ps.setString(5, event.type());
-    ps.setObject(6, OffsetDateTime.ofInstant(event.timestamp(), ZoneOffset.UTC));
+    // timestamptz keeps microseconds and rounds what is finer; truncate here so that every event
+    // reads back as its time truncated to microseconds, whatever its nanoseconds.
+    ps.setObject(6, OffsetDateTime.ofInstant(event.timestamp().truncatedTo(ChronoUnit.MICROS),
+        ZoneOffset.UTC));
     ps.setBytes(7, event.data().toByteArray());
     try {
       ps.setBytes(8, JSON.writeValueAsBytes(event.metadata().asMap()));
