@@ -79,6 +79,7 @@ final class MarkdownReportTest {
     assertThat(settings.parts()).containsExactlyInAnyOrder(Part.JMH, Part.R1);
     assertThat(settings.report()).isEqualTo(Path.of("x.md"));
     assertThat(Settings.parse("--skip", "cluster,r3").parts())
-        .containsExactlyInAnyOrder(Part.JMH, Part.RING, Part.R1, Part.POSTGRES, Part.FOLD);
+        .containsExactlyInAnyOrder(Part.JMH, Part.RING, Part.R1, Part.POSTGRES, Part.FOLD,
+            Part.ACTORS);
   }
 }
