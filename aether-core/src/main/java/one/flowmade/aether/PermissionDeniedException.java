@@ -29,12 +29,27 @@ public final class PermissionDeniedException extends AetherNonTransientException
    */
   public static PermissionDeniedException toPublish(String subject, String what,
       String serverError) {
+    return toPublish(subject, what, serverError, "grant it or use the namespace the user is"
+        + " allowed");
+  }
+
+  /**
+   * Creates the exception for a refused publish, with what to do about it.
+   *
+   * @param subject the subject the server refused
+   * @param what what could not be done, e.g. {@code "open the event store of namespace 'orders'"}
+   * @param serverError the server's error text
+   * @param remedy what to do, e.g. which role has the right; completes the message
+   * @return the exception
+   */
+  public static PermissionDeniedException toPublish(String subject, String what,
+      String serverError, String remedy) {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(what, "what");
     Objects.requireNonNull(serverError, "serverError");
+    Objects.requireNonNull(remedy, "remedy");
     return new PermissionDeniedException("cannot " + what + ": the NATS user lacks permission to"
-        + " publish to '" + subject + "' (server: " + serverError + "); grant it or use the"
-        + " namespace the user is allowed", subject);
+        + " publish to '" + subject + "' (server: " + serverError + "); " + remedy, subject);
   }
 
   /**

@@ -6,7 +6,6 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.api.ClusterInfo;
-import io.nats.client.api.Republish;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,6 +43,7 @@ import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.Tracing;
 import one.flowmade.aether.UnsupportedServerException;
 import one.flowmade.aether.nats.SubjectLayout;
+import one.flowmade.aether.nats.internal.AetherStreams;
 
 /**
  * An {@link EventStore} on NATS JetStream: one stream per namespace ({@code AETHER_<namespace>},
@@ -724,11 +724,9 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
      */
     public JetStreamEventStore build() {
       Namespace namespace = this.namespace;
-      StreamSetup.Spec spec = new StreamSetup.Spec(SubjectLayout.streamName(namespace),
-          SubjectLayout.allEvents(namespace), "Aether events of namespace '" + namespace + "'",
-          replicasSet(), storageSet(), maxAge, maxBytes, maxMessages, duplicateWindow,
-          true, true, Republish.builder().source(SubjectLayout.allEvents(namespace))
-              .destination(SubjectLayout.allBusEvents(namespace)).build());
+      StreamSetup.Spec spec = new StreamSetup.Spec(AetherStreams.events(namespace),
+          "the event store of namespace '" + namespace + "'", replicasSet(), storageSet(), maxAge,
+          maxBytes, maxMessages, duplicateWindow);
       StreamInfo info = openStream("Aether's JetStream event store",
           "multi-event appends would break: they need atomic batch publish (ADR-50,"
               + " allow_atomic), which older servers ignore, so an append could be stored in"

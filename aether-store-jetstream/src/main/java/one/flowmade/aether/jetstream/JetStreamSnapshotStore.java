@@ -29,6 +29,7 @@ import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
 import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.TokenEncoding;
+import one.flowmade.aether.nats.internal.AetherStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,11 +92,11 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
    * @return {@code AETHERSNAP_<namespace>}
    */
   public static String streamName(Namespace namespace) {
-    return "AETHERSNAP_" + namespace.name();
+    return AetherStreams.snapshotStreamName(namespace);
   }
 
   static String subjectPrefix(Namespace namespace) {
-    return "aether.snap." + namespace.name() + ".";
+    return AetherStreams.snapshotSubjectPrefix(namespace);
   }
 
   static String subject(Namespace namespace, String actorId) {
@@ -325,9 +326,9 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
      */
     public JetStreamSnapshotStore build() {
       Namespace namespace = this.namespace;
-      StreamSetup.Spec spec = new StreamSetup.Spec(streamName(namespace),
-          subjectPrefix(namespace) + "*", "Aether snapshots of namespace '" + namespace + "'",
-          replicasSet(), storageSet(), null, null, null, null, false, false, null);
+      StreamSetup.Spec spec = new StreamSetup.Spec(AetherStreams.snapshots(namespace),
+          "the snapshot store of namespace '" + namespace + "'", replicasSet(), storageSet(),
+          null, null, null, null);
       StreamInfo info = openStream("Aether's JetStream snapshot store",
           "compare-and-set saves on replicated streams are not reliable (concurrent writers can"
               + " all win), so an older snapshot could overwrite a newer one", spec);

@@ -19,15 +19,19 @@ import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.UnsupportedServerException;
+import one.flowmade.aether.UnsafeStreamException;
+import one.flowmade.aether.nats.internal.AetherStreams;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
 import one.flowmade.aether.nats.internal.PermissionViolations;
 import one.flowmade.aether.nats.internal.ServerVersion;
+import one.flowmade.aether.nats.internal.StreamAdoption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates a store's stream, or adopts an existing one after checking that its configuration is
- * what the store needs and what the builder asked for. An existing stream is changed only to
+ * safe ({@link StreamAdoption}: else {@link UnsafeStreamException}), what the store needs and
+ * what the builder asked for. An existing stream is changed only to
  * enable atomic batch publish, which loses nothing; every other difference is reported with an
  * {@link IncompatibleStreamException}.
  */
@@ -36,33 +40,49 @@ final class StreamSetup {
   private static final String API = "$JS.API.";
   private static final Logger LOG = LoggerFactory.getLogger(StreamSetup.class);
 
-  static final int DEFAULT_REPLICAS = 1;
-  static final StorageType DEFAULT_STORAGE = StorageType.File;
-  static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(2);
   /** Errors of a cluster that is still forming or electing: retried. */
   private static final Set<Integer> TRANSIENT = Set.of(10008, 10023, 10005, 10074);
 
   private StreamSetup() {}
 
   /**
-   * What a store needs of its stream. Nullable settings were not set on the builder: a new stream
-   * gets the default, an existing stream keeps its own value.
+   * What a store needs of its stream: the configuration Aether requires ({@link AetherStreams},
+   * with its defaults) and the settings made on the builder. Nullable settings were not set on
+   * the builder: a new stream gets the required configuration's value, an existing stream keeps
+   * its own.
    */
-  record Spec(String name, String subject, String description, Integer replicas,
+  record Spec(StreamConfiguration required, String component, Integer replicas,
       StorageType storage, Duration maxAge, DataSize maxBytes, Long maxMessages,
-      Duration duplicateWindow, boolean history, boolean atomic, Republish republish) {
+      Duration duplicateWindow) {
+
+    String name() {
+      return required.getName();
+    }
+
+    /** Whether the stream keeps every message of a subject (an actor's events). */
+    boolean history() {
+      return required.getMaxMsgsPerSubject() < 1;
+    }
+
+    boolean atomic() {
+      return required.getAllowAtomicPublish();
+    }
+
+    Republish republish() {
+      return required.getRepublish();
+    }
 
     StreamConfiguration toConfiguration() {
-      StreamConfiguration.Builder b = StreamConfiguration.builder()
-          .name(name)
-          .description(description)
-          .subjects(subject)
-          .retentionPolicy(RetentionPolicy.Limits)
-          .storageType(storage == null ? DEFAULT_STORAGE : storage)
-          .replicas(replicas == null ? DEFAULT_REPLICAS : replicas)
-          .duplicateWindow(duplicateWindow == null ? DEFAULT_DUPLICATE_WINDOW : duplicateWindow)
-          .maxMessagesPerSubject(history ? -1 : 1)
-          .allowDirect(true);
+      StreamConfiguration.Builder b = StreamConfiguration.builder(required);
+      if (replicas != null) {
+        b.replicas(replicas);
+      }
+      if (storage != null) {
+        b.storageType(storage);
+      }
+      if (duplicateWindow != null) {
+        b.duplicateWindow(duplicateWindow);
+      }
       if (maxAge != null) {
         b.maxAge(maxAge);
       }
@@ -71,12 +91,6 @@ final class StreamSetup {
       }
       if (maxMessages != null) {
         b.maxMessages(maxMessages);
-      }
-      if (atomic) {
-        b.allowAtomicPublish(true);
-      }
-      if (republish != null) {
-        b.republish(republish);
       }
       return b.build();
     }
@@ -191,6 +205,7 @@ final class StreamSetup {
   private static StreamInfo adopt(JetStreamManagement jsm, Spec spec, StreamInfo info)
       throws IOException, JetStreamApiException {
     StreamConfiguration found = info.getConfiguration();
+    StreamAdoption.check(found, spec.required(), spec.component());
     List<String> differences = differences(spec, found);
     if (!differences.isEmpty()) {
       throw new IncompatibleStreamException(spec.name(), differences);
@@ -223,10 +238,6 @@ final class StreamSetup {
 
   static List<String> differences(Spec spec, StreamConfiguration found) {
     List<String> d = new ArrayList<>();
-    if (!found.getSubjects().equals(List.of(spec.subject()))) {
-      d.add("subjects are " + found.getSubjects() + ", required exactly [" + spec.subject()
-          + "]");
-    }
     if (found.getRetentionPolicy() != RetentionPolicy.Limits) {
       d.add("retention is " + found.getRetentionPolicy().name() + ", required Limits (other policies"
           + " delete events once consumed)");
@@ -235,17 +246,11 @@ final class StreamSetup {
       d.add("max messages per subject is " + found.getMaxMsgsPerSubject()
           + ", required unlimited (a limit deletes an actor's older events)");
     }
-    if (found.getMirror() != null) {
-      d.add("the stream is a mirror, which cannot be appended to");
-    }
     if (found.getSealed()) {
       d.add("the stream is sealed");
     }
     if (found.getNoAck()) {
       d.add("no_ack is set; appends need acknowledgements");
-    }
-    if (found.getSubjectTransform() != null) {
-      d.add("a subject transform is set; events must keep their subjects");
     }
     if (spec.replicas() != null && found.getReplicas() != spec.replicas()) {
       d.add("replicas are " + found.getReplicas() + ", configured " + spec.replicas());
@@ -262,16 +267,6 @@ final class StreamSetup {
     }
     if (spec.maxMessages() != null && found.getMaxMsgs() != spec.maxMessages()) {
       d.add("max messages are " + found.getMaxMsgs() + ", configured " + spec.maxMessages());
-    }
-    Republish republish = found.getRepublish();
-    if (spec.republish() != null && republish != null
-        && (!spec.republish().getSource().equals(republish.getSource())
-            || !spec.republish().getDestination().equals(republish.getDestination())
-            || republish.isHeadersOnly())) {
-      d.add("republish is " + republish.getSource() + " -> " + republish.getDestination()
-          + (republish.isHeadersOnly() ? " (headers only)" : "") + ", required "
-          + spec.republish().getSource() + " -> " + spec.republish().getDestination()
-          + " (how stored events reach the NATS bus)");
     }
     if (spec.duplicateWindow() != null
         && !spec.duplicateWindow().equals(found.getDuplicateWindow())) {

@@ -300,11 +300,12 @@ final class JetStreamEventStoreIT {
     jsm().addStream(existing);
 
     assertThatThrownBy(() -> JetStreamEventStore.builder(connection, other).build())
-        .isInstanceOfSatisfying(IncompatibleStreamException.class, e -> {
-          assertThat(e.streamName()).isEqualTo(SubjectLayout.streamName(other));
-          assertThat(e.differences()).hasSize(3);
-          assertThat(e.getMessage()).contains("subjects are").contains("retention is WorkQueue")
-              .contains("republish is").contains("Nothing was changed");
+        .isInstanceOfSatisfying(one.flowmade.aether.UnsafeStreamException.class, e -> {
+          assertThat(e.stream()).isEqualTo(SubjectLayout.streamName(other));
+          assertThat(e.violations()).extracting(v -> v.field())
+              .containsExactly("subjects", "republish");
+          assertThat(e.getMessage()).contains("subjects is").contains("republish is")
+              .contains("somewhere.else.>").contains("Nothing was changed");
         });
     StreamConfiguration after = jsm().getStreamInfo(SubjectLayout.streamName(other))
         .getConfiguration();

@@ -2,20 +2,20 @@ package one.flowmade.aether.jetstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nats.client.api.Republish;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.nats.internal.AetherStreams;
+import one.flowmade.aether.nats.internal.StreamAdoption;
 import org.junit.jupiter.api.Test;
 
 final class StreamSetupTest {
 
   private static StreamSetup.Spec spec(Integer replicas, Duration maxAge) {
-    return new StreamSetup.Spec("AETHER_orders", "aether.ev.orders.>", "d", replicas, null,
-        maxAge, null, null, null, true, true,
-        Republish.builder().source("aether.ev.orders.>").destination("aether.bus.orders.>")
-            .build());
+    return new StreamSetup.Spec(AetherStreams.events(Namespace.of("orders")), "the store",
+        replicas, null, maxAge, null, null, null);
   }
 
   @Test
@@ -35,6 +35,15 @@ final class StreamSetupTest {
   }
 
   @Test
+  void theEventStreamTheStoreCreates_isTheOneAetherRequires_andSafeToAdopt() {
+    StreamConfiguration created = spec(null, null).toConfiguration();
+
+    assertThat(created.toJson()).isEqualTo(AetherStreams.events(Namespace.of("orders")).toJson());
+    assertThat(StreamAdoption.violations(created, AetherStreams.events(Namespace.of("orders"))))
+        .isEmpty();
+  }
+
+  @Test
   void differences_nameEverySettingThatConflicts() {
     StreamConfiguration existing = StreamConfiguration.builder(spec(1, null).toConfiguration())
         .subjects("aether.ev.orders.>", "other.>")
@@ -45,8 +54,7 @@ final class StreamSetupTest {
         .build();
 
     assertThat(StreamSetup.differences(spec(3, Duration.ofDays(30)), existing))
-        .hasSize(5)
-        .anySatisfy(d -> assertThat(d).startsWith("subjects are"))
+        .hasSize(4)
         .anySatisfy(d -> assertThat(d).startsWith("retention is WorkQueue"))
         .anySatisfy(d -> assertThat(d).startsWith("max messages per subject is 10"))
         .anySatisfy(d -> assertThat(d).isEqualTo("replicas are 1, configured 3"))

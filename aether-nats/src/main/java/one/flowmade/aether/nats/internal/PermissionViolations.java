@@ -19,6 +19,8 @@ import one.flowmade.aether.PermissionDeniedException;
 public final class PermissionViolations {
 
   private static final String PUBLISH_VIOLATION = "permissions violation for publish to ";
+  private static final String STREAM_CREATE = "$JS.API.STREAM.CREATE.";
+  private static final String STREAM_UPDATE = "$JS.API.STREAM.UPDATE.";
 
   private PermissionViolations() {}
 
@@ -83,9 +85,31 @@ public final class PermissionViolations {
     String rest = text.substring(PUBLISH_VIOLATION.length());
     for (String subject : subjects) {
       if (rest.equals("\"" + subject + "\"") || rest.equals(subject)) {
-        return Optional.of(PermissionDeniedException.toPublish(subject, what, text));
+        return Optional.of(remedy(subject)
+            .map(remedy -> PermissionDeniedException.toPublish(subject, what, text, remedy))
+            .orElseGet(() -> PermissionDeniedException.toPublish(subject, what, text)));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * What to do when a stream or bucket create or update was refused: that is the provisioning
+   * role's right, which the application role never has.
+   */
+  private static Optional<String> remedy(String subject) {
+    boolean create = subject.startsWith(STREAM_CREATE);
+    if (!create && !subject.startsWith(STREAM_UPDATE)) {
+      return Optional.empty();
+    }
+    String stream = subject.substring((create ? STREAM_CREATE : STREAM_UPDATE).length());
+    String namespace = AetherStreams.namespaceOf(stream).orElse("<namespace>");
+    return Optional.of((create ? "the stream '" + stream + "' does not exist, and creating it"
+        : "the stream '" + stream + "' needs a change (see 'aether-admin verify --namespace "
+            + namespace + "'), and changing it")
+        + " needs the PROVISIONING role, which the application role Aether runs with does not"
+        + " have. Provision the namespace first with a provisioning-role user: 'aether-admin"
+        + " provision --namespace " + namespace + " --apply' (or Provisioner, docs/operations.md),"
+        + " then start again");
   }
 }

@@ -19,6 +19,20 @@ final class PermissionViolationsTest {
   }
 
   @Test
+  void refusedStreamCreateOrUpdate_saysTheProvisioningRoleIsNeeded() {
+    String create = "$JS.API.STREAM.CREATE.AETHER_orders";
+    assertThat(PermissionViolations.fromServerError("Permissions Violation for Publish to \""
+        + create + "\"", "create or adopt stream 'AETHER_orders'", create)).get()
+        .satisfies(e -> assertThat(e.getMessage()).contains("'AETHER_orders' does not exist",
+            "PROVISIONING role", "aether-admin provision --namespace orders --apply"));
+    String update = "$JS.API.STREAM.UPDATE.KV_aether-cluster-orders";
+    assertThat(PermissionViolations.fromServerError("Permissions Violation for Publish to \""
+        + update + "\"", "open the cluster bucket", update)).get()
+        .satisfies(e -> assertThat(e.getMessage()).contains("needs a change",
+            "PROVISIONING role", "--namespace orders"));
+  }
+
+  @Test
   void violationOfAnotherSubject_isNot() {
     assertThat(PermissionViolations.fromServerError(
         "Permissions Violation for Publish to \"aether.ev.ns.a.T2\"", "append", "aether.ev.ns.a.T"))
