@@ -8,6 +8,7 @@ module one.flowmade.aether.cluster {
   requires one.flowmade.aether.nats;
   requires transitive io.nats.jnats;
   requires com.github.benmanes.caffeine;
+  requires static micrometer.core;
 
   exports one.flowmade.aether.cluster;
   exports one.flowmade.aether.cluster.actor;

@@ -3,7 +3,9 @@ package one.flowmade.aether.cluster.actor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,13 +108,19 @@ public final class ActorHost implements AutoCloseable {
   private final AtomicInteger pending = new AtomicInteger();
   private volatile ClusterNode node;
   private volatile boolean closed;
+  private final HostMeters meters;
 
   private ActorHost(Builder b) {
     this.mailboxCapacity = b.mailboxCapacity;
     this.maxPendingCommands = b.maxPendingCommands;
+    this.meters = b.meterRegistry == null ? null : new HostMeters(b.meterRegistry, this);
     Map<String, Hosted<?, ?, ?>> hosted = new HashMap<>();
     for (Registration<?, ?, ?> r : b.registrations) {
-      hosted.put(r.type.name(), r.hosted(b.passivateAfter, b.maxCachedActors));
+      Hosted<?, ?, ?> h = r.hosted(b.passivateAfter, b.maxCachedActors, meters);
+      hosted.put(r.type.name(), h);
+      if (meters != null) {
+        meters.cached(r.type.name(), h.cache::estimatedSize);
+      }
     }
     this.types = Map.copyOf(hosted);
   }
@@ -223,6 +231,9 @@ public final class ActorHost implements AutoCloseable {
     for (Hosted<?, ?, ?> h : types.values()) {
       h.cache.invalidateAll();
     }
+    if (meters != null) {
+      meters.remove();
+    }
   }
 
   private void dropShard(int shard) {
@@ -239,6 +250,9 @@ public final class ActorHost implements AutoCloseable {
         }
       }
       h.cache.invalidateAll(drop);
+      if (meters != null && !drop.isEmpty()) {
+        meters.passivated(h.type.name(), "release", drop.size());
+      }
     }
   }
 
@@ -257,6 +271,17 @@ public final class ActorHost implements AutoCloseable {
       return error(nodeId, "node '" + nodeId + "' hosts no actor type '" + request.type()
           + "' (it hosts " + types.keySet() + ")");
     }
+    if (meters == null) {
+      return handle(hosted, actorId, request, nodeId);
+    }
+    long start = System.nanoTime();
+    byte[] reply = handle(hosted, actorId, request, nodeId);
+    meters.command(request.type(), Envelope.reply(reply).status(), System.nanoTime() - start);
+    return reply;
+  }
+
+  private byte[] handle(Hosted<?, ?, ?> hosted, String actorId, Envelope.Request request,
+      String nodeId) {
     if (closed || node == null) {
       return moved(nodeId, "the actor host of node '" + nodeId + "' is "
           + (closed ? "closed" : "not attached to its node yet") + "; nothing was appended");
@@ -384,9 +409,12 @@ public final class ActorHost implements AutoCloseable {
     final ActorRepository<S, E> repository;
     final CommandHandler<S, E, C> handler;
     final Cache<String, Cached<S>> cache;
+    private final HostMeters meters;
 
     Hosted(ActorType<E, C> type, ActorRepository<S, E> repository,
-        CommandHandler<S, E, C> handler, Duration passivateAfter, long maxCached) {
+        CommandHandler<S, E, C> handler, Duration passivateAfter, long maxCached,
+        HostMeters meters) {
+      this.meters = meters;
       this.type = type;
       this.repository = repository;
       this.handler = handler;
@@ -395,6 +423,9 @@ public final class ActorHost implements AutoCloseable {
           .scheduler(Scheduler.systemScheduler()) // idle actors leave without further traffic
           .<String, Cached<S>>removalListener((actorId, cached, cause) -> {
             if (cause.wasEvicted() && cached != null) {
+              if (meters != null) {
+                meters.passivated(type.name(), cause == RemovalCause.SIZE ? "size" : "idle", 1);
+              }
               passivated(cached);
             }
           })
@@ -404,8 +435,14 @@ public final class ActorHost implements AutoCloseable {
     /** Snapshots an evicted actor per the repository's policy (a failed save is only logged). */
     private void passivated(Cached<S> cached) {
       try {
-        repository.snapshotOnPassivation(cached.state(), cached.snapshotVersion());
+        if (repository.snapshotOnPassivation(cached.state(), cached.snapshotVersion())
+            && meters != null) {
+          meters.passivationSnapshot(type.name(), "saved");
+        }
       } catch (RuntimeException e) {
+        if (meters != null) {
+          meters.passivationSnapshot(type.name(), "failed");
+        }
         LOG.warn("snapshot of passivated actor '{}' failed", cached.state().actorId(), e);
       }
     }
@@ -491,8 +528,8 @@ public final class ActorHost implements AutoCloseable {
 
   private record Registration<S, E, C>(ActorType<E, C> type, ActorRepository<S, E> repository,
       CommandHandler<S, E, C> handler) {
-    Hosted<S, E, C> hosted(Duration passivateAfter, long maxCached) {
-      return new Hosted<>(type, repository, handler, passivateAfter, maxCached);
+    Hosted<S, E, C> hosted(Duration passivateAfter, long maxCached, HostMeters meters) {
+      return new Hosted<>(type, repository, handler, passivateAfter, maxCached, meters);
     }
   }
 
@@ -503,8 +540,34 @@ public final class ActorHost implements AutoCloseable {
     private long maxCachedActors = 10_000;
     private int mailboxCapacity = 100;
     private int maxPendingCommands = 10_000;
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
+
+    /**
+     * Registers the host's meters on {@code registry} (default: none, and no Micrometer class
+     * loaded): {@code aether.actor.commands} (a timer by {@code type} and {@code outcome} =
+     * {@code applied}, {@code already_applied}, {@code rejected}, {@code moved}, {@code busy},
+     * {@code error}), {@code aether.actor.commands.pending}, {@code aether.actor.cached},
+     * {@code aether.actor.passivations} (by {@code cause} = {@code idle}, {@code size}, {@code
+     * release}) and {@code aether.actor.passivation.snapshots} (by {@code outcome} = {@code
+     * saved}, {@code failed}); see {@code docs/operations.md}. They are removed when the host
+     * closes. Micrometer is an optional dependency: add {@code micrometer-core} to use this.
+     *
+     * @param registry the registry
+     * @return this builder
+     * @throws NullPointerException if {@code registry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
+    public Builder meterRegistry(MeterRegistry registry) {
+      Objects.requireNonNull(registry, "registry");
+      if (this.meterRegistry != null) {
+        throw new IllegalStateException("meterRegistry was already set");
+      }
+      this.meterRegistry = registry;
+      return this;
+    }
 
     /**
      * Hosts an actor type.

@@ -3,6 +3,7 @@ package one.flowmade.aether.cluster.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,55 @@ final class HostedActorsIT extends HostedActorsTests {
     assertThat(seen).contains("acquired");
     a.close();
     assertThat(seen).contains("released");
+  }
+
+  @Test
+  void meters_countCommandsByOutcome_cachedActors_passivationsAndTheirSnapshots() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    meterRegistry = registry;
+    one.flowmade.aether.jetstream.JetStreamSnapshotStore snapshots = track(
+        one.flowmade.aether.jetstream.JetStreamSnapshotStore.builder(track(nats().connect()),
+            namespace).build());
+    ClusterNode a = startNode("a", 100, snapshots, Duration.ofMillis(500));
+    awaitAllShardsOwned();
+    ActorClient client = client(a);
+    for (int i = 1; i <= 3; i++) {
+      client.send(ACCOUNT, "x-1", new Deposit(10), "x-" + i, Duration.ofSeconds(20));
+    }
+    client.send(ACCOUNT, "x-1", new Deposit(10), "x-2", Duration.ofSeconds(20));
+    client.send(ACCOUNT, "x-1", new Deposit(0), "x-bad", Duration.ofSeconds(20));
+
+    assertThat(commands(registry, "applied")).isEqualTo(3);
+    assertThat(commands(registry, "already_applied")).isEqualTo(1);
+    assertThat(commands(registry, "rejected")).isEqualTo(1);
+    assertThat(registry.get("aether.actor.commands").tag("outcome", "applied").timer()
+        .totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    assertThat(registry.get("aether.actor.commands.pending").gauge().value()).isZero();
+    // the idle actor is evicted, and its snapshot (everyEvents(1000) took none) saved
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(registry.get("aether.actor.cached").tag("type", "account").gauge().value())
+          .isZero();
+      assertThat(registry.get("aether.actor.passivations").tag("cause", "idle").counter()
+          .count()).isEqualTo(1);
+      assertThat(registry.get("aether.actor.passivation.snapshots").tag("outcome", "saved")
+          .counter().count()).isEqualTo(1);
+    });
+    client.send(ACCOUNT, "y-1", new Deposit(10), "y-1", Duration.ofSeconds(20));
+    assertThat(registry.get("aether.actor.cached").tag("type", "account").gauge().value())
+        .isEqualTo(1);
+
+    a.close(); // the release drops the cached actor
+    assertThat(registry.get("aether.actor.passivations").tag("cause", "release").counter()
+        .count()).isEqualTo(1);
+    hosts.get("a").close();
+    assertThat(registry.find("aether.actor.commands").meters()).isEmpty();
+    assertThat(registry.find("aether.actor.cached").meters()).isEmpty();
+    assertThat(registry.find("aether.actor.commands.pending").meters()).isEmpty();
+  }
+
+  private static long commands(SimpleMeterRegistry registry, String outcome) {
+    return registry.get("aether.actor.commands").tag("type", "account").tag("outcome", outcome)
+        .timer().count();
   }
 
   @Test

@@ -78,6 +78,8 @@ abstract class HostedActorsTests {
   private volatile CountDownLatch handlerGate;
   /** The application's listener the hosts' listeners forward to (null: none). */
   volatile one.flowmade.aether.cluster.ShardListener applicationListener;
+  /** The registry the hosts register their meters on (null: none). */
+  volatile io.micrometer.core.instrument.MeterRegistry meterRegistry;
   static final long SLOW = 999;
   final CountDownLatch slowEntered = new CountDownLatch(1);
   final CountDownLatch slowGate = new CountDownLatch(1);
@@ -119,7 +121,11 @@ abstract class HostedActorsTests {
           .snapshotPolicy(one.flowmade.aether.actor.SnapshotPolicy.everyEvents(1_000));
     }
     ActorRepository<Account, Deposited> accounts = repository.build();
-    ActorHost host = track(ActorHost.builder()
+    ActorHost.Builder hostBuilder = ActorHost.builder();
+    if (meterRegistry != null) {
+      hostBuilder.meterRegistry(meterRegistry);
+    }
+    ActorHost host = track(hostBuilder
         .register(ACCOUNT, accounts, (account, deposit) -> {
           CountDownLatch gate = handlerGate;
           if (gate != null) {
