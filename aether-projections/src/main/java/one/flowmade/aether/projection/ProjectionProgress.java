@@ -19,6 +19,12 @@ final class ProjectionProgress {
   private volatile ProjectionState state = ProjectionState.NEW;
   private volatile String lastError;
   private volatile Duration lagTime = Duration.ZERO;
+  private final CatchUpMeter meter = new CatchUpMeter();
+
+  /** Returns the meter of the applying rate, which also logs the catch-up's progress. */
+  CatchUpMeter meter() {
+    return meter;
+  }
 
   ProjectionState state() {
     return state;
@@ -51,6 +57,7 @@ final class ProjectionProgress {
   void live() {
     state = ProjectionState.LIVE;
     lagTime = Duration.ZERO;
+    meter.live(position.get());
   }
 
   /** Records that a committed unit of work applied these events. */
@@ -60,6 +67,7 @@ final class ProjectionProgress {
     applied.addAndGet(events.size());
     Duration lag = Duration.between(last.timestamp(), Instant.now());
     lagTime = lag.isNegative() ? Duration.ZERO : lag;
+    meter.record(events.size(), last.position());
   }
 
   /** Returns the status; asks the store for its last position. */
@@ -71,8 +79,13 @@ final class ProjectionProgress {
     } catch (RuntimeException e) {
       lag = -1;
     }
-    Duration time = state == ProjectionState.LIVE && idle ? Duration.ZERO : lagTime;
-    return new ProjectionStatus(key, state, pos, lag, time, applied.get(), skipped.get(),
-        parked, Optional.ofNullable(lastError));
+    ProjectionState now = state;
+    Duration time = now == ProjectionState.LIVE && idle ? Duration.ZERO : lagTime;
+    double rate = meter.eventsPerSecond();
+    Optional<Duration> eta = now == ProjectionState.LIVE ? Optional.of(Duration.ZERO)
+        : now == ProjectionState.CATCHING_UP && lag >= 0 ? CatchUpMeter.eta(lag, rate)
+        : Optional.empty();
+    return new ProjectionStatus(key, now, pos, lag, time, applied.get(), skipped.get(),
+        parked, Optional.ofNullable(lastError), rate, eta);
   }
 }

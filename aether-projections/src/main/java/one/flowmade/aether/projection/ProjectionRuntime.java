@@ -85,6 +85,7 @@ final class ProjectionRuntime {
       epoch = checkpoint.epoch();
       progress.position(checkpoint.position());
       progress.state(ProjectionState.CATCHING_UP);
+      progress.meter().begin(key, store::lastPosition, checkpoint.position(), last);
       SubscriptionOptions.Builder options =
           SubscriptionOptions.builder().from(Position.after(checkpoint.position()));
       settings.handlers().serverFilter().ifPresent(options::eventTypes);
