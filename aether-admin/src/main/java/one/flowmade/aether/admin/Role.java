@@ -1,7 +1,9 @@
 package one.flowmade.aether.admin;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a NATS user of a namespace may do.
@@ -12,7 +14,7 @@ import java.util.List;
  *       streams), ephemeral, ordered and durable consumers on its own streams, snapshots, the
  *       cluster bucket (get, put, watch), bus and cluster subjects, and its private inbox — and
  *       nothing that changes where data flows: no stream or bucket create, update, delete or purge.
- *   <li>{@link #PROVISIONING}: create, update and inspect the namespace's own streams, bucket and
+ *   <li>{@link #PROVISIONING}: create, update and inspect the namespace's own streams, buckets and
  *       consumers; never delete or purge, never publish or read events.
  * </ul>
  *
@@ -40,8 +42,9 @@ public enum Role {
       pub.add(r.snapshotSubjects());
       pub.add(r.clusterSubjects());
       pub.add(r.clusterBucketSubjects());
+      pub.add("$KV." + checkpointBucket(r) + ".>");
     }
-    for (String s : r.streams()) {
+    for (String s : streams(r)) {
       pub.add("$JS.API.STREAM.INFO." + s);
       if (this == PROVISIONING) {
         pub.add("$JS.API.STREAM.CREATE." + s);
@@ -64,6 +67,18 @@ public enum Role {
       }
     }
     return List.copyOf(pub);
+  }
+
+  /** The namespace's streams and the projections' checkpoint bucket's stream. */
+  private static Set<String> streams(NamespaceResources r) {
+    Set<String> streams = new LinkedHashSet<>(r.streams());
+    streams.add("KV_" + checkpointBucket(r));
+    return streams;
+  }
+
+  /** The bucket {@code KvCheckpointStore} keeps a namespace's projection checkpoints in. */
+  private static String checkpointBucket(NamespaceResources r) {
+    return "aether-projections-" + r.namespace().name();
   }
 
   /**

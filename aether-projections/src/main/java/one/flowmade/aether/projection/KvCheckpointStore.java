@@ -30,6 +30,7 @@ import one.flowmade.aether.nats.TokenEncoding;
  */
 public final class KvCheckpointStore implements CheckpointStore {
   private static final int WRONG_LAST_SEQUENCE = 10071;
+  private static final int STREAM_NOT_FOUND = 10059;
 
   private final KeyValue kv;
   private final String bucket;
@@ -59,7 +60,9 @@ public final class KvCheckpointStore implements CheckpointStore {
     String bucket = bucketName(namespace);
     try {
       KeyValueManagement kvm = connection.keyValueManagement();
-      if (!kvm.getBucketNames().contains(bucket)) {
+      // Asks for this bucket only: listing bucket names needs $JS.API.STREAM.NAMES, which the
+      // application role does not have (it would reveal other namespaces' names).
+      if (!exists(kvm, bucket)) {
         try {
           kvm.create(KeyValueConfiguration.builder().name(bucket).maxHistoryPerKey(1)
               .storageType(StorageType.File).replicas(replicas).build());
@@ -70,6 +73,19 @@ public final class KvCheckpointStore implements CheckpointStore {
       return new KvCheckpointStore(connection.keyValue(bucket), bucket);
     } catch (IOException | JetStreamApiException e) {
       throw new AetherTransientException("could not open checkpoint bucket " + bucket, e);
+    }
+  }
+
+  private static boolean exists(KeyValueManagement kvm, String bucket)
+      throws IOException, JetStreamApiException {
+    try {
+      kvm.getStatus(bucket);
+      return true;
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+        return false;
+      }
+      throw e;
     }
   }
 
