@@ -1,5 +1,6 @@
 package one.flowmade.aether.cluster;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import one.flowmade.aether.cluster.internal.MicrometerNodeMeters;
 import one.flowmade.aether.cluster.internal.Settings;
 import one.flowmade.aether.cluster.internal.runtime.NodeRuntime;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
@@ -261,6 +263,7 @@ public final class ClusterNode implements AutoCloseable {
     private ActorMessageHandler messageHandler;
     private Executor handlerExecutor;
     private Duration shardDrainTimeout;
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
 
@@ -686,6 +689,32 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
+     * Registers the node's meters on {@code registry} (default: none, and no Micrometer class
+     * loaded), tagged with {@code cluster} and {@code node}: the gauges {@code
+     * aether.cluster.leader} (1 while this node leads), {@code aether.cluster.members} and {@code
+     * aether.cluster.shards.owned}; the counters {@code aether.cluster.rebalances} (assignments
+     * applied) and {@code aether.cluster.lease.renewal.failures} (by {@code lease} = {@code
+     * membership}, {@code leader}); the timer {@code aether.cluster.handoffs} (shard releases by
+     * {@code reason} and how long each took). See {@code docs/operations.md}. They are removed
+     * when the node closes. Micrometer is an optional dependency: add {@code micrometer-core} to
+     * use this.
+     *
+     * @param registry the registry
+     * @return this builder
+     * @throws NullPointerException if {@code registry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
+    public Builder meterRegistry(MeterRegistry registry) {
+      Objects.requireNonNull(registry, "registry");
+      if (this.meterRegistry != null) {
+        throw new IllegalStateException("meterRegistry was already set");
+      }
+      this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
      * Joins the cluster: checks the server version, creates the cluster's bucket if needed,
      * checks the shard count, loads the view, and creates this node's membership. Blocks until
      * the node is a member, at most about the join timeout; NATS failing to answer (for example
@@ -719,6 +748,11 @@ public final class ClusterNode implements AutoCloseable {
       }
       while (true) {
         NodeRuntime runtime = new NodeRuntime(settings, store, deadline);
+        if (meterRegistry != null) {
+          runtime.meters(new MicrometerNodeMeters(meterRegistry, settings.clusterName(),
+              settings.nodeId(), runtime::isLeader, () -> runtime.members().size(),
+              () -> runtime.activeShards().size()));
+        }
         try {
           runtime.start();
           return new ClusterNode(settings, runtime);

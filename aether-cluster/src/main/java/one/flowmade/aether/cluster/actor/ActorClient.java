@@ -1,6 +1,7 @@
 package one.flowmade.aether.cluster.actor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,24 +32,41 @@ import one.flowmade.aether.cluster.internal.actor.Envelope;
  * must not apply twice a command id: a command sent again with the same id is applied at most
  * once and answered {@link CommandOutcome.Status#ALREADY_APPLIED}.
  *
+ * <p>{@link #builder(ClusterRouter)} adds meters ({@link Builder#meterRegistry}); {@link
+ * #of(ClusterRouter)} is a client without them.
+ *
  * <p>Thread-safe. {@code send} blocks up to the timeout; {@code sendAsync} returns at once.
  */
 public final class ActorClient {
 
   private final ClusterRouter router;
+  private final ClientMeters meters;
 
-  private ActorClient(ClusterRouter router) {
+  private ActorClient(ClusterRouter router, ClientMeters meters) {
     this.router = router;
+    this.meters = meters;
   }
 
   /**
-   * Returns a client that sends through {@code router}.
+   * Returns a client that sends through {@code router}, without meters.
    *
    * @param router the router
    * @return the client
+   * @throws NullPointerException if {@code router} is null
    */
   public static ActorClient of(ClusterRouter router) {
-    return new ActorClient(Objects.requireNonNull(router, "router"));
+    return new ActorClient(Objects.requireNonNull(router, "router"), null);
+  }
+
+  /**
+   * Returns a builder of a client that sends through {@code router}.
+   *
+   * @param router the router
+   * @return the builder
+   * @throws NullPointerException if {@code router} is null
+   */
+  public static Builder builder(ClusterRouter router) {
+    return new Builder(Objects.requireNonNull(router, "router"));
   }
 
   /**
@@ -123,8 +141,26 @@ public final class ActorClient {
     JsonNode json = type.json().valueToTree(command);
     Attempts attempts = new Attempts(actorId, System.nanoTime() + timeout.toNanos());
     CompletableFuture<CommandOutcome<E>> result = new CompletableFuture<>();
+    if (meters != null) {
+      result.whenComplete((outcome, error) -> meters.sent(type.name(), outcomeTag(outcome, error),
+          System.nanoTime() - attempts.started));
+    }
     attempt(type, actorId, json, commandId, attempts, result);
     return result;
+  }
+
+  /** The {@code outcome} tag of a send. */
+  private static String outcomeTag(CommandOutcome<?> outcome, Throwable error) {
+    if (error == null) {
+      return outcome.status().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (error instanceof ActorBusyException) {
+      return "busy";
+    }
+    if (error instanceof HostedCommandException) {
+      return "error";
+    }
+    return error instanceof ShardUnavailableException ? "timeout" : "failure";
   }
 
   /**
@@ -158,6 +194,9 @@ public final class ActorClient {
         Envelope.Reply reply = Envelope.reply(bytes);
         if (Envelope.MOVED.equals(reply.status())) {
           attempts.moved++;
+          if (meters != null) {
+            meters.resent(type.name());
+          }
           attempts.last = "node '" + reply.node() + "' answered: " + reply.message();
           long backoff = Math.min(MAX_BACKOFF_NANOS,
               MIN_BACKOFF_NANOS << Math.min(attempts.moved - 1, 5));
@@ -218,5 +257,49 @@ public final class ActorClient {
       events.add(type.eventClass().cast(decoded));
     }
     return new CommandOutcome<>(status, reply.version(), events, reply.message(), reply.node());
+  }
+
+  /** Builds an {@link ActorClient}. Not thread-safe; each input is checked when set. */
+  public static final class Builder {
+    private final ClusterRouter router;
+    private MeterRegistry meterRegistry;
+
+    private Builder(ClusterRouter router) {
+      this.router = router;
+    }
+
+    /**
+     * Registers the client's meters on {@code registry} (default: none, and no Micrometer class
+     * loaded): {@code aether.actor.client.sends}, a timer by {@code type} and {@code outcome} =
+     * {@code applied}, {@code already_applied}, {@code rejected}, {@code busy}, {@code error},
+     * {@code timeout} ({@link ShardUnavailableException}), {@code failure} (anything else, such
+     * as a closed router), from the call to the outcome; and {@code aether.actor.client.resends},
+     * a counter by {@code type} of commands sent again after a "moved" reply. See {@code
+     * docs/operations.md}. Micrometer is an optional dependency: add {@code micrometer-core} to
+     * use this.
+     *
+     * @param registry the registry
+     * @return this builder
+     * @throws NullPointerException if {@code registry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
+    public Builder meterRegistry(MeterRegistry registry) {
+      Objects.requireNonNull(registry, "registry");
+      if (this.meterRegistry != null) {
+        throw new IllegalStateException("meterRegistry was already set");
+      }
+      this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @return the client
+     */
+    public ActorClient build() {
+      return new ActorClient(router, meterRegistry == null ? null : new ClientMeters(meterRegistry));
+    }
   }
 }

@@ -44,6 +44,7 @@ public final class NodeContext {
   private volatile boolean closed;
   private volatile boolean crashed;
   private volatile boolean viewReady;
+  private volatile NodeMeters meters = NodeMeters.NONE;
 
   /**
    * Creates the context and its (idle) threads.
@@ -79,6 +80,20 @@ public final class NodeContext {
   /** @return the node's settings */
   public Settings settings() {
     return settings;
+  }
+
+  /** @return the node's meters ({@link NodeMeters#NONE} without a registry) */
+  public NodeMeters meters() {
+    return meters;
+  }
+
+  /**
+   * Sets the node's meters, before it starts.
+   *
+   * @param meters the meters
+   */
+  public void meters(NodeMeters meters) {
+    this.meters = meters;
   }
 
   /** @return the cluster's bucket */

@@ -1,8 +1,10 @@
 package one.flowmade.aether.cluster.actor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +19,7 @@ import one.flowmade.aether.cluster.ClusterRouter;
 import one.flowmade.aether.cluster.ReleaseReason;
 import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.ShardListener;
+import one.flowmade.aether.cluster.ShardUnavailableException;
 import one.flowmade.aether.testkit.nats.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -109,6 +112,87 @@ final class HostedActorsIT extends HostedActorsTests {
     assertThat(registry.find("aether.actor.commands").meters()).isEmpty();
     assertThat(registry.find("aether.actor.cached").meters()).isEmpty();
     assertThat(registry.find("aether.actor.commands.pending").meters()).isEmpty();
+  }
+
+  @Test
+  void clientAndClusterMeters_countSendsByOutcome_resends_leaderMembersShardsAndHandoffs() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    meterRegistry = registry;
+    ClusterNode a = startNode("a", 100);
+    awaitAllShardsOwned();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(node(registry, "aether.cluster.leader", "a").gauge().value()).isEqualTo(1);
+      assertThat(node(registry, "aether.cluster.members", "a").gauge().value()).isEqualTo(1);
+    });
+    assertThat(node(registry, "aether.cluster.shards.owned", "a").gauge().value())
+        .isEqualTo(SHARDS);
+    assertThat(node(registry, "aether.cluster.rebalances", "a").counter().count())
+        .isGreaterThanOrEqualTo(1);
+
+    ActorClient client = ActorClient.builder(a.router()).meterRegistry(registry).build();
+    client.send(ACCOUNT, "m-1", new Deposit(5), "m-1", Duration.ofSeconds(20));
+    client.send(ACCOUNT, "m-1", new Deposit(5), "m-1", Duration.ofSeconds(20));
+    client.send(ACCOUNT, "m-1", new Deposit(0), "m-bad", Duration.ofSeconds(20));
+    assertThat(sends(registry, "applied")).isEqualTo(1);
+    assertThat(sends(registry, "already_applied")).isEqualTo(1);
+    assertThat(sends(registry, "rejected")).isEqualTo(1);
+    assertThat(registry.get("aether.actor.client.sends").tag("outcome", "applied").timer()
+        .totalTime(TimeUnit.NANOSECONDS)).isPositive();
+
+    // a second node: a hands shards over (a rebalance on both, timed releases on a)
+    double rebalancesBefore = node(registry, "aether.cluster.rebalances", "a").counter().count();
+    ClusterNode b = startNode("b", 100);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(node(registry, "aether.cluster.members", "a").gauge().value()).isEqualTo(2);
+      assertThat(node(registry, "aether.cluster.shards.owned", "a").gauge().value()
+          + node(registry, "aether.cluster.shards.owned", "b").gauge().value())
+          .isEqualTo(SHARDS);
+      assertThat(node(registry, "aether.cluster.shards.owned", "b").gauge().value())
+          .isPositive();
+    });
+    assertThat(node(registry, "aether.cluster.rebalances", "a").counter().count())
+        .isGreaterThan(rebalancesBefore);
+    Timer handoffs = registry.get("aether.cluster.handoffs").tag("node", "a")
+        .tag("reason", "reassigned").timer();
+    assertThat(handoffs.count()).isGreaterThanOrEqualTo(b.activeShards().size()).isPositive();
+    assertThat(handoffs.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    assertThat(node(registry, "aether.cluster.leader", "a").gauge().value()
+        + node(registry, "aether.cluster.leader", "b").gauge().value()).isEqualTo(1);
+
+    // an owner whose host is closed answers "moved": the client sends again until its timeout
+    String actor = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "moved-" + i)
+        .filter(b::ownsActor).findFirst().orElseThrow();
+    hosts.get("b").close();
+    assertThatThrownBy(() -> client.send(ACCOUNT, actor, new Deposit(1), "mv-1",
+        Duration.ofSeconds(1))).isInstanceOf(ShardUnavailableException.class);
+    assertThat(sends(registry, "timeout")).isEqualTo(1);
+    assertThat(registry.get("aether.actor.client.resends").tag("type", "account").counter()
+        .count()).isGreaterThanOrEqualTo(2);
+
+    // NATS not answering: the heartbeats fail and are counted
+    NATS.server().pause();
+    try {
+      await().atMost(Duration.ofSeconds(20)).ignoreException(
+          io.micrometer.core.instrument.search.MeterNotFoundException.class).untilAsserted(() ->
+              assertThat(registry.get("aether.cluster.lease.renewal.failures").tag("node", "a")
+                  .tag("lease", "membership").counter().count()).isPositive());
+    } finally {
+      NATS.server().resume();
+    }
+    a.close();
+    b.close();
+    assertThat(registry.find("aether.cluster.leader").meters()).isEmpty();
+    assertThat(registry.find("aether.cluster.handoffs").meters()).isEmpty();
+  }
+
+  private static io.micrometer.core.instrument.search.RequiredSearch node(
+      SimpleMeterRegistry registry, String name, String nodeId) {
+    return registry.get(name).tag("node", nodeId);
+  }
+
+  private static long sends(SimpleMeterRegistry registry, String outcome) {
+    return registry.get("aether.actor.client.sends").tag("type", "account")
+        .tag("outcome", outcome).timer().count();
   }
 
   private static long commands(SimpleMeterRegistry registry, String outcome) {

@@ -153,7 +153,11 @@ abstract class HostedActorsTests {
         .build());
     ExecutorService pool = Executors.newFixedThreadPool(16);
     track(pool::shutdownNow);
-    ClusterNode node = track(ClusterNode.builder()
+    ClusterNode.Builder nodeBuilder = ClusterNode.builder();
+    if (meterRegistry != null) {
+      nodeBuilder.meterRegistry(meterRegistry);
+    }
+    ClusterNode node = track(nodeBuilder
         .connection(connection)
         .clusterName(cluster)
         .nodeId(nodeId)

@@ -170,6 +170,7 @@ public final class LeaderLease {
       try {
         current = store.last(ClusterStore.LEADER_KEY);
       } catch (ClusterUnavailableException unavailable) {
+        node.meters().renewalFailed("leader");
         node.scheduleRetry(node.leaderThread(), () -> {
           if (leadership == l) {
             renew(l);
@@ -186,6 +187,7 @@ public final class LeaderLease {
     } catch (ClusterUnavailableException e) {
       LOG.debug("node {}: renewing the leader lease failed, retrying: {}", nodeId,
           e.getMessage());
+      node.meters().renewalFailed("leader");
       node.scheduleRetry(node.leaderThread(), () -> {
         if (leadership == l) {
           renew(l);

@@ -240,6 +240,7 @@ public final class Membership {
       try {
         current = store.last(memberKey);
       } catch (ClusterUnavailableException unavailable) {
+        node.meters().renewalFailed("membership");
         node.scheduleRetry(node.membershipThread(), this::heartbeat, "heartbeat");
         return;
       }
@@ -252,6 +253,7 @@ public final class Membership {
       }
     } catch (ClusterUnavailableException e) {
       LOG.debug("node {}: heartbeat failed, retrying: {}", nodeId, e.getMessage());
+      node.meters().renewalFailed("membership");
       node.scheduleRetry(node.membershipThread(), this::heartbeat, "heartbeat");
     }
   }

@@ -184,6 +184,7 @@ public final class ShardOwnership {
     }
     appliedEpoch = a.epoch();
     appliedIncarnation = me.incarnation();
+    node.meters().assignmentApplied();
     pending.clear();
     for (Integer s : mine) {
       if (!active.containsKey(s)) {
@@ -245,12 +246,14 @@ public final class ShardOwnership {
     if (gate == null) {
       return;
     }
+    long started = System.nanoTime();
     // Bounded (shardDrainTimeout): a handler that never returns must not freeze the events
     // thread, which applies every other shard's assignment (see ShardGate).
     gate.close(settings.shardDrainTimeout(), endpoint.handlerName());
     endpoint.stopServing(gate);
     long epoch = appliedEpoch;
     node.callListener("released", () -> settings.shardListener().released(shard, epoch, reason));
+    node.meters().released(reason, System.nanoTime() - started);
   }
 
   /**

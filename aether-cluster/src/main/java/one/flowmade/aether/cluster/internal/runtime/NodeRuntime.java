@@ -153,6 +153,15 @@ public final class NodeRuntime implements LeaderElection {
         settings.shardCount());
   }
 
+  /**
+   * Sets the node's meters; call before {@link #start()}. They are removed when the node closes.
+   *
+   * @param meters the meters
+   */
+  public void meters(one.flowmade.aether.cluster.internal.NodeMeters meters) {
+    node.meters(meters);
+  }
+
   /** Leaves gracefully: resigns, releases every shard, deletes the membership. Idempotent. */
   public void close() {
     if (!node.markClosed(false)) {
@@ -169,6 +178,7 @@ public final class NodeRuntime implements LeaderElection {
     }
     submitAndWaitQuietly(node.membershipThread(), membership::leave, step);
     stopThreads(onEventThread);
+    node.meters().remove();
     if (membership.self() != null) {
       LOG.info("node {} left cluster {}", nodeId, settings.clusterName());
     }
@@ -184,6 +194,7 @@ public final class NodeRuntime implements LeaderElection {
     node.leaderThread().shutdownNow();
     awaitQuietly(node.membershipThread());
     unsubscribeQuietly();
+    node.meters().remove();
     LOG.info("node {} crashed (test)", nodeId);
   }
 
