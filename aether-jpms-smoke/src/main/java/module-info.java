@@ -11,6 +11,7 @@ module one.flowmade.aether.smoke {
   requires one.flowmade.aether.bus;
   requires one.flowmade.aether.cluster;
   requires one.flowmade.aether.projections;
+  requires one.flowmade.aether.projections.cluster;
   requires one.flowmade.aether.admin;
   requires one.flowmade.aether.testkit;
 }

@@ -20,6 +20,7 @@ import one.flowmade.aether.jetstream.JetStreamEventStore;
 import one.flowmade.aether.memory.InMemoryEventStore;
 import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.projection.Projection;
+import one.flowmade.aether.projection.cluster.ClusteredProjection;
 import one.flowmade.aether.testkit.nats.NatsServer;
 
 /**
@@ -51,7 +52,7 @@ public final class Smoke {
     System.out.println("RESOURCES " + NamespaceResources.of(orders));
     // Types users name in their code, one per exported package not used above.
     for (Class<?> type : List.of(JetStreamEventStore.class, NatsEventBus.class, ClusterNode.class,
-        ActorHost.class, Projection.class, NatsServer.class)) {
+        ActorHost.class, Projection.class, ClusteredProjection.class, NatsServer.class)) {
       if (!type.getModule().isNamed()) {
         System.out.println("FAILED " + type.getName() + " is not in a named module");
         System.exit(1);

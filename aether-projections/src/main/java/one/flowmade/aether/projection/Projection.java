@@ -127,7 +127,10 @@ public final class Projection implements AutoCloseable {
 
   /**
    * Returns the projection's progress now. Asks the event store for its last position (one
-   * request for a JetStream store).
+   * request for a JetStream store). Before {@link #start()}, the position is the stored
+   * checkpoint's, read from the checkpoint store without claiming it (where a start would resume,
+   * or where an instance running elsewhere has got to; the position this instance knows if the
+   * checkpoint store cannot be reached).
    *
    * @return the status; {@code lagEvents} is -1 when the store could not be asked
    */

@@ -100,7 +100,26 @@ final class ProjectionRuntime {
   }
 
   ProjectionStatus status() {
-    return progress.status(key, store, queue.isEmpty(), outcomes.parkedCount());
+    ProjectionStatus now = progress.status(key, store, queue.isEmpty(), outcomes.parkedCount());
+    if (now.state() != ProjectionState.NEW) {
+      return now;
+    }
+    // not started here: show where a start would resume (the owner may run elsewhere)
+    Checkpoint stored;
+    try {
+      stored = settings.checkpoints().load(key).orElse(null);
+    } catch (RuntimeException e) {
+      LOG.debug("projection {}: checkpoint not read for status: {}", key, describe(e));
+      return now;
+    }
+    if (stored == null) {
+      return now;
+    }
+    long lag = now.lagEvents() < 0 ? -1
+        : Math.max(0, now.lagEvents() + now.position() - stored.position());
+    return new ProjectionStatus(now.name(), now.state(), stored.position(), lag, now.lagTime(),
+        now.applied(), now.skipped(), now.parked(), now.lastError(), now.eventsPerSecond(),
+        now.eta());
   }
 
   void resetCheckpoint(long checkpoint) {
