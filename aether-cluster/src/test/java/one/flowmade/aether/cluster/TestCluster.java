@@ -235,8 +235,9 @@ final class TestCluster implements AutoCloseable {
   /** Stops a node at once with no callbacks, as a crashed process. */
   void crash(String nodeId) {
     ClusterNode node = nodes.remove(nodeId);
-    node.crash();
+    // Recorded first: the crash interrupts callbacks still running, which must not count.
     history.crashed(nodeId, node.runtime().membershipDeadline());
+    node.crash();
     closeQuietly(connections.remove(nodeId));
   }
 
