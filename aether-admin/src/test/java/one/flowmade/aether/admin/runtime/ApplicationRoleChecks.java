@@ -1,10 +1,13 @@
 package one.flowmade.aether.admin.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
 import io.nats.client.ErrorListener;
+import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,7 @@ import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.SubscriptionOptions;
@@ -30,6 +34,8 @@ import one.flowmade.aether.bus.nats.NatsEventBus;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.jetstream.JetStreamEventStore;
 import one.flowmade.aether.jetstream.JetStreamSnapshotStore;
+import one.flowmade.aether.jetstream.RetryBudget;
+import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.projection.Checkpoint;
 import one.flowmade.aether.projection.KvCheckpointStore;
 import one.flowmade.aether.projection.Projection;
@@ -46,7 +52,9 @@ import org.junit.jupiter.api.TestInstance;
  * its {@link Role#PROVISIONING} user (with the stores' own setup), the application user appends,
  * reads and subscribes (also durably), saves and loads snapshots, publishes and receives on the
  * bus, runs a cluster node and a projection with KV checkpoints, without one permission
- * violation. Subclasses set the mode.
+ * violation; pointed at another namespace, or lacking a right, Aether's components fail at once
+ * with a {@link PermissionDeniedException} naming the refused subject; and no wildcard, delete,
+ * purge, listing, bucket or routing subject reaches another namespace. Subclasses set the mode.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ApplicationRoleChecks {
@@ -239,5 +247,105 @@ abstract class ApplicationRoleChecks {
       assertThat(checkpoints.load("order-count")).map(Checkpoint::position).contains(last);
     });
     noViolation(nc);
+  }
+
+  @Test
+  void componentsPointedAtAnotherNamespace_failAtOnceNamingTheRefusedSubject() throws Exception {
+    Connection nc = application();
+    long started = System.nanoTime();
+
+    Throwable store = catchThrowable(() -> track(JetStreamEventStore.builder(nc, ORDERS_EU)
+        .requestTimeout(SHORT).retryBudget(RetryBudget.defaults()
+            .withTimeLimit(Duration.ofSeconds(30))).build()));
+    Throwable snapshots = catchThrowable(() -> track(JetStreamSnapshotStore.builder(nc, ORDERS_EU)
+        .requestTimeout(SHORT).build()));
+    Throwable cluster = catchThrowable(() -> track(ClusterNode.builder().connection(nc)
+        .clusterName(ORDERS_EU.name()).nodeId("spy").shardCount(4)
+        .joinTimeout(Duration.ofSeconds(5)).build()));
+
+    assertThat(store).isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("$JS.API.STREAM.INFO.AETHER_orders-eu")
+        .hasMessageContaining("lacks permission");
+    assertThat(((PermissionDeniedException) store).isTransient()).isFalse();
+    assertThat(((PermissionDeniedException) store).subject())
+        .isEqualTo("$JS.API.STREAM.INFO.AETHER_orders-eu");
+    assertThat(snapshots).isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("$JS.API.STREAM.INFO.AETHERSNAP_orders-eu");
+    assertThat(cluster).isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("$JS.API.STREAM.INFO.KV_aether-cluster-orders-eu");
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("three request timeouts, not the store's 30 s retry budget")
+        .isLessThan(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void appendByTheProvisioningUser_failsAtOnceNamingTheRefusedSubject_andStoresNothing() throws Exception {
+    Connection admin = track(connect(ORDERS, Role.PROVISIONING, new CopyOnWriteArrayList<>()));
+    JetStreamEventStore events = track(JetStreamEventStore.builder(admin, ORDERS)
+        .requestTimeout(SHORT).retryBudget(RetryBudget.defaults()
+            .withTimeLimit(Duration.ofSeconds(30))).build());
+    long started = System.nanoTime();
+
+    Throwable failure = catchThrowable(() -> events.append("prov-1", ExpectedVersion.any(),
+        event("Placed")));
+
+    // The store reads the actor's last version (MSG.GET) before it publishes the event; the
+    // provisioning role may do neither.
+    assertThat(failure).isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("lacks permission");
+    assertThat(((PermissionDeniedException) failure).subject()).isIn(
+        "$JS.API.STREAM.MSG.GET.AETHER_orders",
+        SubjectLayout.eventSubject(ORDERS, "prov-1", "Placed"));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("one request timeout, not the retry budget").isLessThan(Duration.ofSeconds(10));
+    assertThat(store(application()).latestVersion("prov-1")).as("stored").isZero();
+  }
+
+  @Test
+  void applicationUser_reachesNoOtherNamespaceByWildcardsDeletePurgeBucketOrRouting()
+      throws Exception {
+    List<String> euErrors = new CopyOnWriteArrayList<>();
+    Connection eu = track(connect(ORDERS_EU, Role.APPLICATION, euErrors));
+    JetStreamEventStore euEvents = track(JetStreamEventStore.builder(eu, ORDERS_EU)
+        .requestTimeout(SHORT).build());
+    long euVersion = euEvents.append("secret", ExpectedVersion.any(), event("Hidden"))
+        .lastVersion();
+    long euStored = euEvents.lastPosition();
+    Connection nc = application();
+    List<Message> leaked = new CopyOnWriteArrayList<>();
+    Dispatcher snoop = nc.createDispatcher(leaked::add);
+    List<String> subscriptions = List.of("aether.ev.*.>", ">", "aether.>",
+        "$KV.aether-cluster-orders-eu.>", "aether.cluster.orders-eu.>");
+    subscriptions.forEach(snoop::subscribe);
+    List<String> publishes = List.of("$KV.aether-cluster-orders-eu.leader",
+        "$KV.aether-projections-orders-eu.order-count", "aether.cluster.orders-eu.shard.1.x");
+    for (String subject : publishes) {
+      nc.publish(subject, "forged".getBytes(StandardCharsets.UTF_8));
+    }
+    List<String> api = List.of("$JS.API.STREAM.DELETE.AETHER_orders-eu",
+        "$JS.API.STREAM.PURGE.AETHER_orders-eu", "$JS.API.STREAM.NAMES",
+        "$JS.API.STREAM.DELETE.AETHER_orders", "$JS.API.STREAM.PURGE.AETHER_orders",
+        "$JS.API.STREAM.DELETE.KV_aether-projections-orders");
+    for (String subject : api) {
+      Message reply = nc.request(subject, "{}".getBytes(StandardCharsets.UTF_8),
+          Duration.ofMillis(500));
+      assertThat(reply == null || reply.isStatusMessage()).as("an answer to " + subject).isTrue();
+    }
+    euEvents.append("secret", ExpectedVersion.exactly(euVersion), event("Hidden"));
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(errors)
+        .as("permission violations of orders' application user")
+        .anySatisfy(e -> assertThat(e).contains("aether.ev.*.>"))
+        .anySatisfy(e -> assertThat(e).contains("Subscription to \">\""))
+        .anySatisfy(e -> assertThat(e).contains("$KV.aether-cluster-orders-eu.leader"))
+        .anySatisfy(e -> assertThat(e).contains("aether.cluster.orders-eu.shard.1.x"))
+        .anySatisfy(e -> assertThat(e).contains("$JS.API.STREAM.DELETE.AETHER_orders-eu"))
+        .anySatisfy(e -> assertThat(e).contains("$JS.API.STREAM.PURGE.AETHER_orders"))
+        .anySatisfy(e -> assertThat(e).contains("$JS.API.STREAM.NAMES")));
+    nc.flush(SHORT);
+    assertThat(leaked).isEmpty();
+    assertThat(euEvents.lastPosition()).isEqualTo(euStored + 1);
+    assertThat(euEvents.read("secret", 1).events()).hasSize((int) euVersion + 1);
+    assertThat(euErrors).as("what orders-eu's own user was refused").isEmpty();
   }
 }
