@@ -9,6 +9,7 @@ module one.flowmade.aether.cluster {
   requires transitive io.nats.jnats;
   requires com.github.benmanes.caffeine;
   requires static micrometer.core;
+  requires static io.opentelemetry.api;
 
   exports one.flowmade.aether.cluster;
   exports one.flowmade.aether.cluster.actor;

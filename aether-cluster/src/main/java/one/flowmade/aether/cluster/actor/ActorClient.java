@@ -2,6 +2,7 @@ package one.flowmade.aether.cluster.actor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import one.flowmade.aether.Limits;
+import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Payload;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.cluster.ClusterRouter;
 import one.flowmade.aether.cluster.ShardUnavailableException;
 import one.flowmade.aether.cluster.internal.actor.Envelope;
@@ -32,8 +35,10 @@ import one.flowmade.aether.cluster.internal.actor.Envelope;
  * must not apply twice a command id: a command sent again with the same id is applied at most
  * once and answered {@link CommandOutcome.Status#ALREADY_APPLIED}.
  *
- * <p>{@link #builder(ClusterRouter)} adds meters ({@link Builder#meterRegistry}); {@link
- * #of(ClusterRouter)} is a client without them.
+ * <p>{@link #builder(ClusterRouter)} adds meters ({@link Builder#meterRegistry}) and tracing
+ * ({@link Builder#openTelemetry}: the command carries the trace context of its {@code
+ * aether.actor.send} span to the owner, whose {@code aether.actor.command} span is its child);
+ * {@link #of(ClusterRouter)} is a client without them.
  *
  * <p>Thread-safe. {@code send} blocks up to the timeout; {@code sendAsync} returns at once.
  */
@@ -41,10 +46,12 @@ public final class ActorClient {
 
   private final ClusterRouter router;
   private final ClientMeters meters;
+  private final Tracing tracing;
 
-  private ActorClient(ClusterRouter router, ClientMeters meters) {
+  private ActorClient(ClusterRouter router, ClientMeters meters, Tracing tracing) {
     this.router = router;
     this.meters = meters;
+    this.tracing = tracing;
   }
 
   /**
@@ -55,7 +62,7 @@ public final class ActorClient {
    * @throws NullPointerException if {@code router} is null
    */
   public static ActorClient of(ClusterRouter router) {
-    return new ActorClient(Objects.requireNonNull(router, "router"), null);
+    return new ActorClient(Objects.requireNonNull(router, "router"), null, Tracing.none());
   }
 
   /**
@@ -139,8 +146,19 @@ public final class ActorClient {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
     JsonNode json = type.json().valueToTree(command);
-    Attempts attempts = new Attempts(actorId, System.nanoTime() + timeout.toNanos());
+    Tracing.Operation span = tracing.start(SEND_SPAN, Tracing.Kind.CLIENT, null)
+        .attribute("aether.actor.type", type.name()).attribute("aether.actor.id", actorId);
+    Attempts attempts = new Attempts(actorId, System.nanoTime() + timeout.toNanos(),
+        span.inject(Metadata.empty()));
     CompletableFuture<CommandOutcome<E>> result = new CompletableFuture<>();
+    result.whenComplete((outcome, error) -> {
+      if (error != null) {
+        span.failed(error);
+      } else {
+        span.attribute("aether.command.outcome", outcome.status().name());
+      }
+      span.attribute("aether.command.resends", attempts.moved).end();
+    });
     if (meters != null) {
       result.whenComplete((outcome, error) -> meters.sent(type.name(), outcomeTag(outcome, error),
           System.nanoTime() - attempts.started));
@@ -176,7 +194,7 @@ public final class ActorClient {
     }
     Duration remaining = Duration.ofNanos(left);
     byte[] request = Envelope.request(type.name(), json, commandId,
-        Math.max(1, remaining.toMillis()));
+        Math.max(1, remaining.toMillis()), attempts.trace);
     CompletableFuture<byte[]> sent;
     try {
       sent = router.requestAsync(actorId, request, remaining);
@@ -212,6 +230,9 @@ public final class ActorClient {
     });
   }
 
+  /** The span of one command's sends, with their resends. */
+  static final String SEND_SPAN = "aether.actor.send";
+
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
@@ -220,12 +241,14 @@ public final class ActorClient {
     final String actorId;
     final long started = System.nanoTime();
     final long deadline;
+    final Metadata trace;
     volatile int moved;
     volatile String last = "";
 
-    Attempts(String actorId, long deadline) {
+    Attempts(String actorId, long deadline, Metadata trace) {
       this.actorId = actorId;
       this.deadline = deadline;
+      this.trace = trace;
     }
 
     ShardUnavailableException timedOut(int shard) {
@@ -263,6 +286,7 @@ public final class ActorClient {
   public static final class Builder {
     private final ClusterRouter router;
     private MeterRegistry meterRegistry;
+    private Tracing tracing = Tracing.none();
 
     private Builder(ClusterRouter router) {
       this.router = router;
@@ -294,12 +318,37 @@ public final class ActorClient {
     }
 
     /**
+     * Traces each command with {@code openTelemetry} (default: not at all, and no OpenTelemetry
+     * class loaded): a {@code aether.actor.send} span (kind client; its parent the caller's
+     * current span) from the call to the outcome, resends included, whose W3C trace context
+     * travels with the command to the owner. A host built with {@link
+     * ActorHost.Builder#openTelemetry} runs the command in a child span and the events it appends
+     * carry that span's context, so one trace shows send → command → append → every handler.
+     * OpenTelemetry is an optional dependency: add {@code opentelemetry-api} to use this.
+     *
+     * @param openTelemetry the OpenTelemetry to record spans with
+     * @return this builder
+     * @throws NullPointerException if {@code openTelemetry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      Objects.requireNonNull(openTelemetry, "openTelemetry");
+      if (this.tracing != Tracing.none()) {
+        throw new IllegalStateException("openTelemetry was already set");
+      }
+      this.tracing = Tracing.of(openTelemetry);
+      return this;
+    }
+
+    /**
      * Builds the client.
      *
      * @return the client
      */
     public ActorClient build() {
-      return new ActorClient(router, meterRegistry == null ? null : new ClientMeters(meterRegistry));
+      return new ActorClient(router, meterRegistry == null ? null : new ClientMeters(meterRegistry),
+          tracing);
     }
   }
 }

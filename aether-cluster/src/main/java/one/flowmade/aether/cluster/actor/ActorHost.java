@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import one.flowmade.aether.AetherException;
 import one.flowmade.aether.Deadline;
+import one.flowmade.aether.Metadata;
 import one.flowmade.aether.NewEvent;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.VersionConflictException;
 import one.flowmade.aether.actor.ActorRepository;
 import one.flowmade.aether.actor.ActorState;
@@ -109,8 +112,10 @@ public final class ActorHost implements AutoCloseable {
   private volatile ClusterNode node;
   private volatile boolean closed;
   private final HostMeters meters;
+  private final Tracing tracing;
 
   private ActorHost(Builder b) {
+    this.tracing = b.tracing;
     this.mailboxCapacity = b.mailboxCapacity;
     this.maxPendingCommands = b.maxPendingCommands;
     this.meters = b.meterRegistry == null ? null : new HostMeters(b.meterRegistry, this);
@@ -271,17 +276,32 @@ public final class ActorHost implements AutoCloseable {
       return error(nodeId, "node '" + nodeId + "' hosts no actor type '" + request.type()
           + "' (it hosts " + types.keySet() + ")");
     }
-    if (meters == null) {
-      return handle(hosted, actorId, request, nodeId);
+    if (meters == null && tracing == Tracing.none()) {
+      return handle(hosted, actorId, request, nodeId, Metadata.empty());
     }
     long start = System.nanoTime();
-    byte[] reply = handle(hosted, actorId, request, nodeId);
-    meters.command(request.type(), Envelope.reply(reply).status(), System.nanoTime() - start);
+    Tracing.Operation span = tracing.start(COMMAND_SPAN, Tracing.Kind.INTERNAL, request.trace())
+        .attribute("aether.actor.type", request.type()).attribute("aether.actor.id", actorId);
+    byte[] reply;
+    try (Tracing.CurrentScope ignored = span.makeCurrent()) {
+      reply = handle(hosted, actorId, request, nodeId, span.inject(Metadata.empty()));
+    }
+    Envelope.Reply decoded = Envelope.reply(reply);
+    if (meters != null) {
+      meters.command(request.type(), decoded.status(), System.nanoTime() - start);
+    }
+    if ("ERROR".equals(decoded.status())) {
+      span.failed(new HostedCommandException(decoded.message(), null));
+    }
+    span.attribute("aether.command.outcome", decoded.status()).end();
     return reply;
   }
 
+  /** The span of a hosted command on its owner. */
+  static final String COMMAND_SPAN = "aether.actor.command";
+
   private byte[] handle(Hosted<?, ?, ?> hosted, String actorId, Envelope.Request request,
-      String nodeId) {
+      String nodeId, Metadata trace) {
     if (closed || node == null) {
       return moved(nodeId, "the actor host of node '" + nodeId + "' is "
           + (closed ? "closed" : "not attached to its node yet") + "; nothing was appended");
@@ -309,7 +329,7 @@ public final class ActorHost implements AutoCloseable {
         return error(nodeId, "interrupted while waiting for actor '" + actorId + "'");
       }
       try {
-        return hosted.run(this, actorId, request, deadline);
+        return hosted.run(this, actorId, request, deadline, trace);
       } finally {
         mailbox.lock.unlock();
       }
@@ -447,7 +467,8 @@ public final class ActorHost implements AutoCloseable {
       }
     }
 
-    byte[] run(ActorHost host, String actorId, Envelope.Request request, Deadline deadline) {
+    byte[] run(ActorHost host, String actorId, Envelope.Request request, Deadline deadline,
+        Metadata trace) {
       String nodeId = host.node.nodeId();
       C command;
       try {
@@ -457,7 +478,8 @@ public final class ActorHost implements AutoCloseable {
             + type.commandClass().getName() + ": " + e.getMessage());
       }
       String commandId = request.commandId();
-      CommandOptions options = CommandOptions.defaults().withDeadline(deadline);
+      CommandOptions options = CommandOptions.defaults().withDeadline(deadline)
+          .withMetadata(trace);
       if (commandId != null) {
         options = options.withCommandId(commandId);
       }
@@ -541,8 +563,34 @@ public final class ActorHost implements AutoCloseable {
     private int mailboxCapacity = 100;
     private int maxPendingCommands = 10_000;
     private MeterRegistry meterRegistry;
+    private Tracing tracing = Tracing.none();
 
     private Builder() {}
+
+    /**
+     * Traces each hosted command with {@code openTelemetry} (default: not at all, and no
+     * OpenTelemetry class loaded): a {@code aether.actor.command} span on this node, from arrival
+     * to reply, whose parent is the sender's span ({@link ActorClient.Builder#openTelemetry}: its
+     * trace context travels with the command); the events the command appends carry this span's
+     * trace context in their metadata (the CloudEvents distributed-tracing extension), so the
+     * store's append and every handler of the events join the trace. Give the repository's store
+     * the same OpenTelemetry for the {@code aether.append} span. OpenTelemetry is an optional
+     * dependency: add {@code opentelemetry-api} to use this.
+     *
+     * @param openTelemetry the OpenTelemetry to record spans with
+     * @return this builder
+     * @throws NullPointerException if {@code openTelemetry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      Objects.requireNonNull(openTelemetry, "openTelemetry");
+      if (this.tracing != Tracing.none()) {
+        throw new IllegalStateException("openTelemetry was already set");
+      }
+      this.tracing = Tracing.of(openTelemetry);
+      return this;
+    }
 
     /**
      * Registers the host's meters on {@code registry} (default: none, and no Micrometer class

@@ -6,6 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +28,7 @@ import one.flowmade.aether.cluster.ReleaseReason;
 import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.ShardListener;
 import one.flowmade.aether.cluster.ShardUnavailableException;
+import one.flowmade.aether.jetstream.JetStreamEventStore;
 import one.flowmade.aether.testkit.nats.NatsServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -183,6 +192,66 @@ final class HostedActorsIT extends HostedActorsTests {
     b.close();
     assertThat(registry.find("aether.cluster.leader").meters()).isEmpty();
     assertThat(registry.find("aether.cluster.handoffs").meters()).isEmpty();
+  }
+
+  @Test
+  void routedCommand_sendCommandAppendAndHandler_areOneTrace() throws Exception {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel = track(OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+        .build());
+    openTelemetry = otel;
+    ClusterNode a = startNode("a", 100);
+    ClusterNode b = startNode("b", 100);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !b.activeShards().isEmpty());
+    awaitAllShardsOwned();
+    // sent from a, run on b: the trace crosses nodes in the routed request
+    String actor = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "traced-" + i)
+        .filter(b::ownsActor).findFirst().orElseThrow();
+    ActorClient client = ActorClient.builder(a.router()).openTelemetry(otel).build();
+    Span request = otel.getTracer("test").spanBuilder("http request").startSpan();
+    try (Scope ignored = request.makeCurrent()) {
+      assertThat(client.send(ACCOUNT, actor, new Deposit(7), "t-1", Duration.ofSeconds(20))
+          .node()).isEqualTo("b");
+    } finally {
+      request.end();
+    }
+    JetStreamEventStore store = track(JetStreamEventStore.builder(track(nats().connect()),
+        namespace).openTelemetry(otel).build());
+    List<one.flowmade.aether.Event> handled = new CopyOnWriteArrayList<>();
+    try (one.flowmade.aether.EventSubscription subscription = store.subscribe(
+        one.flowmade.aether.SubscriptionOptions.fromBeginning(), handled::add)) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 1
+          && !spans(exporter, "aether.handle").isEmpty());
+    }
+
+    String traceId = request.getSpanContext().getTraceId();
+    SpanData send = only(exporter, "aether.actor.send");
+    SpanData command = only(exporter, "aether.actor.command");
+    SpanData append = only(exporter, "aether.append");
+    SpanData handle = only(exporter, "aether.handle");
+    assertThat(List.of(send, command, append, handle)).extracting(SpanData::getTraceId)
+        .containsOnly(traceId);
+    assertThat(send.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+    assertThat(send.getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(command.getParentSpanId()).isEqualTo(send.getSpanId());
+    assertThat(command.getAttributes().asMap().toString()).contains("APPLIED");
+    assertThat(append.getParentSpanId()).isEqualTo(command.getSpanId());
+    assertThat(handle.getParentSpanId()).isEqualTo(command.getSpanId());
+    assertThat(handled.get(0).metadata().traceParent()).contains("00-" + traceId + "-"
+        + command.getSpanId() + "-" + command.getSpanContext().getTraceFlags().asHex());
+  }
+
+  private static List<SpanData> spans(InMemorySpanExporter exporter, String name) {
+    return exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name))
+        .toList();
+  }
+
+  private static SpanData only(InMemorySpanExporter exporter, String name) {
+    List<SpanData> found = spans(exporter, name);
+    assertThat(found).as("spans named %s", name).hasSize(1);
+    return found.get(0);
   }
 
   private static io.micrometer.core.instrument.search.RequiredSearch node(

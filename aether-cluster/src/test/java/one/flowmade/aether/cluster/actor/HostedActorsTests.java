@@ -80,6 +80,8 @@ abstract class HostedActorsTests {
   volatile one.flowmade.aether.cluster.ShardListener applicationListener;
   /** The registry the hosts register their meters on (null: none). */
   volatile io.micrometer.core.instrument.MeterRegistry meterRegistry;
+  /** The OpenTelemetry the stores, repositories and hosts trace with (null: none). */
+  volatile io.opentelemetry.api.OpenTelemetry openTelemetry;
   static final long SLOW = 999;
   final CountDownLatch slowEntered = new CountDownLatch(1);
   final CountDownLatch slowGate = new CountDownLatch(1);
@@ -112,16 +114,23 @@ abstract class HostedActorsTests {
     // The stores have a connection of their own, so a node that lost its cluster connection
     // can still write: only fencing keeps it from writing as a stale owner.
     Connection storeConnection = track(nats().connect());
-    JetStreamEventStore events = track(JetStreamEventStore.builder(storeConnection, namespace)
-        .replicas(replicas()).build());
+    JetStreamEventStore.Builder eventsBuilder = JetStreamEventStore.builder(storeConnection,
+        namespace).replicas(replicas());
     ActorRepository.Builder<Account, Deposited> repository =
-        ActorRepository.builder(MODEL, Deposited.class).eventStore(events).codec(CODEC);
+        ActorRepository.builder(MODEL, Deposited.class).codec(CODEC);
+    ActorHost.Builder hostBuilder = ActorHost.builder();
+    if (openTelemetry != null) {
+      eventsBuilder.openTelemetry(openTelemetry);
+      repository.openTelemetry(openTelemetry);
+      hostBuilder.openTelemetry(openTelemetry);
+    }
+    JetStreamEventStore events = track(eventsBuilder.build());
+    repository.eventStore(events);
     if (snapshots != null) {
       repository.snapshots(snapshots, one.flowmade.aether.codec.JacksonStateCodec.of(Account.class))
           .snapshotPolicy(one.flowmade.aether.actor.SnapshotPolicy.everyEvents(1_000));
     }
     ActorRepository<Account, Deposited> accounts = repository.build();
-    ActorHost.Builder hostBuilder = ActorHost.builder();
     if (meterRegistry != null) {
       hostBuilder.meterRegistry(meterRegistry);
     }

@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import one.flowmade.aether.Metadata;
 
 /**
  * The JSON of a hosted command and of its reply. A request is {@code {"type": <actor type>,
- * "command": <command JSON>, "commandId": <id or null>, "timeoutMillis": <n>}}; a reply is
+ * "command": <command JSON>, "commandId": <id or null>, "timeoutMillis": <n>, "traceparent":
+ * <W3C trace context of the sender's span, optional>, "tracestate": <optional>}}; a reply is
  * {@code {"status": APPLIED|ALREADY_APPLIED|REJECTED|BUSY|MOVED|ERROR, "version": <n>, "events":
  * [{"type": <event type>, "contentType": <..>, "data": <UTF-8 text>}], "message": <text>, "node":
  * <node id>}}. Stateless and thread-safe.
@@ -29,7 +31,8 @@ public final class Envelope {
   private Envelope() {}
 
   /** A decoded request. */
-  public record Request(String type, JsonNode command, String commandId, long timeoutMillis) {}
+  public record Request(String type, JsonNode command, String commandId, long timeoutMillis,
+      Metadata trace) {}
 
   /** One event of a reply. */
   public record ReplyEvent(String type, String contentType, String data) {}
@@ -40,7 +43,7 @@ public final class Envelope {
 
   /** Encodes a request. */
   public static byte[] request(String type, JsonNode command, String commandId,
-      long timeoutMillis) {
+      long timeoutMillis, Metadata trace) {
     ObjectNode node = JSON.createObjectNode();
     node.put("type", type);
     node.set("command", command);
@@ -48,6 +51,8 @@ public final class Envelope {
       node.put("commandId", commandId);
     }
     node.put("timeoutMillis", timeoutMillis);
+    trace.traceParent().ifPresent(v -> node.put(Metadata.TRACE_PARENT, v));
+    trace.traceState().ifPresent(v -> node.put(Metadata.TRACE_STATE, v));
     return bytes(node);
   }
 
@@ -62,7 +67,25 @@ public final class Envelope {
     }
     JsonNode id = node.get("commandId");
     return new Request(type.asText(), command, id == null || id.isNull() ? null : id.asText(),
-        node.path("timeoutMillis").asLong(0));
+        node.path("timeoutMillis").asLong(0), trace(node));
+  }
+
+  /** The sender's trace context; empty when absent or not valid metadata (tracing only). */
+  private static Metadata trace(JsonNode node) {
+    JsonNode parent = node.get(Metadata.TRACE_PARENT);
+    if (parent == null || !parent.isTextual()) {
+      return Metadata.empty();
+    }
+    try {
+      Metadata.Builder trace = Metadata.builder().traceParent(parent.asText());
+      JsonNode state = node.get(Metadata.TRACE_STATE);
+      if (state != null && state.isTextual()) {
+        trace.traceState(state.asText());
+      }
+      return trace.build();
+    } catch (IllegalArgumentException e) {
+      return Metadata.empty();
+    }
   }
 
   /** Encodes a reply. */
