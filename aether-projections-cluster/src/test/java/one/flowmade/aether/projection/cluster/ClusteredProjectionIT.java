@@ -121,15 +121,26 @@ final class ClusteredProjectionIT {
 
   private Node start(String nodeId, Function<Connection, CheckpointStore> checkpoints,
       ProjectionHandler<Event> handler) {
+    return start(nodeId, checkpoints, handler, PARTITIONS);
+  }
+
+  /** Starts a node whose projection has {@code partitions} partitions, 1 for exclusive. */
+  private Node start(String nodeId, Function<Connection, CheckpointStore> checkpoints,
+      ProjectionHandler<Event> handler, int partitions) {
+    ClusteredProjection.Builder mode = ClusteredProjection.builder();
+    if (partitions == 1) {
+      mode.exclusive();
+    } else {
+      mode.partitions(partitions);
+    }
     Connection clusterConnection = track(NATS.connect());
     Connection storeConnection = track(NATS.connect());
     JetStreamEventStore events = track(JetStreamEventStore.builder(storeConnection, namespace)
         .replicas(3).build());
     CheckpointStore store = checkpoints.apply(storeConnection);
-    ClusteredProjection projection = track(ClusteredProjection.builder()
+    ClusteredProjection projection = track(mode
         .projection(Projection.builder().name(NAME).eventStore(events).onAny(handler)
             .checkpointStore(store).batchSize(20))
-        .partitions(PARTITIONS)
         .build());
     Map<Integer, List<Long>> mine = new ConcurrentHashMap<>();
     acquisitions.put(nodeId, mine);
@@ -205,12 +216,7 @@ final class ClusteredProjectionIT {
    */
   private void awaitEachPartitionOnItsShardOwner(Set<String> running) {
     await().atMost(WAIT).untilAsserted(() -> {
-      for (String nodeId : running) {
-        ClusterNode n = nodes.get(nodeId).cluster();
-        ShardAssignment a = n.assignment().orElseThrow();
-        assertThat(a.nodes()).containsExactlyInAnyOrderElementsOf(running);
-        assertThat(n.activeShards()).isEqualTo(a.shardsOf(nodeId));
-      }
+      assertAssignmentSettled(running);
       Map<Integer, List<String>> runners = new TreeMap<>();
       for (String nodeId : running) {
         Node n = nodes.get(nodeId);
@@ -224,6 +230,16 @@ final class ClusteredProjectionIT {
           IntStream.range(0, PARTITIONS).boxed().toList());
       runners.forEach((p, ids) -> assertThat(ids).as("partition %d runs on", p).hasSize(1));
     });
+  }
+
+  /** The assignment lists exactly {@code running}, and each of them holds its shards. */
+  private void assertAssignmentSettled(Set<String> running) {
+    for (String nodeId : running) {
+      ClusterNode n = nodes.get(nodeId).cluster();
+      ShardAssignment a = n.assignment().orElseThrow();
+      assertThat(a.nodes()).containsExactlyInAnyOrderElementsOf(running);
+      assertThat(n.activeShards()).isEqualTo(a.shardsOf(nodeId));
+    }
   }
 
   /** Each running partition claimed its checkpoint with its shard's acquisition epoch. */
@@ -592,6 +608,40 @@ final class ClusteredProjectionIT {
       }
     }
     return interrupted;
+  }
+
+  @Test
+  void exclusive_runsOnTheOwnerOfItsOneShard_andResumesOnAnotherNodeWhenItLeaves()
+      throws Exception {
+    Map<String, Long> versions = new ConcurrentHashMap<>();
+    Map<String, Set<String>> appliedOn = new ConcurrentHashMap<>();
+    Function<Connection, CheckpointStore> kv = c -> KvCheckpointStore.open(c, namespace, 3);
+    EventStore writer = writerStore();
+    for (String n : List.of("n1", "n2", "n3")) {
+      start(n, kv, (e, ctx) -> {
+        versions.merge(e.actorId(), e.version(), Math::max);
+        appliedOn.computeIfAbsent(e.actorId(), a -> ConcurrentHashMap.newKeySet()).add(n);
+      }, 1);
+    }
+    int shard = ClusteredProjection.shardOf(NAME, 0, SHARDS);
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertAssignmentSettled(Set.of("n1", "n2", "n3"));
+      List<String> running = nodes.values().stream()
+          .filter(n -> n.projection().activePartitions().contains(0)).map(Node::id).toList();
+      assertThat(running).as("nodes running the exclusive projection").hasSize(1);
+      assertThat(nodes.get(running.get(0)).cluster().ownsShard(shard)).isTrue();
+    });
+    append(writer, "acc-", 6, 3);
+    String first = ownerOf(0);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(versions).isEqualTo(appended));
+    nodes.get(first).cluster().close();
+    append(writer, "late-", 6, 2);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(versions).isEqualTo(appended));
+    String second = ownerOf(0);
+    assertThat(second).isNotEqualTo(first);
+    assertThat(appliedOn.get("acc-0")).containsExactly(first);
+    assertThat(appliedOn.get("late-0")).containsExactly(second);
+    assertThat(nodes.get(second).projection().status().get(0).checkpointKey()).isEqualTo(NAME);
   }
 
   @Test

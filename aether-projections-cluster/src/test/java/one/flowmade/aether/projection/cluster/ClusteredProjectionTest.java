@@ -68,6 +68,10 @@ final class ClusteredProjectionTest {
           List.of(NewEvent.of("Deposited", Payload.json("{}"))));
     }
     checkpoints.reset("balances-p1of3", 7);
+    ClusteredProjection closed = ClusteredProjection.builder().projection(template("balances"))
+        .partitions(3).build();
+    closed.close();
+    assertThat(closed.status().get(1).position()).as("after close").isEqualTo(7);
     try (ClusteredProjection projection = ClusteredProjection.builder()
         .projection(template("balances")).partitions(3).build()) {
       Map<Integer, PartitionStatus> status = projection.status();
