@@ -1,7 +1,9 @@
 package one.flowmade.aether.projection;
 
 import java.sql.Connection;
+import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * Where projections keep their checkpoints: the storage SPI behind {@link Projection}.
@@ -58,6 +60,75 @@ public interface CheckpointStore {
    * @param position the new last committed position, 0 for none
    */
   void reset(String key, long position);
+
+  /**
+   * Lists every checkpoint this store holds, for operators ({@link Projections}).
+   *
+   * @return the checkpoints by key, in key order; a snapshot, not updated afterwards
+   * @throws UnsupportedOperationException if this store cannot list (the default)
+   */
+  default SortedMap<String, Checkpoint> list() {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot list checkpoints;"
+        + " implement CheckpointStore.list()");
+  }
+
+  /**
+   * Records a parked event of a checkpoint's projection, in the store's medium, so that the
+   * parking list survives a restart. Parking the same position again replaces the entry (a new
+   * cause), so replaying a unit of work after a crash does not duplicate it.
+   *
+   * @param key the checkpoint key
+   * @param event the parked event
+   * @throws UnsupportedOperationException if this store keeps no parking list (the default)
+   */
+  default void park(String key, ParkedEvent event) {
+    throw noParking();
+  }
+
+  /**
+   * Returns a checkpoint's parked events.
+   *
+   * @param key the checkpoint key
+   * @return the parked events, oldest position first
+   * @throws UnsupportedOperationException if this store keeps no parking list (the default)
+   */
+  default List<ParkedEvent> parked(String key) {
+    throw noParking();
+  }
+
+  /**
+   * Removes one parked event (applied by a retry, or given up on).
+   *
+   * @param key the checkpoint key
+   * @param position the parked event's position
+   * @return true if it was in the list
+   * @throws UnsupportedOperationException if this store keeps no parking list (the default)
+   */
+  default boolean unpark(String key, long position) {
+    throw noParking();
+  }
+
+  /**
+   * Removes every parked event of a checkpoint.
+   *
+   * @param key the checkpoint key
+   * @return how many were removed
+   * @throws UnsupportedOperationException if this store keeps no parking list (the default)
+   */
+  default int clearParked(String key) {
+    int n = 0;
+    for (ParkedEvent p : parked(key)) {
+      if (unpark(key, p.position())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private UnsupportedOperationException noParking() {
+    return new UnsupportedOperationException(getClass().getName() + " keeps no parking list;"
+        + " implement park, parked and unpark of CheckpointStore to use ErrorPolicy.park()");
+  }
 
   /**
    * Begins a unit of work that ends by committing a new position for the checkpoint.

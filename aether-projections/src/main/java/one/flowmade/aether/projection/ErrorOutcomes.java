@@ -4,31 +4,42 @@ import static one.flowmade.aether.projection.ProjectionRuntime.LOG;
 import static one.flowmade.aether.projection.ProjectionRuntime.describe;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
 
 /**
  * What happens once an event's attempts are spent, by the {@link ErrorPolicy}'s action: stop,
- * skip and report, or park; and the parking list (list, retry, clear). Thread-safe.
+ * skip and report, or park; and the parking list (list, retry, clear), kept in the checkpoint
+ * store so that it survives a restart. Thread-safe.
  */
 final class ErrorOutcomes {
   private final ProjectionRuntime rt;
-  private final List<ParkedEvent> parked = new CopyOnWriteArrayList<>();
+  private final CheckpointStore store;
+  /** The last count read from or written to the store, for status when the store is away. */
+  private volatile int lastCount;
 
   ErrorOutcomes(ProjectionRuntime rt) {
     this.rt = rt;
+    this.store = rt.settings.checkpoints();
   }
 
   int parkedCount() {
-    return parked.size();
+    try {
+      lastCount = store.parked(rt.key).size();
+    } catch (UnsupportedOperationException e) {
+      lastCount = 0;
+    } catch (RuntimeException e) {
+      // the store is away: report the last count known
+    }
+    return lastCount;
   }
 
   List<ParkedEvent> parked() {
-    return List.copyOf(parked);
+    return store.parked(rt.key);
   }
 
   /** The attempts for an event are spent: stop, skip or park. Returns false to stop. */
@@ -53,11 +64,35 @@ final class ErrorOutcomes {
         String message = where + " parked: " + cause;
         rt.progress.error(message);
         LOG.warn("projection {}: {}", rt.key, message);
-        parked.add(new ParkedEvent(pos, id, type, actor, cause, Instant.now()));
+        if (!park(new ParkedEvent(pos, id, type, actor, cause,
+            Instant.now().truncatedTo(ChronoUnit.MICROS)))) {
+          return false;
+        }
       }
       default -> throw new IllegalStateException(policy.action().toString());
     }
     return commitPast(pos);
+  }
+
+  /** Records a parked event in the store, retrying while it is away; false if closing. */
+  private boolean park(ParkedEvent p) {
+    while (!rt.closing()) {
+      try {
+        store.park(rt.key, p);
+        lastCount++;
+        return true;
+      } catch (UnsupportedOperationException e) {
+        rt.fail("position " + p.position() + " cannot be parked: " + e.getMessage(), e);
+        return false;
+      } catch (RuntimeException e) {
+        LOG.warn("projection {}: could not record parked position {}, retrying: {}", rt.key,
+            p.position(), describe(e));
+      }
+      if (!rt.pause(rt.settings.policy().maxBackoff())) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private boolean commitPast(long pos) {
@@ -86,7 +121,7 @@ final class ErrorOutcomes {
   /** Applies every parked event again, each in its own unit of work; returns how many left. */
   int retryParked() {
     int done = 0;
-    for (ParkedEvent p : parked) {
+    for (ParkedEvent p : store.parked(rt.key)) {
       ReadResult read = rt.store.readAll(Position.at(p.position()), 1);
       Optional<Event> event = read.events().stream()
           .filter(e -> e.position() == p.position()).findFirst();
@@ -94,25 +129,25 @@ final class ErrorOutcomes {
         continue;
       }
       synchronized (rt.work) {
-        try (CheckpointStore.Transaction tx = rt.settings.checkpoints().begin(rt.key,
-            rt.epoch())) {
+        try (CheckpointStore.Transaction tx = store.begin(rt.key, rt.epoch())) {
           rt.settings.handlers().invoke(event.get(), tx.connection());
           rt.commit(tx, rt.progress.position());
-          parked.remove(p);
-          done++;
-          rt.progress.appliedOne();
         } catch (Exception e) {
-          parked.set(parked.indexOf(p), new ParkedEvent(p.position(), p.eventId(), p.type(),
-              p.actorId(), describe(e), Instant.now()));
+          store.park(rt.key, new ParkedEvent(p.position(), p.eventId(), p.type(), p.actorId(),
+              describe(e), Instant.now().truncatedTo(ChronoUnit.MICROS)));
+          continue;
         }
+        store.unpark(rt.key, p.position());
+        done++;
+        rt.progress.appliedOne();
       }
     }
     return done;
   }
 
   int clearParked() {
-    int n = parked.size();
-    parked.clear();
+    int n = store.clearParked(rt.key);
+    lastCount = 0;
     LOG.warn("projection {}: {} parked events cleared by request", rt.key, n);
     return n;
   }

@@ -1,15 +1,23 @@
 package one.flowmade.aether.projection;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * Checkpoints in this process's memory, for tests and for read models that are rebuilt on every
+ * Checkpoints and parking lists in this process's memory, for tests and for read models that are rebuilt on every
  * start. Thread-safe; never blocks.
  */
 public final class InMemoryCheckpointStore implements CheckpointStore {
   private final ConcurrentHashMap<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentSkipListMap<Long, ParkedEvent>> parked =
+      new ConcurrentHashMap<>();
 
   /** Creates an empty store. */
   public InMemoryCheckpointStore() {}
@@ -42,6 +50,30 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   public void reset(String key, long position) {
     Objects.requireNonNull(key, "key");
     checkpoints.compute(key, (k, c) -> new Checkpoint(position, c == null ? 1 : c.epoch() + 1));
+  }
+
+  @Override
+  public SortedMap<String, Checkpoint> list() {
+    return Collections.unmodifiableSortedMap(new TreeMap<>(checkpoints));
+  }
+
+  @Override
+  public void park(String key, ParkedEvent event) {
+    Objects.requireNonNull(event, "event");
+    parked.computeIfAbsent(Objects.requireNonNull(key, "key"), k -> new ConcurrentSkipListMap<>())
+        .put(event.position(), event);
+  }
+
+  @Override
+  public List<ParkedEvent> parked(String key) {
+    var list = parked.get(Objects.requireNonNull(key, "key"));
+    return list == null ? List.of() : List.copyOf(new ArrayList<>(list.values()));
+  }
+
+  @Override
+  public boolean unpark(String key, long position) {
+    var list = parked.get(Objects.requireNonNull(key, "key"));
+    return list != null && list.remove(position) != null;
   }
 
   @Override

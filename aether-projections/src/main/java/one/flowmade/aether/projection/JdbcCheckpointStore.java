@@ -5,8 +5,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import one.flowmade.aether.AetherTransientException;
@@ -25,19 +31,22 @@ import one.flowmade.aether.AetherTransientException;
  * CheckpointFencedException}.
  *
  * <p>The table ({@code aether_projection_checkpoint} unless named otherwise) is created if it does
- * not exist. Only a {@link DataSource} is needed: use a pool (HikariCP) in production. Thread-safe;
+ * not exist, and beside it {@code <table>_parked}, the parking list ({@link ErrorPolicy#park()}):
+ * one row per parked event, primary key {@code (name, position)}. Only a {@link DataSource} is needed: use a pool (HikariCP) in production. Thread-safe;
  * methods block on the database; a database that cannot be reached is an {@link
  * AetherTransientException} and nothing is committed.
  */
 public final class JdbcCheckpointStore implements CheckpointStore {
-  private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,55}");
 
   private final DataSource dataSource;
   private final String table;
+  private final String parkedTable;
 
   private JdbcCheckpointStore(DataSource dataSource, String table) {
     this.dataSource = dataSource;
     this.table = table;
+    this.parkedTable = table + "_parked";
   }
 
   /**
@@ -55,7 +64,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
    * Opens the store on a table, creating the table if needed.
    *
    * @param dataSource where the read model and the checkpoints live
-   * @param table the table name: lower-case letters, digits and {@code '_'}, at most 63
+   * @param table the table name: lower-case letters, digits and {@code '_'}, at most 56 (the
+   *     parking list's table adds {@code _parked})
    * @return the store
    * @throws IllegalArgumentException if the table name is not valid
    * @throws AetherTransientException if the database could not be reached
@@ -65,13 +75,18 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     Objects.requireNonNull(table, "table");
     if (!TABLE.matcher(table).matches()) {
       throw new IllegalArgumentException("checkpoint table name '" + table + "' is not valid; use"
-          + " 1 to 63 lower-case letters, digits or '_', not starting with a digit");
+          + " 1 to 56 lower-case letters, digits or '_', not starting with a digit (the parking"
+          + " list's table adds _parked)");
     }
     JdbcCheckpointStore store = new JdbcCheckpointStore(dataSource, table);
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS " + table + " (name VARCHAR(512) PRIMARY KEY,"
           + " position BIGINT NOT NULL, owner_epoch BIGINT NOT NULL,"
           + " updated_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+      s.execute("CREATE TABLE IF NOT EXISTS " + store.parkedTable + " (name VARCHAR(512) NOT NULL,"
+          + " position BIGINT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,"
+          + " actor_id TEXT NOT NULL, cause TEXT NOT NULL,"
+          + " parked_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (name, position))");
     } catch (SQLException e) {
       throw store.unavailable("create table " + table, e);
     }
@@ -136,6 +151,92 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         + " ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, owner_epoch = "
         + table + ".owner_epoch + 1, updated_at = CURRENT_TIMESTAMP"
         + " RETURNING position, owner_epoch", position);
+  }
+
+  @Override
+  public SortedMap<String, Checkpoint> list() {
+    TreeMap<String, Checkpoint> all = new TreeMap<>();
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT name, position, owner_epoch FROM " + table)) {
+      while (r.next()) {
+        all.put(r.getString(1), new Checkpoint(r.getLong(2), r.getLong(3)));
+      }
+    } catch (SQLException e) {
+      throw unavailable("list checkpoints", e);
+    }
+    return Collections.unmodifiableSortedMap(all);
+  }
+
+  @Override
+  public void park(String key, ParkedEvent event) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(event, "event");
+    String sql = "INSERT INTO " + parkedTable + " (name, position, event_id, type, actor_id,"
+        + " cause, parked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name, position) DO UPDATE"
+        + " SET cause = EXCLUDED.cause, parked_at = EXCLUDED.parked_at";
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, key);
+      s.setLong(2, event.position());
+      s.setString(3, event.eventId());
+      s.setString(4, event.type());
+      s.setString(5, event.actorId());
+      s.setString(6, event.cause());
+      s.setTimestamp(7, Timestamp.from(event.parkedAt()));
+      s.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    } catch (SQLException e) {
+      throw unavailable("park position " + event.position() + " of '" + key + "'", e);
+    }
+  }
+
+  @Override
+  public List<ParkedEvent> parked(String key) {
+    Objects.requireNonNull(key, "key");
+    List<ParkedEvent> all = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+        "SELECT position, event_id, type, actor_id, cause, parked_at FROM " + parkedTable
+            + " WHERE name = ? ORDER BY position")) {
+      s.setString(1, key);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          all.add(new ParkedEvent(r.getLong(1), r.getString(2), r.getString(3), r.getString(4),
+              r.getString(5), r.getTimestamp(6).toInstant()));
+        }
+      }
+    } catch (SQLException e) {
+      throw unavailable("list the parked events of '" + key + "'", e);
+    }
+    return List.copyOf(all);
+  }
+
+  @Override
+  public boolean unpark(String key, long position) {
+    return deleteParked(key, " AND position = ?", position) > 0;
+  }
+
+  @Override
+  public int clearParked(String key) {
+    return deleteParked(key, "", -1);
+  }
+
+  private int deleteParked(String key, String where, long position) {
+    Objects.requireNonNull(key, "key");
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+        "DELETE FROM " + parkedTable + " WHERE name = ?" + where)) {
+      s.setString(1, key);
+      if (position >= 0) {
+        s.setLong(2, position);
+      }
+      int n = s.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+      return n;
+    } catch (SQLException e) {
+      throw unavailable("remove parked events of '" + key + "'", e);
+    }
   }
 
   private Checkpoint upsert(String key, String sql, long position) {

@@ -10,8 +10,16 @@ import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.StorageType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Namespace;
@@ -22,6 +30,9 @@ import one.flowmade.aether.nats.TokenEncoding;
  * no database. Every write is a compare-and-set on the key's revision, so a claim by another
  * instance fences this one (its next commit fails with {@link CheckpointFencedException}).
  *
+ * <p>Parked events ({@link ErrorPolicy#park()}) are kept in the same bucket under {@code
+ * parked.<encoded key>.<position>} (checkpoint keys never contain a dot), one entry each.
+ *
  * <p>Effects of handlers are not part of the commit: delivery is at least once, and handlers
  * make their effects idempotent with the event id or position ({@link ProjectionContext}).
  *
@@ -31,6 +42,7 @@ import one.flowmade.aether.nats.TokenEncoding;
 public final class KvCheckpointStore implements CheckpointStore {
   private static final int WRONG_LAST_SEQUENCE = 10071;
   private static final int STREAM_NOT_FOUND = 10059;
+  private static final String PARKED = "parked.";
 
   private final KeyValue kv;
   private final String bucket;
@@ -223,6 +235,101 @@ public final class KvCheckpointStore implements CheckpointStore {
       @Override
       public void close() {}
     };
+  }
+
+  @Override
+  public SortedMap<String, Checkpoint> list() {
+    TreeMap<String, Checkpoint> all = new TreeMap<>();
+    for (String k : keys(">")) {
+      if (k.indexOf('.') < 0) {
+        KeyValueEntry entry = get(k);
+        if (entry != null) {
+          String key = TokenEncoding.decode(k);
+          all.put(key, decode(key, entry));
+        }
+      }
+    }
+    return Collections.unmodifiableSortedMap(all);
+  }
+
+  @Override
+  public void park(String key, ParkedEvent event) {
+    Objects.requireNonNull(event, "event");
+    String k = parkedKey(key, event.position());
+    Base64.Encoder b64 = Base64.getEncoder();
+    String value = "v1 " + event.position() + " " + event.parkedAt() + " "
+        + b64.encodeToString(event.eventId().getBytes(StandardCharsets.UTF_8)) + " "
+        + b64.encodeToString(event.type().getBytes(StandardCharsets.UTF_8)) + " "
+        + b64.encodeToString(event.actorId().getBytes(StandardCharsets.UTF_8)) + " "
+        + b64.encodeToString(event.cause().getBytes(StandardCharsets.UTF_8));
+    try {
+      kv.put(k, value.getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException | JetStreamApiException e) {
+      throw unavailable(key, e);
+    }
+  }
+
+  @Override
+  public List<ParkedEvent> parked(String key) {
+    String prefix = PARKED + TokenEncoding.encode(Objects.requireNonNull(key, "key")) + ".";
+    List<ParkedEvent> all = new ArrayList<>();
+    for (String k : keys(prefix + "*")) {
+      KeyValueEntry entry = get(k);
+      if (entry != null) {
+        all.add(decodeParked(key, k, entry));
+      }
+    }
+    all.sort(Comparator.comparingLong(ParkedEvent::position));
+    return List.copyOf(all);
+  }
+
+  @Override
+  public boolean unpark(String key, long position) {
+    String k = parkedKey(key, position);
+    if (get(k) == null) {
+      return false;
+    }
+    try {
+      kv.purge(k);
+      return true;
+    } catch (IOException | JetStreamApiException e) {
+      throw unavailable(key, e);
+    }
+  }
+
+  private static String parkedKey(String key, long position) {
+    return PARKED + TokenEncoding.encode(Objects.requireNonNull(key, "key")) + "." + position;
+  }
+
+  private ParkedEvent decodeParked(String key, String k, KeyValueEntry entry) {
+    String text = new String(entry.getValue(), StandardCharsets.US_ASCII);
+    try {
+      String[] f = text.split(" ", -1);
+      if (f.length != 7 || !f[0].equals("v1")) {
+        throw new IllegalArgumentException("expected 7 fields starting with v1");
+      }
+      Base64.Decoder b64 = Base64.getDecoder();
+      return new ParkedEvent(Long.parseLong(f[1]),
+          new String(b64.decode(f[3]), StandardCharsets.UTF_8),
+          new String(b64.decode(f[4]), StandardCharsets.UTF_8),
+          new String(b64.decode(f[5]), StandardCharsets.UTF_8),
+          new String(b64.decode(f[6]), StandardCharsets.UTF_8), Instant.parse(f[2]));
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("parked event " + k + " of checkpoint '" + key
+          + "' in bucket " + bucket + " could not be read (" + e.getMessage() + "); delete it", e);
+    }
+  }
+
+  private List<String> keys(String filter) {
+    try {
+      return kv.keys(filter);
+    } catch (IOException | JetStreamApiException e) {
+      throw new AetherTransientException("could not list the keys of bucket " + bucket + ": "
+          + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AetherTransientException("interrupted while listing bucket " + bucket, e);
+    }
   }
 
   private KeyValueEntry get(String k) {

@@ -148,10 +148,13 @@ public final class Projection implements AutoCloseable {
   }
 
   /**
-   * Returns the events parked under {@link ErrorPolicy#park()}, oldest first. The list lives in
-   * this instance's memory; every park is also logged.
+   * Returns the events parked under {@link ErrorPolicy#park()}, oldest first. The list is kept
+   * in the checkpoint store ({@link CheckpointStore#parked(String)}), so it survives a restart
+   * and any instance of the same checkpoint key sees it; every park is also logged.
    *
    * @return the parked events
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store cannot be
+   *     reached
    */
   public List<ParkedEvent> parked() {
     return runtime.outcomes.parked();
@@ -159,7 +162,8 @@ public final class Projection implements AutoCloseable {
 
   /**
    * Applies every parked event again, each in its own unit of work (the checkpoint does not move);
-   * those that succeed leave the list, the others stay with their new cause.
+   * those that succeed leave the list, the others stay with their new cause. Only on a running
+   * projection (its epoch fences the units of work); on another, every retry fails as fenced.
    *
    * @return how many were applied and left the list
    */

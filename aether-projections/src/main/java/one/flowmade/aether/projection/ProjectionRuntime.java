@@ -2,7 +2,6 @@ package one.flowmade.aether.projection;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -138,20 +137,7 @@ final class ProjectionRuntime {
 
   /** Returns the last position before the first event at or after {@code time}. */
   long lastBefore(Instant time) {
-    long lo = 1;
-    long hi = store.lastPosition() + 1;
-    while (lo < hi) {
-      long mid = lo + (hi - lo) / 2;
-      List<Event> events = store.readAll(Position.at(mid), 1).events();
-      if (events.isEmpty()) {
-        hi = mid;
-      } else if (events.get(0).timestamp().isBefore(time)) {
-        lo = events.get(0).position() + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo - 1;
+    return TimeSearch.lastBefore(store, time);
   }
 
   void close() {

@@ -3,6 +3,7 @@ package one.flowmade.aether.testkit.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 import one.flowmade.aether.projection.Checkpoint;
 import one.flowmade.aether.projection.CheckpointFencedException;
 import one.flowmade.aether.projection.CheckpointStore;
+import one.flowmade.aether.projection.ParkedEvent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +29,10 @@ import org.junit.jupiter.api.Test;
  * sets the position and fences, an uncommitted transaction changes nothing, keys with any
  * characters are independent, and a claim with an epoch from elsewhere ({@link
  * CheckpointStore#claim(String, long)}) sets that epoch, after which a stale owner with a lower
- * epoch can neither commit nor claim.
+ * epoch can neither commit nor claim. {@link CheckpointStore#list()} holds every checkpoint with
+ * its position and epoch, and the parking list ({@link CheckpointStore#park}) keeps entries of any
+ * characters per key, in position order, seen from a second instance, replaced when the same
+ * position is parked again, removed one by one or all at once, and never listed as checkpoints.
  */
 public abstract class CheckpointStoreContract {
 
@@ -199,5 +204,48 @@ public abstract class CheckpointStoreContract {
     for (String k : keys) {
       assertThat(store().load(k)).as(k).map(Checkpoint::position).contains(position++);
     }
+  }
+
+  @Test
+  void list_holdsEveryCheckpointWithItsPositionAndEpoch() {
+    String a = key() + ".a b";
+    String b = key();
+    Checkpoint ca = store().claim(a);
+    try (CheckpointStore.Transaction tx = store().begin(a, ca.epoch())) {
+      tx.commit(7);
+    }
+    store().reset(b, 3);
+    assertThat(secondInstance().list()).containsEntry(a, new Checkpoint(7, ca.epoch()))
+        .containsEntry(b, store().load(b).orElseThrow());
+    List<String> keys = new ArrayList<>(store().list().keySet());
+    assertThat(keys).as("in key order").isSorted();
+  }
+
+  @Test
+  void parkingList_keepsEntries_seenFromASecondInstance_andIsNotListedAsCheckpoints() {
+    String key = key() + ".x/y";
+    String other = key();
+    store().claim(key);
+    Instant at = Instant.parse("2026-01-02T03:04:05.123456Z");
+    ParkedEvent late = new ParkedEvent(12, "id-12", "Deposited", "acc 1.\n=", "boom\nline 2", at);
+    ParkedEvent early = new ParkedEvent(5, "", "", "source.subject", "undecodable", at);
+    store().park(key, late);
+    store().park(key, early);
+    store().park(other, late);
+    assertThat(secondInstance().parked(key)).containsExactly(early, late);
+    ParkedEvent again = new ParkedEvent(12, "id-12", "Deposited", "acc 1.\n=", "still boom", at);
+    store().park(key, again);
+    assertThat(store().parked(key)).as("parking a position again replaces it")
+        .containsExactly(early, again);
+    assertThat(store().list()).as("parked entries are no checkpoints").doesNotContainKey(other)
+        .containsKey(key).allSatisfy((k, c) -> assertThat(k).doesNotStartWith("parked"));
+    assertThat(secondInstance().unpark(key, 5)).isTrue();
+    assertThat(store().unpark(key, 5)).isFalse();
+    assertThat(store().parked(key)).containsExactly(again);
+    assertThat(store().parked(other)).containsExactly(late);
+    assertThat(store().clearParked(other)).isEqualTo(1);
+    assertThat(secondInstance().parked(other)).isEmpty();
+    assertThat(store().parked(key)).containsExactly(again);
+    assertThat(store().parked(key())).isEmpty();
   }
 }
