@@ -42,7 +42,9 @@ public final class JetStreamQuickStart {
   public static void main(String[] args) throws Exception {
     String natsUrl = args.length > 0 ? args[0] : "nats://localhost:4222";
     // README:jetstream:begin
-    Options options = Options.builder().server(natsUrl).maxReconnects(-1).build();
+    // _INBOX_bank: the only inbox the namespace's application role may use (docs/security.md)
+    Options options = Options.builder().server(natsUrl).inboxPrefix("_INBOX_bank")
+        .maxReconnects(-1).build();
     try (Connection nats = Nats.connect(options);
         EventStore events = JetStreamEventStore.builder(nats, Namespace.of("bank")).build()) {
       EventCodec codec = JacksonEventCodec.builder()
