@@ -243,6 +243,96 @@ final class HostedActorsIT extends HostedActorsTests {
         + command.getSpanId() + "-" + command.getSpanContext().getTraceFlags().asHex());
   }
 
+  @Test
+  void sigtermToANodeProcess_withShutdownOnSignal_handsItsShardsOverBeforeItsLeaseExpires()
+      throws Exception {
+    ClusterNode a = startNode("a", 100);
+    awaitAllShardsOwned();
+    String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString();
+    long ttlSeconds = 15; // the default membership TTL: what a SIGTERM without the hook waits
+    Process child = new ProcessBuilder(javaBin, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"), ShutdownChild.class.getName(), NATS.url(),
+        cluster, namespace.name(), "child", Long.toString(ttlSeconds))
+        .redirectErrorStream(true).start();
+    track(child::destroyForcibly);
+    List<String> output = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+          child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          output.add(line);
+        }
+      } catch (java.io.IOException e) {
+        output.add("(output ended: " + e + ")");
+      }
+    }, "child-output");
+    reader.setDaemon(true);
+    reader.start();
+    await().atMost(Duration.ofSeconds(60)).failFast(() -> !child.isAlive())
+        .until(() -> output.contains("READY") && a.activeShards().size() < SHARDS);
+    List<String> onChild = java.util.stream.IntStream.range(0, 1_000)
+        .mapToObj(i -> "term-" + i).filter(id -> !a.ownsActor(id)).limit(4).toList();
+    assertThat(onChild).hasSize(4);
+
+    // senders keep sending to the child's actors while it shuts down
+    ActorClient client = client(a);
+    List<String> acknowledged = new CopyOnWriteArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> senders = new java.util.ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      Thread sender = new Thread(() -> {
+        while (!stop.get()) {
+          int n = next.getAndIncrement();
+          String commandId = "term-cmd-" + n;
+          try {
+            client.send(ACCOUNT, onChild.get(n % onChild.size()), new Deposit(1), commandId,
+                Duration.ofSeconds(20));
+            acknowledged.add(commandId);
+          } catch (RuntimeException e) {
+            failures.add(e);
+          }
+        }
+      }, "sender-" + t);
+      senders.add(sender);
+      sender.start();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 20);
+
+    long signalled = System.nanoTime();
+    // as a platform does (Process.destroy would close the child's output here as well)
+    assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start()
+        .waitFor()).isZero();
+    await().atMost(Duration.ofSeconds(ttlSeconds)).until(() -> a.activeShards().size() == SHARDS);
+    Duration handover = Duration.ofNanos(System.nanoTime() - signalled);
+    assertThat(child.waitFor(20, TimeUnit.SECONDS)).as("child exited; output: %s", output)
+        .isTrue();
+    int atHandover = acknowledged.size();
+    await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= atHandover + 20);
+    stop.set(true);
+    for (Thread sender : senders) {
+      sender.join(30_000);
+    }
+
+    System.out.println("SIGTERM handover of the child's shards: " + handover.toMillis()
+        + " ms (membership TTL " + ttlSeconds + " s); " + acknowledged.size()
+        + " commands acknowledged");
+    assertThat(child.exitValue()).as("exit status after SIGTERM").isEqualTo(128 + 15);
+    reader.join(10_000);
+    assertThat(output).as("the hook closed the node").anyMatch(l -> l.contains("left cluster"));
+    assertThat(handover).isLessThan(Duration.ofSeconds(ttlSeconds / 2));
+    assertThat(failures).isEmpty();
+    java.util.Map<String, Long> stored = new java.util.HashMap<>();
+    for (String actorId : onChild) {
+      for (one.flowmade.aether.Event event : stored(actorId)) {
+        stored.merge(event.metadata().get(CommandIds.METADATA_KEY).orElseThrow(), 1L, Long::sum);
+      }
+    }
+    assertThat(acknowledged).allSatisfy(id -> assertThat(stored.get(id)).as(id).isEqualTo(1L));
+  }
+
   private static List<SpanData> spans(InMemorySpanExporter exporter, String name) {
     return exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name))
         .toList();
