@@ -60,6 +60,17 @@ final class ClusterRecorder implements LeadershipListener, ShardListener {
     this.owns = owns;
   }
 
+  /**
+   * Returns the epoch in which this node acquired a shard it holds now, or -1 if it holds none.
+   *
+   * @param shard the shard
+   * @return the epoch, or -1
+   */
+  long epochOf(int shard) {
+    Tenure tenure = open.get(shard);
+    return tenure == null ? -1 : tenure.entry.epoch();
+  }
+
   @Override
   public void elected(Leadership leadership) {
     Moment now = Moment.now();

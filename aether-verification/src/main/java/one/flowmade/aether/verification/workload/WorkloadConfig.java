@@ -24,6 +24,8 @@ import one.flowmade.aether.Namespace;
  * @param shards the cluster's shard count
  * @param seed the seed of the process's random choices
  * @param pause the pause between a worker's operations
+ * @param hosted whether the node hosts the actors ({@code ActorHost}) and its workers send
+ *     commands with command ids ({@code ActorClient}) instead of appending to the store
  */
 public record WorkloadConfig(
     List<String> servers,
@@ -36,7 +38,8 @@ public record WorkloadConfig(
     int workers,
     int shards,
     long seed,
-    Duration pause) {
+    Duration pause,
+    boolean hosted) {
 
   /**
    * Checks the values.
@@ -57,6 +60,27 @@ public record WorkloadConfig(
   }
 
   /**
+   * A configuration of a node that appends to the store itself (not hosted).
+   *
+   * @param servers the NATS URLs
+   * @param namespace the namespace
+   * @param cluster the cluster's name
+   * @param node the node id
+   * @param incarnation the incarnation, from 1
+   * @param log the history log file
+   * @param actors how many shared actors
+   * @param workers how many worker threads
+   * @param shards the shard count
+   * @param seed the seed
+   * @param pause the pause between a worker's operations
+   */
+  public WorkloadConfig(List<String> servers, Namespace namespace, String cluster, String node,
+      int incarnation, Path log, int actors, int workers, int shards, long seed, Duration pause) {
+    this(servers, namespace, cluster, node, incarnation, log, actors, workers, shards, seed, pause,
+        false);
+  }
+
+  /**
    * Returns the label of this process in the history: {@code <node>#<incarnation>}.
    *
    * @return the process label
@@ -74,11 +98,12 @@ public record WorkloadConfig(
     return List.of("servers=" + String.join(",", servers), "namespace=" + namespace.name(),
         "cluster=" + cluster, "node=" + node, "incarnation=" + incarnation, "log=" + log,
         "actors=" + actors, "workers=" + workers, "shards=" + shards, "seed=" + seed,
-        "pause=" + pause);
+        "pause=" + pause, "hosted=" + hosted);
   }
 
   /**
-   * Parses {@code key=value} arguments; every key of the record is required.
+   * Parses {@code key=value} arguments; every key of the record is required but {@code hosted}
+   * (default false).
    *
    * @param args the arguments
    * @return the configuration
@@ -104,7 +129,15 @@ public record WorkloadConfig(
         Integer.parseInt(required(values, "workers")),
         Integer.parseInt(required(values, "shards")),
         Long.parseLong(required(values, "seed")),
-        Duration.parse(required(values, "pause")));
+        Duration.parse(required(values, "pause")),
+        flag(values.getOrDefault("hosted", "false")));
+  }
+
+  private static boolean flag(String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException("hosted must be true or false, was '" + value + "'");
+    }
+    return value.equals("true");
   }
 
   private static String required(Map<String, String> values, String key) {

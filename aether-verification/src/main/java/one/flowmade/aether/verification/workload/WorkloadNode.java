@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -28,7 +30,13 @@ import one.flowmade.aether.Position;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.VersionConflictException;
+import one.flowmade.aether.actor.ActorRepository;
+import one.flowmade.aether.actor.CommandIds;
 import one.flowmade.aether.cluster.ClusterNode;
+import one.flowmade.aether.cluster.actor.ActorBusyException;
+import one.flowmade.aether.cluster.actor.ActorClient;
+import one.flowmade.aether.cluster.actor.ActorHost;
+import one.flowmade.aether.cluster.actor.CommandOutcome;
 import one.flowmade.aether.jetstream.JetStreamEventStore;
 import one.flowmade.aether.verification.history.AppendOp;
 import one.flowmade.aether.verification.history.Delivery;
@@ -44,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * other nodes, reads them, follows the namespace with a subscription, and records everything in
  * its history log (see {@link WorkloadConfig} for the arguments).
  *
+ * <p>{@linkplain WorkloadConfig#hosted() Hosted}: the node hosts the actors of the shards it owns
+ * ({@link ActorHost}) and its workers send deposit commands with command ids through {@link
+ * ActorClient} instead of appending; a command whose outcome is not known is sent again with the
+ * same command id until its deadline. Each command is recorded as a logical append of the one
+ * event id its command id derives ({@link CommandIds#eventId}); the event names the process that
+ * decided it and the shard's epoch.
+ *
  * <p>It runs until it receives SIGTERM (a JVM shutdown), then stops its workers, lets the
  * operations in flight finish or records them as unknown, leaves the cluster and closes the log.
  * SIGKILL leaves the log as it was: operations in flight stay unknown.
@@ -54,6 +69,7 @@ public final class WorkloadNode {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadNode.class);
   private static final Duration APPEND_DEADLINE = Duration.ofSeconds(30);
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration START_DEADLINE = Duration.ofSeconds(90);
   private static final Duration CONFIRM_EVERY = Duration.ofMillis(200);
 
@@ -69,6 +85,9 @@ public final class WorkloadNode {
   private Connection connection;
   private JetStreamEventStore store;
   private ClusterNode node;
+  private ActorHost host;
+  private ActorClient client;
+  private ExecutorService handlers;
   private volatile EventSubscription subscription;
   private int subscriptions;
   private final AtomicLong deliveries = new AtomicLong();
@@ -97,7 +116,28 @@ public final class WorkloadNode {
     connection = retry("connect to NATS", this::connect);
     store = retry("open the event store", () -> JetStreamEventStore.builder(connection,
         config.namespace()).replicas(3).requestTimeout(Duration.ofSeconds(2)).build());
-    node = retry("join the cluster", () -> ClusterNode.builder()
+    if (config.hosted()) {
+      ActorRepository<HostedAccount.Account, HostedAccount.Deposited> accounts =
+          ActorRepository.builder(HostedAccount.MODEL, HostedAccount.Deposited.class)
+              .eventStore(store).codec(HostedAccount.CODEC).build();
+      host = ActorHost.builder()
+          .register(HostedAccount.TYPE, accounts, (account, deposit) -> HostedAccount.decide(
+              deposit, process, recorder.epochOf(node.shardOf(deposit.actorId()))))
+          .build();
+      handlers = Executors.newFixedThreadPool(8);
+    }
+    node = retry("join the cluster", () -> nodeBuilder().build());
+    if (host != null) {
+      host.attach(node);
+      client = ActorClient.of(node.router());
+    }
+    recorder.ownership(node::ownsShard);
+    openSubscription();
+    startWorkers();
+  }
+
+  private ClusterNode.Builder nodeBuilder() {
+    ClusterNode.Builder builder = ClusterNode.builder()
         .connection(connection)
         .clusterName(config.cluster())
         .nodeId(config.node())
@@ -110,11 +150,18 @@ public final class WorkloadNode {
         .safetyMargin(Duration.ofSeconds(2))
         .operationTimeout(Duration.ofSeconds(1))
         .joinTimeout(Duration.ofSeconds(60))
-        .leadershipListener(recorder)
-        .shardListener(recorder)
-        .build());
-    recorder.ownership(node::ownsShard);
-    openSubscription();
+        .leadershipListener(recorder);
+    if (host == null) {
+      return builder.shardListener(recorder);
+    }
+    // The host takes each callback first, then passes it on to the recorder. A command decided
+    // between the two finds no epoch in the recorder; its event says -1 and is not checked.
+    return builder.shardListener(host.shardListener(recorder))
+        .messageHandler(host.messageHandler())
+        .handlerExecutor(handlers);
+  }
+
+  private void startWorkers() throws InterruptedException {
     Thread confirmer = new Thread(this::confirmLoop, "aether-workload-confirm");
     confirmer.setDaemon(true);
     confirmer.start();
@@ -204,6 +251,8 @@ public final class WorkloadNode {
       String actor = "acct-" + random.nextInt(config.actors());
       if (random.nextInt(10) < 2) {
         read(actor);
+      } else if (client != null) {
+        command(actor);
       } else {
         append(actor, random);
       }
@@ -282,6 +331,65 @@ public final class WorkloadNode {
     }
   }
 
+  /**
+   * Sends one deposit with a command id to the actor's owner; after an unknown outcome, sends it
+   * again with the same command id until the deadline. Recorded as a logical append of the event
+   * id the command id derives: acknowledged at its version ({@code APPLIED}) or without one
+   * ({@code ALREADY_APPLIED}: an earlier attempt stored it).
+   */
+  private void command(String actor) {
+    long seq = sequence.incrementAndGet();
+    String commandId = process + "-c" + seq;
+    AppendOp op = AppendOp.invoke(process + "-c" + seq, process, actor, AppendOp.ANY,
+        List.of(CommandIds.eventId(actor, commandId, 0)), Moment.now());
+    log.write(op);
+    long deadline = System.nanoTime() + APPEND_DEADLINE.toNanos();
+    boolean maybeStored = false;
+    String error = null;
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        try {
+          CommandOutcome<HostedAccount.Deposited> outcome = client.send(HostedAccount.TYPE, actor,
+              new HostedAccount.Deposit(actor, seq), commandId,
+              Duration.ofNanos(Math.min(left, SEND_TIMEOUT.toNanos())));
+          switch (outcome.status()) {
+            case APPLIED -> {
+              log.write(op.ok(Moment.now(), outcome.version(), outcome.version()));
+              return;
+            }
+            case ALREADY_APPLIED -> {
+              log.write(op.acknowledged(Moment.now()));
+              return;
+            }
+            default -> {
+              error = "rejected: " + outcome.message();
+              log.write(maybeStored ? op.unknown(Moment.now(), error)
+                  : op.failed(Moment.now(), error));
+              return;
+            }
+          }
+        } catch (ActorBusyException e) {
+          error = e.toString();
+        } catch (RuntimeException e) {
+          // A timeout, a lost owner, an unknown append: the command may have been stored.
+          maybeStored = true;
+          error = e.toString();
+        }
+      }
+      if (System.nanoTime() - deadline > 0 || !running) {
+        log.write(maybeStored ? op.unknown(Moment.now(), error) : op.failed(Moment.now(), error));
+        return;
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(200);
+      } catch (InterruptedException e) {
+        log.write(op.unknown(Moment.now(), "interrupted after " + error));
+        return;
+      }
+    }
+  }
+
   /** Stops the workers, waits for their operations, leaves the cluster and closes the log. */
   public void stop() {
     if (!running) {
@@ -297,6 +405,8 @@ public final class WorkloadNode {
     }
     quietly(() -> subscription, EventSubscription::close);
     quietly(() -> node, ClusterNode::close);
+    quietly(() -> host, ActorHost::close);
+    quietly(() -> handlers, ExecutorService::shutdownNow);
     quietly(() -> store, JetStreamEventStore::close);
     quietly(() -> connection, c -> {
       try {

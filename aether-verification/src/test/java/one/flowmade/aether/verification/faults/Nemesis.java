@@ -34,6 +34,7 @@ final class Nemesis {
   private final IntFunction<AetherProcess> restart;
   private final List<Injected> injected = new ArrayList<>();
   private final List<Fault> round = new ArrayList<>();
+  private int aetherPauses;
 
   /**
    * @param seed the seed
@@ -98,8 +99,10 @@ final class Nemesis {
         AetherProcess victim = aether.get(random.nextInt(aether.size()));
         target = victim.label();
         victim.pause();
-        // Sometimes longer than the membership TTL (6 s), so the node loses its shards.
-        hold(Duration.ofMillis(1000 + random.nextInt(8000)));
+        // Every second pause is longer than the membership TTL (6 s): the node loses its
+        // shards and leadership while it sleeps, and wakes up believing it still has them.
+        hold(Duration.ofMillis(++aetherPauses % 2 == 1 ? 7000 + random.nextInt(2500)
+            : 1000 + random.nextInt(5000)));
         victim.resume();
       }
       default -> throw new IllegalStateException("unknown fault " + fault);
