@@ -14,6 +14,16 @@ package one.flowmade.aether.cluster;
  * <p>Delivery is at least once: a sender whose attempt timed out tries again, so the same message
  * may reach the handler twice (possibly on two successive owners). Make handling idempotent, for
  * example with the message id of an event append.
+ *
+ * <p>Fencing: the node calls {@link #handle(String, byte[], OwnedShard)}, which by default calls
+ * {@link #handle(String, byte[])}. Override it to know the epoch in which this node acquired the
+ * actor's shard and to check, on the membership lease's clock, that the node still owns it while
+ * the handler runs ({@link OwnedShard#checkOwned()} before each write only the owner may make):
+ * the node checks only when the request enters, and a handler may run past a lost lease (a long
+ * pause) or into the shard's release. A handler that throws {@link ShardLostException} is
+ * answered "moved", like a request that arrived after the release: the router sends it again to
+ * the shard's owner (until its timeout), so nothing the handler did before the check may be a
+ * write only the owner may make.
  */
 @FunctionalInterface
 public interface ActorMessageHandler {
@@ -28,4 +38,21 @@ public interface ActorMessageHandler {
    *     that carries the exception's class and message
    */
   byte[] handle(String actorId, byte[] payload) throws Exception;
+
+  /**
+   * Handles one message, knowing the shard it is handled under; the node calls this one. By
+   * default it calls {@link #handle(String, byte[])}.
+   *
+   * @param actorId the actor the message is for
+   * @param payload the message body as sent
+   * @param shard the actor's shard as this node holds it: its epoch, and whether the node still
+   *     owns it ({@link OwnedShard#isOwned()})
+   * @return the reply body; {@code null} replies with an empty body
+   * @throws ShardLostException if the handler found the shard lost: the router sends the
+   *     message to the new owner
+   * @throws Exception to make the sender's request fail with an {@link ActorRequestException}
+   */
+  default byte[] handle(String actorId, byte[] payload, OwnedShard shard) throws Exception {
+    return handle(actorId, payload);
+  }
 }

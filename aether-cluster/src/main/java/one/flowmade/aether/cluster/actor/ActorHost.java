@@ -10,11 +10,9 @@ import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +29,7 @@ import one.flowmade.aether.actor.CommandOptions;
 import one.flowmade.aether.actor.CommandResult;
 import one.flowmade.aether.cluster.ActorMessageHandler;
 import one.flowmade.aether.cluster.ClusterNode;
+import one.flowmade.aether.cluster.OwnedShard;
 import one.flowmade.aether.cluster.ReleaseReason;
 import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.ShardListener;
@@ -63,8 +62,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link ActorBusyException} at the sender); nothing is queued without bound or dropped.
  *   <li>It waits for the actor's turn (one command at a time per actor, in arrival order), at most
  *       until its deadline (the sender's timeout).
- *   <li>Ownership: the node must own the actor's shard now, on the membership lease's clock
- *       ({@link ClusterNode#ownsShard}), and have acquired it in a known epoch; otherwise nothing
+ *   <li>Ownership: the node must own the actor's shard now, on the membership lease's clock, in
+ *       the epoch the command was routed under ({@link OwnedShard#isOwned()}); otherwise nothing
  *       is appended and the reply is "moved" (naming the shard and epoch), which {@link
  *       ActorClient} sends again to the shard's owner until its timeout.
  *   <li>State: from the cache, or loaded ({@link ActorRepository#loadForHosting}) and cached. A
@@ -146,7 +145,18 @@ public final class ActorHost implements AutoCloseable {
    * @return the message handler
    */
   public ActorMessageHandler messageHandler() {
-    return this::handle;
+    return new ActorMessageHandler() {
+      @Override
+      public byte[] handle(String actorId, byte[] payload) {
+        // Called by a wrapper that dropped the shard: fall back to the node's view of it.
+        return ActorHost.this.handle(actorId, payload, null);
+      }
+
+      @Override
+      public byte[] handle(String actorId, byte[] payload, OwnedShard shard) {
+        return ActorHost.this.handle(actorId, payload, shard);
+      }
+    };
   }
 
   /**
@@ -263,7 +273,7 @@ public final class ActorHost implements AutoCloseable {
 
   // ---- one command ---------------------------------------------------------------------------
 
-  private byte[] handle(String actorId, byte[] payload) {
+  private byte[] handle(String actorId, byte[] payload, OwnedShard given) {
     String nodeId = node == null ? "?" : node.nodeId();
     Envelope.Request request;
     try {
@@ -277,14 +287,15 @@ public final class ActorHost implements AutoCloseable {
           + "' (it hosts " + types.keySet() + ")");
     }
     if (meters == null && tracing == Tracing.none()) {
-      return handle(hosted, actorId, request, nodeId, Metadata.empty());
+      return handle(hosted, actorId, request, nodeId, Metadata.empty(), given);
     }
     long start = System.nanoTime();
     Tracing.Operation span = tracing.start(COMMAND_SPAN, Tracing.Kind.INTERNAL, request.trace())
         .attribute("aether.actor.type", request.type()).attribute("aether.actor.id", actorId);
     byte[] reply;
     try (Tracing.CurrentScope ignored = span.makeCurrent()) {
-      reply = handle(hosted, actorId, request, nodeId, span.inject(Metadata.empty()));
+      reply = handle(hosted, actorId, request, nodeId, span.inject(Metadata.empty()),
+          given);
     }
     Envelope.Reply decoded = Envelope.reply(reply);
     if (meters != null) {
@@ -301,7 +312,7 @@ public final class ActorHost implements AutoCloseable {
   static final String COMMAND_SPAN = "aether.actor.command";
 
   private byte[] handle(Hosted<?, ?, ?> hosted, String actorId, Envelope.Request request,
-      String nodeId, Metadata trace) {
+      String nodeId, Metadata trace, OwnedShard given) {
     if (closed || node == null) {
       return moved(nodeId, "the actor host of node '" + nodeId + "' is "
           + (closed ? "closed" : "not attached to its node yet") + "; nothing was appended");
@@ -329,7 +340,8 @@ public final class ActorHost implements AutoCloseable {
         return error(nodeId, "interrupted while waiting for actor '" + actorId + "'");
       }
       try {
-        return hosted.run(this, actorId, request, deadline, trace);
+        OwnedShard shard = given != null ? given : nodeView(actorId);
+        return hosted.run(this, shard, actorId, request, deadline, trace);
       } finally {
         mailbox.lock.unlock();
       }
@@ -359,18 +371,44 @@ public final class ActorHost implements AutoCloseable {
     mailboxes.computeIfPresent(key, (k, m) -> --m.count == 0 ? null : m);
   }
 
-  /** Throws if this node does not own the actor's shard now (lease clock) in a known epoch. */
-  private long checkOwner(String actorId) {
-    ClusterNode current = node;
-    int shard = current.shardOf(actorId);
-    Long epoch = epochs.get(shard);
-    if (epoch == null || !current.ownsShard(shard)) {
-      throw new NotOwnerException("node '" + current.nodeId() + "' does not own shard " + shard
-          + " of actor '" + actorId + "' now" + (epoch == null ? "" : " (it held it in epoch "
-          + epoch + " and its lease ran out or the shard is being released)")
+  /**
+   * Throws if this node does not own the actor's shard now, on the lease clock, in the epoch the
+   * command entered under.
+   */
+  private static void checkOwner(OwnedShard shard, String nodeId, String actorId) {
+    if (!shard.isOwned()) {
+      throw new NotOwnerException("node '" + nodeId + "' does not own shard " + shard.shard()
+          + " of actor '" + actorId + "' now" + (shard.epoch() < 0 ? "" : " (it held it in epoch "
+          + shard.epoch() + " and its lease ran out or the shard is being released)")
           + "; nothing was appended");
     }
-    return epoch;
+  }
+
+  /**
+   * The actor's shard as the node and this host's listener see it, for a call without the
+   * shard: owned while the node owns it and the host knows the epoch it acquired it in.
+   */
+  private OwnedShard nodeView(String actorId) {
+    ClusterNode current = node;
+    int shard = current.shardOf(actorId);
+    Long known = epochs.get(shard);
+    long epoch = known == null ? -1 : known;
+    return new OwnedShard() {
+      @Override
+      public int shard() {
+        return shard;
+      }
+
+      @Override
+      public long epoch() {
+        return epoch;
+      }
+
+      @Override
+      public boolean isOwned() {
+        return known != null && known.equals(epochs.get(shard)) && current.ownsShard(shard);
+      }
+    };
   }
 
   static byte[] error(String nodeId, String message) {
@@ -407,19 +445,17 @@ public final class ActorHost implements AutoCloseable {
     }
   }
 
-  /** A cached actor: its state, latest snapshot version and the command ids recently applied. */
-  private record Cached<S>(ActorState<S> state, long snapshotVersion, Set<String> commandIds) {
+  /**
+   * A cached actor: its state, latest snapshot version and the command ids recently applied
+   * (shared by every {@code Cached} of the actor, updated in place under the actor's turn).
+   */
+  private record Cached<S>(ActorState<S> state, long snapshotVersion, RecentCommandIds commandIds) {
 
     Cached<S> after(ActorState<S> next, long nextSnapshotVersion, String commandId) {
-      if (commandId == null) {
-        return new Cached<>(next, nextSnapshotVersion, commandIds);
+      if (commandId != null) {
+        commandIds.add(commandId);
       }
-      LinkedHashSet<String> ids = new LinkedHashSet<>(commandIds);
-      ids.add(commandId);
-      while (ids.size() > RECENT_COMMAND_IDS) {
-        ids.remove(ids.iterator().next());
-      }
-      return new Cached<>(next, nextSnapshotVersion, ids);
+      return new Cached<>(next, nextSnapshotVersion, commandIds);
     }
   }
 
@@ -467,8 +503,8 @@ public final class ActorHost implements AutoCloseable {
       }
     }
 
-    byte[] run(ActorHost host, String actorId, Envelope.Request request, Deadline deadline,
-        Metadata trace) {
+    byte[] run(ActorHost host, OwnedShard shard, String actorId, Envelope.Request request,
+        Deadline deadline, Metadata trace) {
       String nodeId = host.node.nodeId();
       C command;
       try {
@@ -484,11 +520,12 @@ public final class ActorHost implements AutoCloseable {
         options = options.withCommandId(commandId);
       }
       try {
-        host.checkOwner(actorId);
+        checkOwner(shard, nodeId, actorId);
         Cached<S> cached = cache.getIfPresent(actorId);
         if (cached == null) {
           ActorRepository.HostedState<S> loaded = repository.loadForHosting(actorId, deadline);
-          cached = new Cached<>(loaded.state(), loaded.snapshotVersion(), loaded.commandIds());
+          cached = new Cached<>(loaded.state(), loaded.snapshotVersion(),
+              RecentCommandIds.of(RECENT_COMMAND_IDS, loaded.commandIds()));
           cache.put(actorId, cached);
         }
         if (commandId != null && cached.commandIds().contains(commandId)) {
@@ -497,13 +534,13 @@ public final class ActorHost implements AutoCloseable {
         }
         C decided = command;
         CommandResult<S, E> result;
-        host.checkOwner(actorId);
+        checkOwner(shard, nodeId, actorId);
         try {
           result = repository.executeOn(cached.state(), cached.snapshotVersion(), options,
               state -> decide(state, decided));
         } catch (VersionConflictException conflict) {
           cache.invalidate(actorId);
-          host.checkOwner(actorId);
+          checkOwner(shard, nodeId, actorId);
           LOG.debug("actor '{}' moved on under its cached state ({}); running on a fresh load",
               actorId, conflict.getMessage());
           result = repository.execute(actorId, options, state -> decide(state, decided));

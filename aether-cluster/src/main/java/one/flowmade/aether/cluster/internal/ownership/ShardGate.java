@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import one.flowmade.aether.cluster.OwnedShard;
 import one.flowmade.aether.cluster.internal.lease.Lease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,27 +17,50 @@ import org.slf4j.LoggerFactory;
  * the requests inside have finished, so that a released shard normally has no work left running.
  * A handler still running when the bound is reached is reported by thread and stack and left
  * running; the shard is released anyway, so that one stuck handler cannot freeze the node.
+ * It is also the {@link OwnedShard} its requests' handlers see: the epoch it was opened in, and
+ * {@link #isOwned()} (open and the lease valid) for the checks they make while they run.
  * Thread-safe.
  */
-public final class ShardGate {
+public final class ShardGate implements OwnedShard {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardGate.class);
   private static final long WARN_EVERY_MILLIS = 5000;
 
   private final int shard;
+  private final long epoch;
   private final Lease lease;
   private int inFlight;
   private final Set<Thread> running = new LinkedHashSet<>();
   private boolean open = true;
   private volatile Subscription subscription;
 
-  public ShardGate(int shard, Lease lease) {
+  /**
+   * Opens the gate of a shard acquired in {@code epoch} under {@code lease}.
+   *
+   * @param shard the shard
+   * @param epoch the assignment epoch it was acquired in
+   * @param lease the membership lease
+   */
+  public ShardGate(int shard, long epoch, Lease lease) {
     this.shard = shard;
+    this.epoch = epoch;
     this.lease = lease;
   }
 
+  @Override
   public int shard() {
     return shard;
+  }
+
+  @Override
+  public long epoch() {
+    return epoch;
+  }
+
+  /** Same as {@link #isActive()}: open and the lease valid; once false, false forever. */
+  @Override
+  public boolean isOwned() {
+    return isActive();
   }
 
   public Subscription subscription() {

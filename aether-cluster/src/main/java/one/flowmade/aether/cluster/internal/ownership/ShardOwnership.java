@@ -233,7 +233,7 @@ public final class ShardOwnership {
         return;
       }
       long epoch = a.epoch();
-      ShardGate gate = new ShardGate(s, lease);
+      ShardGate gate = new ShardGate(s, epoch, lease);
       active.put(s, gate);
       node.callListener("acquired", () -> settings.shardListener().acquired(s, epoch));
       endpoint.serve(gate);

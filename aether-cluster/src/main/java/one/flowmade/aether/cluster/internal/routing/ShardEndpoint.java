@@ -6,6 +6,7 @@ import io.nats.client.impl.Headers;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import one.flowmade.aether.cluster.ClusterNode;
+import one.flowmade.aether.cluster.ShardLostException;
 import one.flowmade.aether.cluster.Sharding;
 import one.flowmade.aether.cluster.internal.NodeContext;
 import one.flowmade.aether.cluster.internal.Settings;
@@ -122,8 +123,11 @@ public final class ShardEndpoint {
               + sharding.shardCount() + " shards; does the sender use another shard count?");
           return;
         }
-        byte[] result = settings.messageHandler().handle(actorId, message.getData());
+        byte[] result = settings.messageHandler().handle(actorId, message.getData(), gate);
         reply(message, RoutingProtocol.STATUS_OK, result, null);
+      } catch (ShardLostException e) {
+        // The handler found the shard lost while it ran: the router sends it to the new owner.
+        reply(message, RoutingProtocol.STATUS_MOVED, null, null);
       } catch (Exception e) {
         reply(message, RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
             + (e.getMessage() == null ? "" : ": " + e.getMessage()));
