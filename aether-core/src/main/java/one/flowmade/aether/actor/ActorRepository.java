@@ -181,8 +181,10 @@ public final class ActorRepository<S, E> {
    * future completes as {@link #load(String)} returns or throws.
    *
    * @param actorId the actor
-   * @return a future of the current state
+   * @return a future of the current state; it completes exceptionally with what {@link
+   *     #load(String)} throws
    * @throws IllegalArgumentException if the actor id is invalid
+   * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the task
    */
   public CompletableFuture<ActorState<S>> loadAsync(String actorId) {
     Limits.checkActorId(actorId);
@@ -197,10 +199,21 @@ public final class ActorRepository<S, E> {
    * @param actorId the actor
    * @param decider decides the events; may run more than once
    * @return the new state and what was appended
-   * @throws VersionConflictException if every attempt conflicted
-   * @throws AppendOutcomeUnknownException if the store could not tell whether the events were
-   *     stored
-   * @throws StoreUnavailableException if the store could not be reached
+   * @throws IllegalArgumentException if the actor id is empty or too long, or an event is larger
+   *     than the store accepts
+   * @throws VersionConflictException if every attempt conflicted: the actor is contended; retry
+   *     later or with a larger {@link RetryPolicy}
+   * @throws AppendOutcomeUnknownException if the store could not tell, by the deadline, whether
+   *     the events were stored: without a command id a retry may apply the command twice, so
+   *     execute commands that must not with a command id ({@link #execute(String,
+   *     CommandOptions, Decider)}) and retry with the same id
+   * @throws StoreUnavailableException if the store could not be reached by the deadline and
+   *     nothing was stored: retry later
+   * @throws DecodingException if an event of the actor cannot be decoded (default policy): fix
+   *     the codec or the data
+   * @throws PermissionDeniedException if the store's NATS user may not read or write the
+   *     namespace: a deployment error, retrying does not help
+   * @throws IllegalStateException if a store is closed
    * @throws RuntimeException whatever the decider throws to reject the command
    */
   public CommandResult<S, E> execute(String actorId, Decider<S, E> decider) {
@@ -216,10 +229,20 @@ public final class ActorRepository<S, E> {
    * @param metadata metadata for every event appended
    * @param decider decides the events; may run more than once
    * @return the new state and what was appended
-   * @throws VersionConflictException if every attempt conflicted
-   * @throws AppendOutcomeUnknownException if the store could not tell whether the events were
-   *     stored
-   * @throws StoreUnavailableException if the store could not be reached
+   * @throws IllegalArgumentException if the actor id is empty or too long, the metadata uses the
+   *     reserved key {@link CommandIds#METADATA_KEY}, or an event is larger than the store accepts
+   * @throws VersionConflictException if every attempt conflicted: the actor is contended; retry
+   *     later or with a larger {@link RetryPolicy}
+   * @throws AppendOutcomeUnknownException if the store could not tell, by the deadline, whether
+   *     the events were stored: retry only with a command id ({@link #execute(String,
+   *     CommandOptions, Decider)}), which applies the command at most once
+   * @throws StoreUnavailableException if the store could not be reached by the deadline and
+   *     nothing was stored: retry later
+   * @throws DecodingException if an event of the actor cannot be decoded (default policy)
+   * @throws PermissionDeniedException if the store's NATS user may not read or write the
+   *     namespace: a deployment error, retrying does not help
+   * @throws IllegalStateException if a store is closed
+   * @throws RuntimeException whatever the decider throws to reject the command
    */
   public CommandResult<S, E> execute(String actorId, Metadata metadata, Decider<S, E> decider) {
     return execute(actorId, CommandOptions.defaults().withMetadata(metadata), decider);
@@ -356,8 +379,11 @@ public final class ActorRepository<S, E> {
    * @param actorId the actor
    * @param options the command id, metadata and timeout
    * @param decider decides the events; may run more than once, on the executor's thread
-   * @return a future of the result
+   * @return a future of the result; it completes exceptionally (wrapped in a {@link
+   *     java.util.concurrent.CompletionException} by {@code join}) with what {@link
+   *     #execute(String, CommandOptions, Decider)} throws, and what to do is the same
    * @throws IllegalArgumentException if the actor id is invalid
+   * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the task
    */
   public CompletableFuture<CommandResult<S, E>> executeAsync(String actorId,
       CommandOptions options, Decider<S, E> decider) {
@@ -373,8 +399,10 @@ public final class ActorRepository<S, E> {
    *
    * @param actorId the actor
    * @param decider decides the events; may run more than once, on the executor's thread
-   * @return a future of the result
+   * @return a future of the result; it completes exceptionally with what {@link
+   *     #execute(String, Decider)} throws
    * @throws IllegalArgumentException if the actor id is invalid
+   * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the task
    */
   public CompletableFuture<CommandResult<S, E>> executeAsync(String actorId,
       Decider<S, E> decider) {

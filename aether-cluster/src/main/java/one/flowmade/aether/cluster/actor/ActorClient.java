@@ -84,11 +84,18 @@ public final class ActorClient {
    * @param command the command
    * @param <E> the event type
    * @param <C> the command type
-   * @return the outcome
-   * @throws ActorBusyException if the owner's mailbox for the actor, or its bound, is full
+   * @return the outcome ({@link CommandOutcome.Status#REJECTED} when the handler refused it)
+   * @throws IllegalArgumentException if the actor id is invalid or the command cannot be written
+   *     as JSON with the type's mapper
+   * @throws ActorBusyException if the owner's mailbox for the actor, or its bound, is full:
+   *     nothing was done; retry later with a backoff
    * @throws HostedCommandException if the command failed on the owner (store unreachable,
-   *     outcome unknown, shard lost): send again with a command id to be safe
-   * @throws one.flowmade.aether.cluster.ShardUnavailableException if no owner answered in time
+   *     outcome unknown, shard lost): without a command id a retry may apply it twice, so send
+   *     commands that must not apply twice with a command id and retry with the same id
+   * @throws one.flowmade.aether.cluster.ShardUnavailableException if no owner ran the command in
+   *     time: it may or may not have been applied; the same advice as above
+   * @throws IllegalStateException if the router (or the node it belongs to) or its connection is
+   *     closed: a programming or shutdown-order error, retrying does not help
    */
   public <E, C> CommandOutcome<E> send(ActorType<E, C> type, String actorId, C command) {
     return send(type, actorId, command, null, router.requestTimeout());
@@ -104,11 +111,23 @@ public final class ActorClient {
    * @param timeout how long the whole command may take, routing included
    * @param <E> the event type
    * @param <C> the command type
-   * @return the outcome
-   * @throws ActorBusyException if the owner's mailbox for the actor, or its bound, is full
-   * @throws HostedCommandException if the command failed on the owner: send again with the same
-   *     command id
-   * @throws one.flowmade.aether.cluster.ShardUnavailableException if no owner answered in time
+   * @return the outcome: {@link CommandOutcome.Status#APPLIED}, {@link
+   *     CommandOutcome.Status#ALREADY_APPLIED} (the command id ran before) or {@link
+   *     CommandOutcome.Status#REJECTED} (the handler refused it; nothing appended)
+   * @throws IllegalArgumentException if the actor id, the command id or the timeout is invalid,
+   *     or the command cannot be written as JSON with the type's mapper
+   * @throws ActorBusyException if the owner's mailbox for the actor, or its bound, is full:
+   *     nothing was done; retry later with a backoff
+   * @throws HostedCommandException if the command failed on the owner (store unreachable,
+   *     outcome unknown, shard lost): send again with the same command id, which applies it at
+   *     most once
+   * @throws one.flowmade.aether.cluster.ShardUnavailableException if no owner ran the command
+   *     within the timeout (nodes that answered "moved" appended nothing, but an owner that did
+   *     not answer may have): send again with the same command id
+   * @throws one.flowmade.aether.cluster.ActorRequestException if a node's message handler threw
+   *     instead of replying (not an {@link ActorHost}'s handler): see its message
+   * @throws IllegalStateException if the router (or the node it belongs to) or its connection is
+   *     closed: a programming or shutdown-order error, retrying does not help
    */
   public <E, C> CommandOutcome<E> send(ActorType<E, C> type, String actorId, C command,
       String commandId, Duration timeout) {
@@ -133,8 +152,12 @@ public final class ActorClient {
    * @param timeout how long the whole command may take
    * @param <E> the event type
    * @param <C> the command type
-   * @return a future of the outcome
-   * @throws IllegalArgumentException if the actor id is invalid or the command cannot be written
+   * @return a future of the outcome; it completes exceptionally with what {@link
+   *     #send(ActorType, String, Object, String, Duration)} throws (except the argument errors
+   *     below, which are thrown at once), and what to do is the same
+   * @throws IllegalArgumentException if the actor id or the timeout is invalid or the command
+   *     cannot be written
+   * @throws NullPointerException if the type, the command or the timeout is null
    */
   public <E, C> CompletableFuture<CommandOutcome<E>> sendAsync(ActorType<E, C> type,
       String actorId, C command, String commandId, Duration timeout) {

@@ -199,10 +199,14 @@ public final class ActorHost implements AutoCloseable {
   }
 
   /**
-   * Binds the host to the node it runs on (ownership checks use it). Until then commands fail.
+   * Binds the host to the node it runs on (ownership checks use it). Until then commands are
+   * answered "moved" (nothing appended) and {@link ActorClient} sends them again, so attach right
+   * after building the node.
    *
    * @param node the node built with this host's handler and listener
-   * @throws IllegalStateException if already attached
+   * @throws NullPointerException if {@code node} is null
+   * @throws IllegalStateException if already attached (a host serves one node; build one host
+   *     per node)
    */
   public synchronized void attach(ClusterNode node) {
     Objects.requireNonNull(node, "node");
@@ -236,9 +240,10 @@ public final class ActorHost implements AutoCloseable {
   }
 
   /**
-   * Drops every cached actor; later commands are answered "moved" (nothing appended), so {@link
-   * ActorClient} sends them to another owner. Idempotent. Does not close the node: close the
-   * node first, so that its shards are handed over.
+   * Drops every cached actor and removes the host's meters; later commands are answered "moved"
+   * (nothing appended), so {@link ActorClient} sends them to another owner. Idempotent; never
+   * throws. Does not close the node: close the node first, so that its shards are handed over
+   * (see {@link one.flowmade.aether.Shutdown} and {@code docs/operations.md}, "Shutdown").
    */
   @Override
   public void close() {

@@ -51,6 +51,8 @@ public record ActorType<E, C>(String name, Class<C> commandClass, Class<E> event
    * @param <E> the event type
    * @param <C> the command type
    * @return the type
+   * @throws IllegalArgumentException if the name is empty or longer than 64 characters
+   * @throws NullPointerException if an argument is null
    */
   public static <E, C> ActorType<E, C> of(String name, Class<C> commandClass, Class<E> eventClass,
       EventCodec codec) {

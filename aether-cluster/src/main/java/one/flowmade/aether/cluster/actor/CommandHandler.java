@@ -21,6 +21,9 @@ public interface CommandHandler<S, E, C> {
    * @param state the actor's current state
    * @param command the command
    * @return the events to append, possibly none
+   * @throws RuntimeException any, to reject the command: nothing is appended and the sender gets
+   *     {@link CommandOutcome.Status#REJECTED} with the exception's message (an {@link Error} is
+   *     not caught)
    */
   List<? extends E> handle(S state, C command);
 }
