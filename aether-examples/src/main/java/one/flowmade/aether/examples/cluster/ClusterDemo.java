@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import one.flowmade.aether.admin.NamespaceResources;
 import one.flowmade.aether.cluster.ClusterRouter;
 import one.flowmade.aether.cluster.ShardUnavailableException;
 import one.flowmade.aether.cluster.actor.ActorClient;
@@ -88,7 +89,8 @@ public final class ClusterDemo {
       nodes.put(node, startNode(node, url, cluster));
     }
 
-    Connection nats = Nats.connect(new Options.Builder().server(url).build());
+    Connection nats = Nats.connect(new Options.Builder().server(url)
+        .inboxPrefix(NamespaceResources.of(BankNode.BANK).inboxPrefix()).build());
     try {
       ActorClient bank = ActorClient.of(routerFor(nats, cluster));
       System.out.println("== opening 20 accounts; waiting until all three nodes own shards");

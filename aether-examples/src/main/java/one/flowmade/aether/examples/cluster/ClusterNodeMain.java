@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import one.flowmade.aether.admin.NamespaceResources;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.Leadership;
 import one.flowmade.aether.cluster.LeadershipListener;
@@ -46,8 +47,10 @@ public final class ClusterNodeMain {
     String url = options.getOrDefault("nats", "nats://127.0.0.1:4222");
     String clusterName = options.getOrDefault("cluster", "demo");
 
+    // The bank namespace's inbox: the only one its application role may use (docs/security.md).
     Connection nats = Nats.connect(new Options.Builder().server(url).connectionName(nodeId)
-        .maxReconnects(-1).build());
+        .inboxPrefix(NamespaceResources.of(BankNode.BANK).inboxPrefix()).maxReconnects(-1)
+        .build());
     AtomicInteger owned = new AtomicInteger();
 
     ClusterNode.Builder cluster = ClusterNode.builder()
