@@ -18,4 +18,7 @@ module one.flowmade.aether.core {
   exports one.flowmade.aether.codec;
   exports one.flowmade.aether.actor;
   exports one.flowmade.aether.bus;
+  exports one.flowmade.aether.internal to
+      one.flowmade.aether.nats,
+      one.flowmade.aether.store.jetstream;
 }

@@ -20,6 +20,11 @@ public final class Payload {
 
   private static final Payload EMPTY_JSON = new Payload(new byte[0], JSON);
 
+  static {
+    one.flowmade.aether.internal.LazyEvents.install(
+        (bytes, contentType) -> new Payload(bytes, checkContentType(contentType)));
+  }
+
   private final byte[] bytes;
   private final String contentType;
 

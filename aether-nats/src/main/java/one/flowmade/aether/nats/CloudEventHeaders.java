@@ -1,5 +1,6 @@
 package one.flowmade.aether.nats;
 
+import io.nats.client.impl.Headers;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,16 +10,21 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Payload;
+import one.flowmade.aether.internal.LazyEvents;
 
 /**
  * The CloudEvents NATS binding in binary content mode, as every Aether implementation writes and
@@ -88,6 +94,7 @@ public final class CloudEventHeaders {
   public static final String SPEC_VERSION_1_0 = "1.0";
 
   /** CloudEvents attributes Aether does not model; they are accepted and ignored when read. */
+  private static final String LEGACY_CONTENT_TYPE = "Content-Type";
   private static final Set<String> IGNORED_HEADERS = Set.of("ce-dataschema", "ce-aetheractor");
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -176,26 +183,109 @@ public final class CloudEventHeaders {
   public static Attributes decode(Iterable<String> names, Function<String, String> firstValue) {
     Objects.requireNonNull(names, "names");
     Objects.requireNonNull(firstValue, "firstValue");
-    String specVersion = null;
-    String id = null;
-    String source = null;
-    String type = null;
-    String subject = null;
-    String time = null;
-    String contentType = null;
-    String version = null;
-    Metadata.Builder metadata = null;
+    RawAttributes raw = new RawAttributes();
     for (String name : names) {
-      // Most headers a reader gets are not attributes (Nats-* of the server, Nats-Msg-Id) and
-      // the attributes are usually lower case already: test before converting.
-      if (!name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      // Most headers a reader gets are not attributes (Nats-* of the server, Nats-Msg-Id):
+      // test before looking the value up.
+      if (isAttribute(name)) {
+        raw.put(name, firstValue.apply(name));
+      }
+    }
+    checkSpecVersion(raw.specVersion);
+    return new Attributes(
+        checked(ID, decodeValue(ID, required(ID, raw.id)), Limits::checkEventId),
+        decodeValue(SOURCE, required(SOURCE, raw.source)),
+        checked(TYPE, decodeValue(TYPE, required(TYPE, raw.type)), Limits::checkEventType),
+        checked(SUBJECT, decodeValue(SUBJECT, required(SUBJECT, raw.subject)),
+            Limits::checkActorId),
+        parseTime(raw.time),
+        raw.contentType == null ? Payload.OCTET_STREAM
+            : decodeValue(DATA_CONTENT_TYPE, raw.contentType),
+        parseVersion(raw.version),
+        metadata(raw.metadata, raw.metadataCount));
+  }
+
+  /**
+   * Reads a stored event from its message, in one pass over the headers and without copying the
+   * body: the id, type, actor id ({@value #SUBJECT}), version ({@value #ACTOR_VERSION}, required
+   * here) and content type are decoded and checked now, the timestamp and the metadata when the
+   * caller first asks for them ({@link Event#timestamp()}, {@link Event#metadata()}), which then
+   * throw a {@link DecodingException} naming the position and the header if that value is
+   * malformed. When {@value #DATA_CONTENT_TYPE} is absent, a {@code Content-Type} header gives
+   * the content type (messages of earlier Aether versions carry it), else it is {@link
+   * Payload#OCTET_STREAM}. Headers other than {@code ce-} attributes and {@code Content-Type}
+   * are not looked at.
+   *
+   * @param headers the message's headers, read now and not kept
+   * @param data the message body, which the event's {@link Payload} takes over without copying:
+   *     the caller must not change it afterwards
+   * @param position the event's position (the stream sequence)
+   * @return the event, its timestamp and metadata decoded when first read
+   * @throws IllegalArgumentException if a required header is missing or malformed (the message
+   *     names the header), the spec version is not 1.x or the position is below 1
+   */
+  public static Event decodeStored(Headers headers, byte[] data, long position) {
+    Objects.requireNonNull(headers, "headers");
+    Objects.requireNonNull(data, "data");
+    RawAttributes raw = new RawAttributes();
+    String legacyContentType = null;
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      String name = header.getKey();
+      List<String> values = header.getValue();
+      if (values.isEmpty()) {
         continue;
       }
-      String lower = isLowerCase(name) ? name : name.toLowerCase(Locale.ROOT);
-      String value = firstValue.apply(name);
+      if (isAttribute(name)) {
+        raw.put(name, values.get(0));
+      } else if (name.equalsIgnoreCase(LEGACY_CONTENT_TYPE)) {
+        legacyContentType = values.get(0);
+      }
+    }
+    checkSpecVersion(raw.specVersion);
+    required(SOURCE, raw.source);
+    long version = parseVersion(raw.version);
+    if (version < 1) {
+      throw missing(ACTOR_VERSION);
+    }
+    String contentType = raw.contentType != null
+        ? decodeValue(DATA_CONTENT_TYPE, raw.contentType)
+        : legacyContentType != null ? decodeValue(LEGACY_CONTENT_TYPE, legacyContentType)
+        : Payload.OCTET_STREAM;
+    return LazyEvents.event(
+        checked(ID, decodeValue(ID, required(ID, raw.id)), Limits::checkEventId),
+        checked(TYPE, decodeValue(TYPE, required(TYPE, raw.type)), Limits::checkEventType),
+        checked(SUBJECT, decodeValue(SUBJECT, required(SUBJECT, raw.subject)),
+            Limits::checkActorId),
+        version, position,
+        LazyEvents.wrap(data, contentType),
+        new LazyAttributes(position, required(TIME, raw.time), raw.metadata, raw.metadataCount));
+  }
+
+  private static boolean isAttribute(String name) {
+    return name.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+  }
+
+  /** The undecoded attribute values of one message, collected in one pass over its headers. */
+  private static final class RawAttributes {
+    String specVersion;
+    String id;
+    String source;
+    String type;
+    String subject;
+    String time;
+    String contentType;
+    String version;
+    /** Extension headers: lower-case name, value, name, value … */
+    String[] metadata;
+    int metadataCount;
+
+    /** Takes one {@code ce-} header; a null value is ignored. */
+    void put(String name, String value) {
       if (value == null) {
-        continue;
+        return;
       }
+      // The attributes are usually lower case already: test before converting.
+      String lower = isLowerCase(name) ? name : name.toLowerCase(Locale.ROOT);
       switch (lower) {
         case SPEC_VERSION -> specVersion = value;
         case ID -> id = value;
@@ -206,37 +296,79 @@ public final class CloudEventHeaders {
         case DATA_CONTENT_TYPE -> contentType = value;
         case ACTOR_VERSION -> version = value;
         default -> {
-          String key = lower.substring(PREFIX.length());
-          if (!IGNORED_HEADERS.contains(lower) && isMetadataKey(key)) {
-            if (metadata == null) {
-              metadata = Metadata.builder();
-            }
-            try {
-              metadata.put(key, decodeValue(name, value));
-            } catch (IllegalArgumentException e) {
-              throw new IllegalArgumentException(
-                  "header '" + name + "' is not valid metadata: " + e.getMessage(), e);
-            }
+          if (metadata == null) {
+            metadata = new String[4];
+          } else if (metadataCount == metadata.length) {
+            metadata = Arrays.copyOf(metadata, metadataCount * 2);
           }
+          metadata[metadataCount++] = lower;
+          metadata[metadataCount++] = value;
         }
       }
     }
-    if (specVersion == null) {
-      throw missing(SPEC_VERSION);
+  }
+
+  /**
+   * Decodes extension headers into metadata, skipping the ignored attributes and names that are
+   * not metadata keys.
+   */
+  private static Metadata metadata(String[] pairs, int count) {
+    Metadata.Builder builder = null;
+    for (int i = 0; i < count; i += 2) {
+      String lower = pairs[i];
+      String key = lower.substring(PREFIX.length());
+      if (IGNORED_HEADERS.contains(lower) || !isMetadataKey(key)) {
+        continue;
+      }
+      if (builder == null) {
+        builder = Metadata.builder();
+      }
+      try {
+        builder.put(key, decodeValue(lower, pairs[i + 1]));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "header '" + lower + "' is not valid metadata: " + e.getMessage(), e);
+      }
     }
-    if (!specVersion.trim().startsWith("1.")) {
-      throw new IllegalArgumentException(
-          "header " + SPEC_VERSION + " is '" + specVersion + "'; only CloudEvents 1.x is supported");
+    return builder == null ? Metadata.empty() : builder.build();
+  }
+
+  /** The timestamp and metadata of a stored event, decoded when first read. Immutable. */
+  private static final class LazyAttributes implements LazyEvents.Source {
+    private final long position;
+    private final String time;
+    private final String[] metadata;
+    private final int metadataCount;
+
+    LazyAttributes(long position, String time, String[] metadata, int metadataCount) {
+      this.position = position;
+      this.time = time;
+      this.metadata = metadata;
+      this.metadataCount = metadataCount;
     }
-    return new Attributes(
-        checked(ID, decodeValue(ID, required(ID, id)), Limits::checkEventId),
-        decodeValue(SOURCE, required(SOURCE, source)),
-        checked(TYPE, decodeValue(TYPE, required(TYPE, type)), Limits::checkEventType),
-        checked(SUBJECT, decodeValue(SUBJECT, required(SUBJECT, subject)), Limits::checkActorId),
-        parseTime(time),
-        contentType == null ? Payload.OCTET_STREAM : decodeValue(DATA_CONTENT_TYPE, contentType),
-        parseVersion(version),
-        metadata == null ? Metadata.empty() : metadata.build());
+
+    @Override
+    public Instant timestamp() {
+      try {
+        return parseTime(time);
+      } catch (IllegalArgumentException e) {
+        throw undecodable(e);
+      }
+    }
+
+    @Override
+    public Metadata metadata() {
+      try {
+        return CloudEventHeaders.metadata(metadata, metadataCount);
+      } catch (IllegalArgumentException e) {
+        throw undecodable(e);
+      }
+    }
+
+    private DecodingException undecodable(IllegalArgumentException e) {
+      return new DecodingException("stored event at position " + position
+          + " cannot be decoded: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -443,6 +575,16 @@ public final class CloudEventHeaders {
     }
     throw new IllegalArgumentException("header '" + header + "' has an invalid percent escape at"
         + " index " + (i - 1) + ": '" + value + "'");
+  }
+
+  private static void checkSpecVersion(String specVersion) {
+    if (specVersion == null) {
+      throw missing(SPEC_VERSION);
+    }
+    if (!specVersion.equals(SPEC_VERSION_1_0) && !specVersion.trim().startsWith("1.")) {
+      throw new IllegalArgumentException(
+          "header " + SPEC_VERSION + " is '" + specVersion + "'; only CloudEvents 1.x is supported");
+    }
   }
 
   private static String required(String header, String value) {

@@ -1,13 +1,13 @@
 package one.flowmade.aether.jetstream;
 
 import io.nats.client.impl.Headers;
-import java.util.List;
 import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.SubjectLayout;
+import one.flowmade.aether.nats.TokenEncoding;
 
 /**
  * Maps events to JetStream messages in CloudEvents binary mode and back, with the mapping the
@@ -29,6 +29,7 @@ final class CloudEventMapping {
 
   static final String CONTENT_TYPE = "Content-Type";
   static final String MSG_ID = "Nats-Msg-Id";
+  private static final String EVENT_ROOT = SubjectLayout.ROOT + '.' + SubjectLayout.EVENTS + '.';
 
   private CloudEventMapping() {}
 
@@ -50,45 +51,54 @@ final class CloudEventMapping {
   }
 
   /**
-   * Decodes a stored message.
+   * Decodes a stored message: its id, type, actor id, version and data now, in one pass over the
+   * headers ({@link CloudEventHeaders#decodeStored}), its timestamp and metadata when the caller
+   * first asks ({@link Event}).
    *
-   * @throws DecodingException if it is not a well-formed Aether event of this namespace
+   * @throws DecodingException if it is not a well-formed Aether event of this namespace; a
+   *     malformed {@code ce-time} or metadata header throws from {@link Event#timestamp()} or
+   *     {@link Event#metadata()} instead, naming the position and the header
    */
   static Event decode(Namespace namespace, StoredMessage message) {
-    SubjectLayout.Parsed parsed;
-    try {
-      parsed = SubjectLayout.parse(message.subject());
-    } catch (IllegalArgumentException e) {
-      throw undecodable(message, "its subject is not an Aether event subject", e);
+    String subject = message.subject();
+    int actorStart = actorTokenStart(namespace, subject);
+    int typeStart = actorStart < 0 ? -1 : subject.indexOf('.', actorStart) + 1;
+    if (typeStart <= actorStart + 1 || typeStart == subject.length()
+        || subject.indexOf('.', typeStart) >= 0) {
+      throw undecodable(message, subject.startsWith(EVENT_ROOT)
+          ? "its subject is not an event subject of namespace '" + namespace + "'"
+          : "its subject is not an Aether event subject", null);
     }
-    if (!parsed.stored() || !parsed.namespace().equals(namespace)) {
-      throw undecodable(message, "its subject is not an event subject of namespace '"
-          + namespace + "'", null);
-    }
-    Headers headers = message.headers();
     try {
-      CloudEventHeaders.Attributes attributes =
-          CloudEventHeaders.decode(headers.keySet(), headers::getFirst);
-      if (!attributes.type().equals(parsed.type())
-          || !attributes.actorId().equals(parsed.actorId())) {
+      Event event = CloudEventHeaders.decodeStored(message.headers(), message.data(),
+          message.sequence());
+      if (!TokenEncoding.decode(subject.substring(typeStart)).equals(event.type())
+          || !TokenEncoding.decode(subject.substring(actorStart, typeStart - 1))
+              .equals(event.actorId())) {
         throw undecodable(message, "headers " + CloudEventHeaders.TYPE + " and "
             + CloudEventHeaders.SUBJECT + " do not match the subject", null);
       }
-      if (!headers.containsKeyIgnoreCase(CloudEventHeaders.DATA_CONTENT_TYPE)) {
-        List<String> contentType = headers.getIgnoreCase(CONTENT_TYPE);
-        if (contentType != null && !contentType.isEmpty()) {
-          attributes = new CloudEventHeaders.Attributes(attributes.id(), attributes.source(),
-              attributes.type(), attributes.actorId(), attributes.timestamp(),
-              CloudEventHeaders.decodeValue(CONTENT_TYPE, contentType.get(0)),
-              attributes.version(), attributes.metadata());
-        }
-      }
-      return attributes.toEvent(message.data(), message.sequence());
+      return event;
     } catch (DecodingException e) {
       throw e;
     } catch (IllegalArgumentException | NullPointerException e) {
       throw undecodable(message, e.getMessage(), e);
     }
+  }
+
+  /**
+   * Returns where the actor token starts if the subject is {@code aether.ev.<namespace>.…}, else
+   * -1; no allocation.
+   */
+  private static int actorTokenStart(Namespace namespace, String subject) {
+    String ns = namespace.name();
+    int prefix = EVENT_ROOT.length();
+    if (!subject.startsWith(EVENT_ROOT) || !subject.startsWith(ns, prefix)
+        || subject.length() <= prefix + ns.length()
+        || subject.charAt(prefix + ns.length()) != '.') {
+      return -1;
+    }
+    return prefix + ns.length() + 1;
   }
 
   private static DecodingException undecodable(StoredMessage message, String why,

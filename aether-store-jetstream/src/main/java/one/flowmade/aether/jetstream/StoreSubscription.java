@@ -22,9 +22,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventSubscription;
+import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.SubscriptionOptions;
@@ -254,10 +256,19 @@ final class StoreSubscription implements EventSubscription {
       return;
     }
     Found found = log.decode(StoredMessage.of(message));
+    Metadata carrier = Metadata.empty();
+    if (found.decoded() && context.tracing() != Tracing.none()) {
+      // The trace context is in the metadata, which a stored event decodes lazily: with tracing
+      // on, a malformed metadata header makes the message undecodable here, as it was before.
+      try {
+        carrier = found.event().metadata();
+      } catch (DecodingException e) {
+        found = new Found(found.message(), null, e);
+      }
+    }
     if (found.decoded()) {
       Event event = found.event();
-      Tracing.Operation span = context.tracing().startProcessing("aether.handle",
-          event.metadata())
+      Tracing.Operation span = context.tracing().startProcessing("aether.handle", carrier)
           .attribute("aether.namespace", context.namespace().name())
           .attribute("aether.subscription", options.durableName().orElse("(ephemeral)"))
           .attribute("aether.event.type", event.type())

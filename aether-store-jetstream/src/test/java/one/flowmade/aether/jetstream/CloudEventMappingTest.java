@@ -99,11 +99,56 @@ final class CloudEventMappingTest {
         null), "subject");
     assertUndecodable(withHeader(subject, good, "ce-aetherversion", "x"), "ce-aetherversion");
     assertUndecodable(withHeader(subject, good, "ce-aetherversion", "0"), "version");
-    assertUndecodable(withHeader(subject, good, "ce-time", "yesterday"), "RFC 3339");
+    assertUndecodable(new StoredMessage(subject, 5, without(good, "ce-time"), null), "ce-time");
     assertUndecodable(withHeader(subject, good, "ce-id", "a%2"), "percent");
     Headers missing = new Headers(good);
     missing.remove("ce-aetherversion");
     assertUndecodable(new StoredMessage(subject, 5, missing, null), "ce-aetherversion");
+  }
+
+  @Test
+  void decode_malformedTimeOrMetadata_throwsOnlyWhenThatFieldIsRead_namingPositionAndHeader() {
+    String subject = SubjectLayout.eventSubject(NS, "a", "T");
+    Headers h = CloudEventMapping.headers(NS, "a", 3, NewEvent.of("T", Payload.json("{}")));
+    h.put("ce-time", "yesterday");
+    h.put("ce-tenant", "bad%ZZ");
+
+    Event event = CloudEventMapping.decode(NS, new StoredMessage(subject, 5, h,
+        "{}".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(event.version()).isEqualTo(3);
+    assertThat(event.actorId()).isEqualTo("a");
+    assertThat(event.data().asUtf8()).isEqualTo("{}");
+    for (int attempt = 0; attempt < 2; attempt++) {
+      assertThatThrownBy(event::timestamp).isInstanceOf(DecodingException.class)
+          .hasMessageContaining("position 5").hasMessageContaining("ce-time")
+          .hasMessageContaining("yesterday");
+      assertThatThrownBy(event::metadata).isInstanceOf(DecodingException.class)
+          .hasMessageContaining("position 5").hasMessageContaining("ce-tenant");
+    }
+    assertThat(event.toString()).contains("version=3", "<undecodable");
+  }
+
+  @Test
+  void decode_lazyFields_equalTheEagerEventOnceRead() {
+    Headers h = CloudEventMapping.headers(NS, "order 1", 7, EVENT);
+    StoredMessage stored = new StoredMessage(
+        SubjectLayout.eventSubject(NS, "order 1", EVENT.type()), 42, h,
+        EVENT.data().toByteArray());
+    Event expected = Event.stored("order 1", 7, 42, EVENT);
+
+    Event lazy = CloudEventMapping.decode(NS, stored);
+
+    assertThat(lazy.hashCode()).isEqualTo(expected.hashCode());
+    assertThat(lazy.timestamp()).isEqualTo(EVENT.timestamp());
+    assertThat(lazy.metadata()).isEqualTo(EVENT.metadata());
+    assertThat(lazy).isEqualTo(expected);
+  }
+
+  private static Headers without(Headers base, String name) {
+    Headers h = new Headers(base);
+    h.remove(name);
+    return h;
   }
 
   private static StoredMessage withHeader(String subject, Headers base, String name,
