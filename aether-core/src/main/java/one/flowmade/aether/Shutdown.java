@@ -41,6 +41,7 @@ public final class Shutdown implements AutoCloseable {
   private Shutdown(List<AutoCloseable> inOrder) {
     this.inOrder = inOrder;
     this.hook = new Thread(this::closeAll, "aether-shutdown");
+    this.hook.setDaemon(true); // like every Aether thread; the JVM runs hooks to the end anyway
   }
 
   /**

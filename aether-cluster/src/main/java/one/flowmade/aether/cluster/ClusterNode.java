@@ -204,7 +204,8 @@ public final class ClusterNode implements AutoCloseable {
    * deletes the membership so the leader reassigns the shards at once, and stops the node's
    * threads. Blocks until done: each NATS step is bounded by the operation timeout, the releases
    * by the listeners and the requests in progress. If NATS cannot be reached, the membership and
-   * lease expire on their own. Idempotent; may be called from a listener.
+   * lease expire on their own. Idempotent; may be called from a listener. To do this on SIGTERM
+   * too, register {@link one.flowmade.aether.Shutdown#onSignal} with the node first.
    */
   @Override
   public void close() {
