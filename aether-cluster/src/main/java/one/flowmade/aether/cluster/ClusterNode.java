@@ -10,11 +10,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 import one.flowmade.aether.cluster.internal.MicrometerNodeMeters;
 import one.flowmade.aether.cluster.internal.Settings;
+import one.flowmade.aether.cluster.internal.SettingsChecks;
+import one.flowmade.aether.cluster.internal.runtime.NodeJoin;
 import one.flowmade.aether.cluster.internal.runtime.NodeRuntime;
-import one.flowmade.aether.cluster.internal.store.ClusterStore;
 
 /**
  * One node of an Aether cluster: it announces itself, sees the other members, takes part in
@@ -238,10 +238,6 @@ public final class ClusterNode implements AutoCloseable {
    */
   public static final class Builder {
 
-    private static final Pattern CLUSTER_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]+");
-    private static final int MAX_NAME_LENGTH = 64;
-
     private Connection connection;
     private String clusterName;
     private String nodeId;
@@ -297,7 +293,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder clusterName(String clusterName) {
-      checkClusterName(clusterName);
+      SettingsChecks.checkClusterName(clusterName);
       if (this.clusterName != null) {
         throw new IllegalStateException("clusterName was already set to " + this.clusterName);
       }
@@ -316,12 +312,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder nodeId(String nodeId) {
-      Objects.requireNonNull(nodeId, "nodeId");
-      if (nodeId.isEmpty() || nodeId.length() > MAX_NAME_LENGTH
-          || !NODE_ID.matcher(nodeId).matches()) {
-        throw new IllegalArgumentException("node id '" + nodeId + "' must be 1 to "
-            + MAX_NAME_LENGTH + " ASCII letters, digits, '.', '-' or '_'");
-      }
+      SettingsChecks.checkNodeId(nodeId);
       if (this.nodeId != null) {
         throw new IllegalStateException("nodeId was already set to " + this.nodeId);
       }
@@ -398,7 +389,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder heartbeatInterval(Duration heartbeatInterval) {
-      checkPositive("heartbeatInterval", heartbeatInterval);
+      SettingsChecks.checkPositive("heartbeatInterval", heartbeatInterval);
       if (this.heartbeatInterval != null) {
         throw new IllegalStateException("heartbeatInterval was already set to "
             + this.heartbeatInterval);
@@ -417,7 +408,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder membershipTtl(Duration membershipTtl) {
-      checkTtl("membershipTtl", membershipTtl);
+      SettingsChecks.checkTtl("membershipTtl", membershipTtl);
       if (this.membershipTtl != null) {
         throw new IllegalStateException("membershipTtl was already set to "
             + this.membershipTtl);
@@ -435,7 +426,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder leaderRenewInterval(Duration leaderRenewInterval) {
-      checkPositive("leaderRenewInterval", leaderRenewInterval);
+      SettingsChecks.checkPositive("leaderRenewInterval", leaderRenewInterval);
       if (this.leaderRenewInterval != null) {
         throw new IllegalStateException("leaderRenewInterval was already set to "
             + this.leaderRenewInterval);
@@ -454,7 +445,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder leaderLeaseTtl(Duration leaderLeaseTtl) {
-      checkTtl("leaderLeaseTtl", leaderLeaseTtl);
+      SettingsChecks.checkTtl("leaderLeaseTtl", leaderLeaseTtl);
       if (this.leaderLeaseTtl != null) {
         throw new IllegalStateException("leaderLeaseTtl was already set to "
             + this.leaderLeaseTtl);
@@ -475,7 +466,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder safetyMargin(Duration safetyMargin) {
-      checkPositive("safetyMargin", safetyMargin);
+      SettingsChecks.checkPositive("safetyMargin", safetyMargin);
       if (this.safetyMargin != null) {
         throw new IllegalStateException("safetyMargin was already set to " + this.safetyMargin);
       }
@@ -494,7 +485,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder operationTimeout(Duration operationTimeout) {
-      checkPositive("operationTimeout", operationTimeout);
+      SettingsChecks.checkPositive("operationTimeout", operationTimeout);
       if (this.operationTimeout != null) {
         throw new IllegalStateException("operationTimeout was already set to "
             + this.operationTimeout);
@@ -537,7 +528,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder joinTimeout(Duration joinTimeout) {
-      checkPositive("joinTimeout", joinTimeout);
+      SettingsChecks.checkPositive("joinTimeout", joinTimeout);
       if (this.joinTimeout != null) {
         throw new IllegalStateException("joinTimeout was already set to " + this.joinTimeout);
       }
@@ -554,7 +545,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder requestTimeout(Duration requestTimeout) {
-      checkPositive("requestTimeout", requestTimeout);
+      SettingsChecks.checkPositive("requestTimeout", requestTimeout);
       if (this.requestTimeout != null) {
         throw new IllegalStateException("requestTimeout was already set to "
             + this.requestTimeout);
@@ -680,7 +671,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder shardDrainTimeout(Duration shardDrainTimeout) {
-      checkPositive("shardDrainTimeout", shardDrainTimeout);
+      SettingsChecks.checkPositive("shardDrainTimeout", shardDrainTimeout);
       if (this.shardDrainTimeout != null) {
         throw new IllegalStateException("shardDrainTimeout was already set to "
             + this.shardDrainTimeout);
@@ -735,52 +726,13 @@ public final class ClusterNode implements AutoCloseable {
      */
     public ClusterNode build() {
       Settings settings = settings();
-      long deadline = System.nanoTime() + settings.joinTimeout().toNanos();
-      ClusterStore store = null;
-      while (store == null) {
-        try {
-          ClusterStore opened = ClusterStore.open(settings.connection(), settings.clusterName(),
-              settings.replicas(), settings.operationTimeout(), true);
-          opened.checkShardCount(settings.shardCount());
-          store = opened;
-        } catch (ClusterUnavailableException e) {
-          waitBeforeRetry(deadline, settings, e);
-        }
-      }
-      while (true) {
-        NodeRuntime runtime = new NodeRuntime(settings, store, deadline);
+      return new ClusterNode(settings, NodeJoin.join(settings, runtime -> {
         if (meterRegistry != null) {
           runtime.meters(new MicrometerNodeMeters(meterRegistry, settings.clusterName(),
               settings.nodeId(), runtime::isLeader, () -> runtime.members().size(),
               () -> runtime.activeShards().size()));
         }
-        try {
-          runtime.start();
-          return new ClusterNode(settings, runtime);
-        } catch (ClusterUnavailableException e) {
-          runtime.close();
-          waitBeforeRetry(deadline, settings, e);
-        } catch (RuntimeException e) {
-          runtime.close();
-          throw e;
-        }
-      }
-    }
-
-    private static void waitBeforeRetry(long deadline, Settings settings,
-        ClusterUnavailableException cause) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new ClusterJoinException("node " + settings.nodeId() + " could not join cluster "
-            + settings.clusterName() + " within " + settings.joinTimeout().toMillis()
-            + " ms: NATS did not answer: " + cause.getMessage(), cause);
-      }
-      try {
-        Thread.sleep(Math.min(250, left / 1_000_000 + 1));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ClusterJoinException("interrupted while joining", e);
-      }
+      }));
     }
 
     Settings settings() {
@@ -799,8 +751,8 @@ public final class ClusterNode implements AutoCloseable {
       Duration leaderTtl = orElse(leaderLeaseTtl, Duration.ofSeconds(15));
       Duration margin = orElse(safetyMargin, Duration.ofSeconds(2));
       Duration operation = orElse(operationTimeout, Duration.ofSeconds(2));
-      checkFits("membership", memberTtl, margin, heartbeat, "heartbeatInterval");
-      checkFits("leader lease", leaderTtl, margin, renew, "leaderRenewInterval");
+      SettingsChecks.checkFits("membership", memberTtl, margin, heartbeat, "heartbeatInterval");
+      SettingsChecks.checkFits("leader lease", leaderTtl, margin, renew, "leaderRenewInterval");
       if (operation.compareTo(heartbeat) > 0 || operation.compareTo(renew) > 0) {
         throw new IllegalStateException("operationTimeout " + operation + " must not be longer"
             + " than heartbeatInterval " + heartbeat + " or leaderRenewInterval " + renew);
@@ -818,43 +770,8 @@ public final class ClusterNode implements AutoCloseable {
           messageHandler, handlerExecutor, orElse(shardDrainTimeout, orElse(requestTimeout, Duration.ofSeconds(10))));
     }
 
-    private static void checkFits(String what, Duration ttl, Duration margin, Duration interval,
-        String intervalName) {
-      Duration usable = ttl.minus(margin);
-      if (usable.compareTo(interval.multipliedBy(2)) < 0) {
-        throw new IllegalStateException("the " + what + " must be renewable twice before a node"
-            + " stops acting on it: ttl " + ttl + " - safetyMargin " + margin + " = " + usable
-            + " is less than twice " + intervalName + " " + interval);
-      }
-    }
-
     private static <T> T orElse(T value, T otherwise) {
       return value != null ? value : otherwise;
-    }
-
-    static void checkClusterName(String clusterName) {
-      Objects.requireNonNull(clusterName, "clusterName");
-      if (clusterName.isEmpty() || clusterName.length() > MAX_NAME_LENGTH
-          || !CLUSTER_NAME.matcher(clusterName).matches()) {
-        throw new IllegalArgumentException("cluster name '" + clusterName + "' must be 1 to "
-            + MAX_NAME_LENGTH + " lower-case letters, digits, '-' or '_', starting with a"
-            + " letter or a digit");
-      }
-    }
-
-    static void checkPositive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-    }
-
-    private static void checkTtl(String name, Duration value) {
-      checkPositive(name, value);
-      if (value.getNano() != 0 || value.getSeconds() < 1) {
-        throw new IllegalArgumentException(name + " must be a whole number of seconds (NATS"
-            + " per-message TTLs are), at least 1 s, was " + value);
-      }
     }
   }
 }

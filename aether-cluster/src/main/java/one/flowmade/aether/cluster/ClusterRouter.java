@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import one.flowmade.aether.AetherException;
+import one.flowmade.aether.cluster.internal.SettingsChecks;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
 import one.flowmade.aether.nats.TokenEncoding;
 
@@ -352,7 +353,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder clusterName(String clusterName) {
-      ClusterNode.Builder.checkClusterName(clusterName);
+      SettingsChecks.checkClusterName(clusterName);
       if (this.clusterName != null) {
         throw new IllegalStateException("clusterName was already set to " + this.clusterName);
       }
@@ -387,7 +388,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder requestTimeout(Duration requestTimeout) {
-      ClusterNode.Builder.checkPositive("requestTimeout", requestTimeout);
+      SettingsChecks.checkPositive("requestTimeout", requestTimeout);
       if (this.requestTimeout != null) {
         throw new IllegalStateException("requestTimeout was already set to "
             + this.requestTimeout);
@@ -406,7 +407,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder attemptTimeout(Duration attemptTimeout) {
-      ClusterNode.Builder.checkPositive("attemptTimeout", attemptTimeout);
+      SettingsChecks.checkPositive("attemptTimeout", attemptTimeout);
       if (this.attemptTimeout != null) {
         throw new IllegalStateException("attemptTimeout was already set to "
             + this.attemptTimeout);
@@ -424,7 +425,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder operationTimeout(Duration operationTimeout) {
-      ClusterNode.Builder.checkPositive("operationTimeout", operationTimeout);
+      SettingsChecks.checkPositive("operationTimeout", operationTimeout);
       if (this.operationTimeout != null) {
         throw new IllegalStateException("operationTimeout was already set to "
             + this.operationTimeout);
