@@ -308,6 +308,9 @@ final class TestCluster implements AutoCloseable {
   @Override
   public void close() {
     stuckHandlers.countDown();
+    // A test that failed while a node's release was blocked must not leave that node's close
+    // waiting for the listener.
+    releaseBlockers.values().forEach(CountDownLatch::countDown);
     for (String id : new ArrayList<>(nodes.keySet())) {
       try {
         nodes.remove(id).close();
