@@ -2,44 +2,25 @@ package one.flowmade.aether.actor;
 
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.AppendOutcomeUnknownException;
-import one.flowmade.aether.AppendResult;
 import one.flowmade.aether.Deadline;
 import one.flowmade.aether.DecodingException;
-import one.flowmade.aether.Event;
 import one.flowmade.aether.EventStore;
-import one.flowmade.aether.EventStream;
-import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Metadata;
-import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.PermissionDeniedException;
-import one.flowmade.aether.ReadResult;
-import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.SnapshotStore;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.Tracing;
-import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.VersionConflictException;
 import one.flowmade.aether.codec.DecodeFailureListener;
 import one.flowmade.aether.codec.DecodeFailurePolicy;
 import one.flowmade.aether.codec.EventCodec;
 import one.flowmade.aether.codec.StateCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs an {@link ActorModel} on any {@link EventStore} (and optionally a {@link SnapshotStore}):
@@ -77,54 +58,34 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActorRepository<S, E> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ActorRepository.class);
-  private static final int PAGE = 512;
-
   /** The default of {@link Builder#commandTimeout(Duration)}: 30 seconds. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
-
-  /** The first wait before an append is retried after a transient failure: 10 ms. */
-  static final Duration TRANSIENT_BACKOFF_FLOOR = Duration.ofMillis(10);
-
-  /** The longest wait between retries of an append after transient failures: 1 s. */
-  static final Duration TRANSIENT_BACKOFF_CAP = Duration.ofSeconds(1);
 
   /** The default of {@link Builder#commandIdHorizon(int)}: 100 events. */
   public static final int DEFAULT_COMMAND_ID_HORIZON = 100;
 
   private static final String ACTOR_ID_ATTRIBUTE = "aether.actor.id";
 
-  private final ActorModel<S, E> model;
-  private final Class<E> eventClass;
-  private final EventStore eventStore;
-  private final EventCodec codec;
-  private final SnapshotStore snapshotStore;
-  private final StateCodec<S> stateCodec;
-  private final SnapshotPolicy snapshotPolicy;
-  private final RetryPolicy retryPolicy;
+  private final ActorLoader<S, E> loader;
+  private final SnapshotSaver<S> snapshots;
+  private final CommandExecution<S, E> commands;
   private final DecodeFailurePolicy decodeFailurePolicy;
   private final DecodeFailurePolicy commandDecodeFailurePolicy;
-  private final DecodeFailureListener decodeFailureListener;
   private final Duration commandTimeout;
-  private final int commandIdHorizon;
   private final Executor executor;
   private final Tracing tracing;
 
   private ActorRepository(Builder<S, E> b) {
-    this.model = b.model;
-    this.eventClass = b.eventClass;
-    this.eventStore = b.eventStore;
-    this.codec = b.codec;
-    this.snapshotStore = b.snapshotStore;
-    this.stateCodec = b.stateCodec;
-    this.snapshotPolicy = b.snapshotPolicy != null ? b.snapshotPolicy
+    this.loader = new ActorLoader<>(b.model, b.eventClass, b.eventStore, b.codec,
+        b.snapshotStore, b.stateCodec, b.decodeFailureListener, b.commandIdHorizon);
+    SnapshotPolicy snapshotPolicy = b.snapshotPolicy != null ? b.snapshotPolicy
         : b.snapshotStore != null ? SnapshotPolicy.everyEvents(100) : SnapshotPolicy.never();
-    this.retryPolicy = b.retryPolicy;
+    this.snapshots = new SnapshotSaver<>(b.snapshotStore, b.stateCodec, snapshotPolicy);
+    this.commands = new CommandExecution<>(b.model, b.codec, loader,
+        new AppendRetries(b.eventStore, b.retryPolicy), snapshots, b.commandDecodeFailurePolicy);
     this.decodeFailurePolicy = b.decodeFailurePolicy;
     this.commandDecodeFailurePolicy = b.commandDecodeFailurePolicy;
-    this.decodeFailureListener = b.decodeFailureListener;
     this.commandTimeout = b.commandTimeout;
-    this.commandIdHorizon = b.commandIdHorizon;
     this.executor = b.executor != null ? b.executor : AsyncThreads.EXECUTOR;
     this.tracing = b.tracing;
   }
@@ -166,8 +127,8 @@ public final class ActorRepository<S, E> {
     Tracing.Operation span = tracing.start("aether.actor.load", Tracing.Kind.INTERNAL, null)
         .attribute(ACTOR_ID_ATTRIBUTE, actorId);
     try (Tracing.CurrentScope ignored = span.makeCurrent()) {
-      return loadWithSnapshotVersion(actorId, Deadline.after(commandTimeout),
-          decodeFailurePolicy, null).state;
+      return loader.load(actorId, Deadline.after(commandTimeout), decodeFailurePolicy, null)
+          .state();
     } catch (RuntimeException | Error e) {
       span.failed(e);
       throw e;
@@ -308,7 +269,8 @@ public final class ActorRepository<S, E> {
     Tracing.Operation span = tracing.start("aether.actor.command", Tracing.Kind.INTERNAL,
         options.metadata()).attribute(ACTOR_ID_ATTRIBUTE, actorId);
     try (Tracing.CurrentScope ignored = span.makeCurrent()) {
-      CommandResult<S, E> result = executeInSpan(actorId, options, decider, span);
+      CommandResult<S, E> result = commands.execute(actorId, options, decider,
+          options.deadlineFrom(commandTimeout), span);
       span.attribute("aether.command.attempts", result.attempts());
       return result;
     } catch (RuntimeException | Error e) {
@@ -316,59 +278,6 @@ public final class ActorRepository<S, E> {
       throw e;
     } finally {
       span.end();
-    }
-  }
-
-  private CommandResult<S, E> executeInSpan(String actorId, CommandOptions options,
-      Decider<S, E> decider, Tracing.Operation span) {
-    Deadline deadline = options.deadlineFrom(commandTimeout);
-    String commandId = options.commandId().orElse(null);
-    // The events carry the command's trace context, so every handler of them joins its trace.
-    Metadata metadata = span.inject(commandId == null ? options.metadata()
-        : options.metadata().with(CommandIds.METADATA_KEY, commandId));
-    for (int attempt = 1; ; attempt++) {
-      Loaded<S, E> loaded = loadWithSnapshotVersion(actorId, deadline, commandDecodeFailurePolicy,
-          commandId);
-      if (loaded.earlier != null) {
-        LOG.debug("command '{}' on actor '{}' was applied before (versions {}..{}); nothing"
-            + " appended", commandId, actorId, loaded.earlier.append().firstVersion(),
-            loaded.earlier.append().lastVersion());
-        return new CommandResult<>(loaded.state, loaded.earlier.events(),
-            Optional.of(loaded.earlier.append()), attempt - 1, true);
-      }
-      List<E> decided = List.copyOf(decider.decide(loaded.state.state()));
-      if (decided.isEmpty()) {
-        return new CommandResult<>(loaded.state, List.of(), Optional.empty(), attempt);
-      }
-      List<NewEvent> newEvents = new ArrayList<>(decided.size());
-      for (int i = 0; i < decided.size(); i++) {
-        NewEvent event = codec.toNewEvent(decided.get(i)).withMetadata(metadata);
-        if (commandId != null) {
-          event = event.withId(CommandIds.eventId(actorId, commandId, i));
-        }
-        newEvents.add(event);
-      }
-      AppendResult appended;
-      try {
-        appended = appendRidingOutTransientFailures(actorId, loaded.state.expectedVersion(),
-            newEvents, deadline);
-      } catch (VersionConflictException conflict) {
-        if (attempt >= retryPolicy.maxAttempts() || deadline.isExpired()) {
-          throw VersionConflictException.afterAttempts(conflict, attempt);
-        }
-        LOG.debug("conflict on actor '{}' (attempt {}): {}", actorId, attempt,
-            conflict.getMessage());
-        backOff(attempt, deadline);
-        continue;
-      }
-      S state = loaded.state.state();
-      for (E event : decided) {
-        state = model.apply(state, event);
-      }
-      ActorState<S> after = new ActorState<>(actorId, state, appended.lastVersion(),
-          appended.lastPosition());
-      maybeSnapshot(after, loaded.snapshotVersion, decided.size(), deadline);
-      return new CommandResult<>(after, decided, Optional.of(appended), attempt);
     }
   }
 
@@ -425,24 +334,7 @@ public final class ActorRepository<S, E> {
   public HostedState<S> loadForHosting(String actorId, Deadline deadline) {
     Limits.checkActorId(actorId);
     Objects.requireNonNull(deadline, "deadline");
-    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
-    Loaded<S, E> loaded = loadWithSnapshotVersion(actorId, deadline, commandDecodeFailurePolicy,
-        null, ids);
-    if (loaded.snapshotVersion > 0 && ids.size() < commandIdHorizon) {
-      long from = Math.max(1, loaded.snapshotVersion - commandIdHorizon + 1);
-      for (long v = from; v <= loaded.snapshotVersion; ) {
-        int limit = (int) Math.min(PAGE, loaded.snapshotVersion - v + 1);
-        ReadResult page = eventStore.read(actorId, v, limit, 0, deadline);
-        if (page.events().isEmpty()) {
-          break;
-        }
-        for (Event event : page.events()) {
-          event.metadata().get(CommandIds.METADATA_KEY).ifPresent(ids::add);
-        }
-        v = page.events().get(page.events().size() - 1).version() + 1;
-      }
-    }
-    return new HostedState<>(loaded.state, loaded.snapshotVersion, java.util.Set.copyOf(ids));
+    return loader.loadForHosting(actorId, deadline, commandDecodeFailurePolicy);
   }
 
   /**
@@ -469,38 +361,8 @@ public final class ActorRepository<S, E> {
     Objects.requireNonNull(current, "current");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(decider, "decider");
-    String actorId = current.actorId();
-    Deadline deadline = options.deadlineFrom(commandTimeout);
-    String commandId = options.commandId().orElse(null);
-    Metadata metadata = commandId == null ? options.metadata()
-        : options.metadata().with(CommandIds.METADATA_KEY, commandId);
-    List<E> decided = List.copyOf(decider.decide(current.state()));
-    if (decided.isEmpty()) {
-      return new CommandResult<>(current, List.of(), Optional.empty(), 1);
-    }
-    List<NewEvent> newEvents = new ArrayList<>(decided.size());
-    for (int i = 0; i < decided.size(); i++) {
-      NewEvent event = codec.toNewEvent(decided.get(i)).withMetadata(metadata);
-      if (commandId != null) {
-        event = event.withId(CommandIds.eventId(actorId, commandId, i));
-      }
-      newEvents.add(event);
-    }
-    AppendResult appended = appendRidingOutTransientFailures(actorId, current.expectedVersion(),
-        newEvents, deadline);
-    if (appended.firstVersion() <= current.version()) {
-      // the store recognised the ids: the command was applied before the caller's state
-      throw new VersionConflictException(actorId, current.expectedVersion(),
-          appended.lastVersion());
-    }
-    S state = current.state();
-    for (E event : decided) {
-      state = model.apply(state, event);
-    }
-    ActorState<S> after = new ActorState<>(actorId, state, appended.lastVersion(),
-        appended.lastPosition());
-    maybeSnapshot(after, lastSnapshotVersion, decided.size(), deadline);
-    return new CommandResult<>(after, decided, Optional.of(appended), 1);
+    return commands.executeOn(current, lastSnapshotVersion, options, decider,
+        options.deadlineFrom(commandTimeout));
   }
 
   /**
@@ -515,8 +377,7 @@ public final class ActorRepository<S, E> {
    * @return true if a snapshot was due
    */
   public boolean snapshotDue(ActorState<S> after, long lastSnapshotVersion, int appended) {
-    return snapshotStore != null && appended > 0 && snapshotPolicy.shouldSnapshot(
-        new SnapshotPolicy.Context(after, lastSnapshotVersion, appended));
+    return snapshots.due(after, lastSnapshotVersion, appended);
   }
 
   /**
@@ -531,12 +392,7 @@ public final class ActorRepository<S, E> {
    */
   public boolean snapshotOnPassivation(ActorState<S> state, long lastSnapshotVersion) {
     Objects.requireNonNull(state, "state");
-    if (snapshotStore == null || !snapshotPolicy.shouldSnapshotOnPassivation(
-        new SnapshotPolicy.Context(state, lastSnapshotVersion, 0))) {
-      return false;
-    }
-    saveSnapshot(state, Deadline.after(commandTimeout));
-    return true;
+    return snapshots.onPassivation(state, lastSnapshotVersion, Deadline.after(commandTimeout));
   }
 
   /**
@@ -548,7 +404,7 @@ public final class ActorRepository<S, E> {
    * @param <S> the state type
    */
   public record HostedState<S>(ActorState<S> state, long snapshotVersion,
-      java.util.Set<String> commandIds) {
+      Set<String> commandIds) {
 
     /**
      * Validates and copies.
@@ -557,246 +413,8 @@ public final class ActorRepository<S, E> {
      */
     public HostedState {
       Objects.requireNonNull(state, "state");
-      commandIds = java.util.Set.copyOf(commandIds);
+      commandIds = Set.copyOf(commandIds);
     }
-  }
-
-  private AppendResult appendRidingOutTransientFailures(
-      String actorId, ExpectedVersion expected, List<NewEvent> events, Deadline deadline) {
-    AetherTransientException unknown = null;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return eventStore.append(actorId, expected, events, deadline);
-      } catch (AetherTransientException e) {
-        // Only "unavailable" promises that nothing was stored; any other transient failure
-        // (outcome unknown, interrupted, ...) may have stored the events.
-        if (!(e instanceof StoreUnavailableException) && unknown == null) {
-          unknown = e;
-        }
-        if (deadline.isExpired()) {
-          throw finalTransientFailure(actorId, events, attempt, e, unknown);
-        }
-        LOG.warn("transient failure appending to actor '{}' (attempt {}), retrying the same"
-            + " events: {}", actorId, attempt, e.getMessage());
-        backOffTransient(attempt, deadline);
-        if (deadline.isExpired()) {
-          throw finalTransientFailure(actorId, events, attempt, e, unknown);
-        }
-      }
-    }
-  }
-
-  private static AetherTransientException finalTransientFailure(String actorId,
-      List<NewEvent> events, int attempts, AetherTransientException last,
-      AetherTransientException unknown) {
-    if (unknown == null || last instanceof AppendOutcomeUnknownException) {
-      return last;
-    }
-    AppendOutcomeUnknownException failure = new AppendOutcomeUnknownException("could not find out"
-        + " whether the append of " + events.size() + " event(s) to actor '" + actorId
-        + "' (first id '" + events.get(0).id() + "') was stored: an earlier of " + attempts
-        + " attempts had an unknown outcome (" + unknown.getMessage() + "), the last failed with: "
-        + last.getMessage() + ". The events are stored at most once; execute the command again"
-        + " with the same command id (or append the same events) to find out", last);
-    if (unknown != last) {
-      failure.addSuppressed(unknown);
-    }
-    return failure;
-  }
-
-  private void maybeSnapshot(ActorState<S> state, long lastSnapshotVersion, int appended,
-      Deadline deadline) {
-    if (snapshotStore == null
-        || !snapshotPolicy.shouldSnapshot(
-            new SnapshotPolicy.Context(state, lastSnapshotVersion, appended))) {
-      return;
-    }
-    saveSnapshot(state, deadline);
-  }
-
-  private void saveSnapshot(ActorState<S> state, Deadline deadline) {
-    try {
-      snapshotStore.save(new Snapshot(state.actorId(), state.version(), state.position(),
-          Instant.now(), stateCodec.encode(state.state())), deadline);
-    } catch (RuntimeException e) {
-      LOG.warn("could not save a snapshot of actor '{}' at version {}; the events are stored"
-          + " and the actor loads from them", state.actorId(), state.version(), e);
-    }
-  }
-
-  private Loaded<S, E> loadWithSnapshotVersion(String actorId, Deadline deadline,
-      DecodeFailurePolicy policy, String commandId) {
-    return loadWithSnapshotVersion(actorId, deadline, policy, commandId, null);
-  }
-
-  private Loaded<S, E> loadWithSnapshotVersion(String actorId, Deadline deadline,
-      DecodeFailurePolicy policy, String commandId, java.util.Set<String> seenCommandIds) {
-    S state = null;
-    long version = 0;
-    long position = 0;
-    long snapshotVersion = 0;
-    if (snapshotStore != null) {
-      Optional<Snapshot> snapshot = snapshotStore.load(actorId, deadline);
-      if (snapshot.isPresent()) {
-        try {
-          state = stateCodec.decode(snapshot.get().state());
-          version = snapshot.get().version();
-          position = snapshot.get().position();
-          snapshotVersion = version;
-        } catch (RuntimeException e) {
-          LOG.warn("snapshot of actor '{}' at version {} cannot be decoded; replaying all of its"
-              + " events instead", actorId, snapshot.get().version(), e);
-        }
-      }
-    }
-    if (state == null) {
-      state = model.initialState(actorId);
-    }
-    List<Event> earlier = new ArrayList<>();
-    long tail = 0;
-    // A stream holds one page at a time: loading an actor of any length needs O(page) memory.
-    try (EventStream events = eventStore.readStream(actorId, version + 1, position, deadline)) {
-      int reported = 0;
-      while (events.hasNext()) {
-        Event event = events.next();
-        reported = reportUndecodable(events, reported, policy);
-        if (commandId != null && isOf(event, commandId)) {
-          earlier.add(event);
-        }
-        if (seenCommandIds != null) {
-          event.metadata().get(CommandIds.METADATA_KEY).ifPresent(seenCommandIds::add);
-        }
-        E decoded = decode(event, policy);
-        if (decoded != null) {
-          state = model.apply(state, decoded);
-        }
-        version = event.version();
-        position = event.position();
-        tail++;
-      }
-      reportUndecodable(events, reported, policy);
-    }
-    if (commandId != null && earlier.isEmpty() && snapshotVersion > 0 && tail < commandIdHorizon) {
-      earlier = commandBeforeSnapshot(actorId, commandId, snapshotVersion,
-          commandIdHorizon - tail, deadline);
-    }
-    ActorState<S> loaded = new ActorState<>(actorId, state, version, position);
-    return new Loaded<>(loaded, snapshotVersion, earlier.isEmpty() ? null : earlier(earlier));
-  }
-
-  /** Reports the undecodable messages the stream passed since {@code reported} of them were. */
-  private int reportUndecodable(EventStream events, int reported, DecodeFailurePolicy policy) {
-    List<UndecodableEvent> undecodable = events.undecodable();
-    for (int i = reported; i < undecodable.size(); i++) {
-      decodeFailed(undecodable.get(i), policy);
-    }
-    return undecodable.size();
-  }
-
-  /** Looks for a command's events among the {@code count} events up to the snapshot. */
-  private List<Event> commandBeforeSnapshot(String actorId, String commandId,
-      long snapshotVersion, long count, Deadline deadline) {
-    long from = Math.max(1, snapshotVersion - count + 1);
-    List<Event> found = new ArrayList<>();
-    while (from <= snapshotVersion) {
-      int limit = (int) Math.min(PAGE, snapshotVersion - from + 1);
-      ReadResult page = eventStore.read(actorId, from, limit, 0, deadline);
-      for (Event event : page.events()) {
-        if (event.version() <= snapshotVersion && isOf(event, commandId)) {
-          found.add(event);
-        }
-      }
-      if (page.events().isEmpty()) {
-        break;
-      }
-      from = page.events().get(page.events().size() - 1).version() + 1;
-    }
-    return found;
-  }
-
-  private static boolean isOf(Event event, String commandId) {
-    return event.metadata().get(CommandIds.METADATA_KEY).filter(commandId::equals).isPresent();
-  }
-
-  private Earlier<E> earlier(List<Event> stored) {
-    List<E> events = new ArrayList<>(stored.size());
-    for (Event event : stored) {
-      E decoded = decode(event, DecodeFailurePolicy.FAIL);
-      events.add(decoded);
-    }
-    Event first = stored.get(0);
-    Event last = stored.get(stored.size() - 1);
-    return new Earlier<>(events, new AppendResult(first.actorId(), first.version(),
-        last.version(), first.position(), last.position()));
-  }
-
-  private E decode(Event event, DecodeFailurePolicy policy) {
-    try {
-      Object decoded = codec.decode(event);
-      if (!eventClass.isInstance(decoded)) {
-        throw new DecodingException("event type '" + event.type() + "' decodes to "
-            + decoded.getClass().getName() + ", which is not a " + eventClass.getName(), null);
-      }
-      return eventClass.cast(decoded);
-    } catch (DecodingException e) {
-      decodeFailed(new UndecodableEvent(event.position(), event.actorId(), event.data(), e),
-          policy);
-      return null;
-    }
-  }
-
-  private void decodeFailed(UndecodableEvent undecodable, DecodeFailurePolicy policy) {
-    LOG.warn("cannot decode {}", undecodable, undecodable.cause());
-    decodeFailureListener.onDecodeFailure(undecodable);
-    if (policy == DecodeFailurePolicy.FAIL) {
-      throw undecodable.cause() instanceof DecodingException d ? d
-          : new DecodingException("cannot decode " + undecodable, undecodable.cause());
-    }
-  }
-
-  private void backOff(int attempt, Deadline deadline) {
-    sleepBounded(retryPolicy.backoff(attempt).toNanos(), deadline);
-  }
-
-  /**
-   * Backs off before retrying an append after a transient failure: the policy's backoff, but at
-   * least {@link #TRANSIENT_BACKOFF_FLOOR} doubling per attempt up to {@link
-   * #TRANSIENT_BACKOFF_CAP}, so a store that keeps failing fast is never retried in a busy loop
-   * (also with {@link RetryPolicy#none()}, whose backoff is zero).
-   */
-  private void backOffTransient(int attempt, Deadline deadline) {
-    int doublings = Math.min(attempt - 1, 16);
-    long floor = Math.min(TRANSIENT_BACKOFF_FLOOR.toNanos() << doublings,
-        TRANSIENT_BACKOFF_CAP.toNanos());
-    sleepBounded(Math.max(retryPolicy.backoff(attempt).toNanos(), floor), deadline);
-  }
-
-  private static void sleepBounded(long nanos, Deadline deadline) {
-    long wait = Math.min(nanos, deadline.remainingNanos());
-    try {
-      TimeUnit.NANOSECONDS.sleep(wait);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AetherTransientException("interrupted while backing off before a retry", e);
-    }
-  }
-
-  private record Loaded<S, E>(ActorState<S> state, long snapshotVersion, Earlier<E> earlier) {}
-
-  private record Earlier<E>(List<E> events, AppendResult append) {}
-
-  /** The default executor of the async methods: shared, daemon, idle threads end after 60 s. */
-  private static final class AsyncThreads {
-    static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(new ThreadFactory() {
-      private final AtomicInteger count = new AtomicInteger();
-
-      @Override
-      public Thread newThread(Runnable runnable) {
-        Thread thread = new Thread(runnable, "aether-actor-async-" + count.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      }
-    });
   }
 
   /**
