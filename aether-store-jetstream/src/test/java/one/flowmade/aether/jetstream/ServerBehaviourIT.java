@@ -205,4 +205,27 @@ final class ServerBehaviourIT {
       }
     }
   }
+
+  @Test
+  void storedMessage_keepsEveryPublishHeader_expectationsMessageIdAndBatchHeadersIncluded()
+      throws Exception {
+    for (Connection nc : List.of(single, cluster)) {
+      String s = stream(nc, nc == single ? 1 : 3);
+      Headers single1 = expecting(s + ".a.*", 0, "m1").put("ce-id", "m1");
+      publish(nc, s + ".a.T", single1);
+      batch(nc, s + ".a.U", List.of("m2", "m3"), s + ".a.*", 1);
+      JetStreamManagement jsm = nc.jetStreamManagement();
+
+      java.util.Set<String> first = jsm.getMessage(s, 1).getHeaders().keySet();
+      java.util.Set<String> batchFirst = jsm.getMessage(s, 2).getHeaders().keySet();
+      java.util.Set<String> batchLast = jsm.getMessage(s, 3).getHeaders().keySet();
+      assertThat(first).contains("Nats-Expected-Last-Subject-Sequence",
+          "Nats-Expected-Last-Subject-Sequence-Subject", "Nats-Msg-Id", "ce-id");
+      assertThat(batchFirst).contains("Nats-Expected-Last-Subject-Sequence",
+          "Nats-Expected-Last-Subject-Sequence-Subject", "Nats-Msg-Id", "Nats-Batch-Id",
+          "Nats-Batch-Sequence");
+      assertThat(batchLast).contains("Nats-Msg-Id", "Nats-Batch-Id", "Nats-Batch-Sequence",
+          "Nats-Batch-Commit");
+    }
+  }
 }
