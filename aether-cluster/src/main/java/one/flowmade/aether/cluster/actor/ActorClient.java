@@ -174,7 +174,12 @@ public final class ActorClient {
     Attempts attempts = new Attempts(actorId, System.nanoTime() + timeout.toNanos(),
         span.inject(Metadata.empty()));
     CompletableFuture<CommandOutcome<E>> result = new CompletableFuture<>();
-    result.whenComplete((outcome, error) -> {
+    // the caller's future completes after the span and the meters, so both are done when it sees
+    // the outcome
+    CompletableFuture<CommandOutcome<E>> observed = result.whenComplete((outcome, error) -> {
+      if (meters != null) {
+        meters.sent(type.name(), outcomeTag(outcome, error), System.nanoTime() - attempts.started);
+      }
       if (error != null) {
         span.failed(error);
       } else {
@@ -182,12 +187,8 @@ public final class ActorClient {
       }
       span.attribute("aether.command.resends", attempts.moved).end();
     });
-    if (meters != null) {
-      result.whenComplete((outcome, error) -> meters.sent(type.name(), outcomeTag(outcome, error),
-          System.nanoTime() - attempts.started));
-    }
     attempt(type, actorId, json, commandId, attempts, result);
-    return result;
+    return observed;
   }
 
   /** The {@code outcome} tag of a send. */
