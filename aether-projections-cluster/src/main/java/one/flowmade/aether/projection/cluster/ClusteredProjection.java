@@ -180,8 +180,12 @@ public final class ClusteredProjection implements AutoCloseable {
       @Override
       public void acquired(int shard, long epoch) {
         PartitionSlot slot = slotOf(shard);
-        if (slot != null && !closed) {
-          slot.acquire(shard, epoch);
+        if (slot != null) {
+          synchronized (ClusteredProjection.this) { // not after close() released the slots
+            if (!closed) {
+              slot.acquire(shard, epoch); // returns at once: the start has its own thread
+            }
+          }
         }
         after.acquired(shard, epoch);
       }
@@ -311,7 +315,9 @@ public final class ClusteredProjection implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
+    synchronized (this) {
+      closed = true;
+    }
     slots.values().forEach(slot -> slot.release(ReleaseReason.LEAVING));
     // the probes are never started and hold nothing: status() still reads stored checkpoints
   }
