@@ -17,6 +17,7 @@ import one.flowmade.aether.benchmarks.nats.NatsTarget;
 import one.flowmade.aether.benchmarks.nats.Sizes;
 import one.flowmade.aether.benchmarks.nats.StoreScenarios;
 import one.flowmade.aether.benchmarks.postgres.PostgresPeer;
+import one.flowmade.aether.benchmarks.projections.ProjectionsPart;
 import one.flowmade.aether.benchmarks.report.Better;
 import one.flowmade.aether.benchmarks.report.Comparison;
 import one.flowmade.aether.benchmarks.report.MarkdownReport;
@@ -99,6 +100,11 @@ public final class BenchmarkSuite {
     if (settings.runs(Part.ACTORS)) {
       part(report, "hosted actors", () -> one.flowmade.aether.benchmarks.actors.ActorsPart.run(
           natsServer(settings), settings.quick(), report));
+    }
+    if (settings.runs(Part.PROJECTIONS)) {
+      part(report, "projections", () -> ProjectionsPart.run(report,
+          settings.quick() ? ProjectionsPart.QUICK_EVENTS : ProjectionsPart.FULL_EVENTS,
+          sizes(settings).rounds(), natsServer(settings)));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     report.conditions().put("suite duration", took.toSeconds() + " s"

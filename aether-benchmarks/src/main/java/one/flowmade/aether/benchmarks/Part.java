@@ -28,7 +28,12 @@ public enum Part {
    */
   FOLD,
   /** Hosted actors against the reload-per-command path (R1 and R3), heap per cached actor. */
-  ACTORS;
+  ACTORS,
+  /**
+   * Projection catch-up with KV checkpoints against a raw ordered consumer, and exactly-once
+   * JDBC into PostgreSQL against a hand-written JDBC loop.
+   */
+  PROJECTIONS;
 
   /**
    * Returns the part with a name, ignoring case.

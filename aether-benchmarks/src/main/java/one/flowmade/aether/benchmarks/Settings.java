@@ -34,7 +34,8 @@ public record Settings(Path report, boolean quick, Set<Part> parts, Optional<Pat
       "  --report PATH        Markdown document to write the report into"
           + " (default target/benchmarks.md)",
       "  --quick              smoke-test sizes: checks the harness; figures mean nothing",
-      "  --only PART,...      run only these parts: jmh, ring, r1, r3, cluster, postgres, fold, actors",
+      "  --only PART,...      run only these parts: jmh, ring, r1, r3, cluster, postgres, fold, actors,"
+          + " projections",
       "  --skip PART,...      run every part but these",
       "  --nats-server PATH   the nats-server binary");
 

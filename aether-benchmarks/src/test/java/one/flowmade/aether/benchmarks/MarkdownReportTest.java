@@ -80,6 +80,6 @@ final class MarkdownReportTest {
     assertThat(settings.report()).isEqualTo(Path.of("x.md"));
     assertThat(Settings.parse("--skip", "cluster,r3").parts())
         .containsExactlyInAnyOrder(Part.JMH, Part.RING, Part.R1, Part.POSTGRES, Part.FOLD,
-            Part.ACTORS);
+            Part.ACTORS, Part.PROJECTIONS);
   }
 }

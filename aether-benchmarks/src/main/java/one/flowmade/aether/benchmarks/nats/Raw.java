@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Raw-jnats reading: what a hand-written program does to read a stream. Stateless. */
-final class Raw {
+public final class Raw {
 
   private static final Duration STALL = Duration.ofSeconds(10);
 
@@ -87,7 +87,7 @@ final class Raw {
    *
    * @return the number of payload bytes read, so the reads cannot be optimised away
    */
-  static long readOrdered(JetStream js, String filter, long fromSequence, int count)
+  public static long readOrdered(JetStream js, String filter, long fromSequence, int count)
       throws Exception {
     JetStreamSubscription sub = js.subscribe(filter, PushSubscribeOptions.builder()
         .ordered(true)
