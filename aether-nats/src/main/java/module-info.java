@@ -15,5 +15,7 @@ module one.flowmade.aether.nats {
       one.flowmade.aether.store.jetstream,
       one.flowmade.aether.bus,
       one.flowmade.aether.cluster,
+      one.flowmade.aether.projections,
+      one.flowmade.aether.admin,
       one.flowmade.aether.testkit;
 }

@@ -222,7 +222,7 @@ public final class NamespaceAccount {
     }
 
     /**
-     * Sets how many streams the account may have (Aether needs 3 per namespace plus one per
+     * Sets how many streams the account may have (Aether needs 4 per namespace plus one per
      * KV bucket a product adds). Default: none.
      *
      * @param streams a positive number, or -1 for none

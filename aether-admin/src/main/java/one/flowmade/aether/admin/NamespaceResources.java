@@ -5,14 +5,17 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.nats.SubjectLayout;
+import one.flowmade.aether.nats.internal.AetherStreams;
 
 /**
- * Every NATS name one namespace uses at run time, derived from {@link SubjectLayout} and the names
- * the JetStream stores and the cluster give their streams and bucket: the event stream {@code
- * AETHER_<ns>} on {@code aether.ev.<ns>.>}, the snapshot stream {@code AETHERSNAP_<ns>} on {@code
- * aether.snap.<ns>.>}, the bus subjects {@code aether.bus.<ns>.>}, the cluster's bucket {@code
- * aether-cluster-<c>} (stream {@code KV_aether-cluster-<c>}) and routing subjects {@code
- * aether.cluster.<c>.>}, and the private inbox prefix {@code _INBOX_<ns>}.
+ * Every NATS name one namespace uses at run time, derived from {@link SubjectLayout} and from the
+ * one place the JetStream stores, the cluster and the projection checkpoint store take their
+ * stream and bucket configurations from: the event stream {@code AETHER_<ns>} on {@code
+ * aether.ev.<ns>.>}, the snapshot stream {@code AETHERSNAP_<ns>} on {@code aether.snap.<ns>.>}, the
+ * bus subjects {@code aether.bus.<ns>.>}, the cluster's bucket {@code aether-cluster-<c>} (stream
+ * {@code KV_aether-cluster-<c>}) and routing subjects {@code aether.cluster.<c>.>}, the projection
+ * checkpoint bucket {@code aether-projections-<ns>} (stream {@code KV_aether-projections-<ns>}),
+ * and the private inbox prefix {@code _INBOX_<ns>}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -109,7 +112,7 @@ public final class NamespaceResources {
    * @return {@code AETHERSNAP_<ns>}
    */
   public String snapshotStream() {
-    return "AETHERSNAP_" + namespace.name();
+    return AetherStreams.snapshotStreamName(namespace);
   }
 
   /**
@@ -118,7 +121,7 @@ public final class NamespaceResources {
    * @return {@code aether.snap.<ns>.>}
    */
   public String snapshotSubjects() {
-    return "aether.snap." + namespace.name() + ".>";
+    return AetherStreams.snapshotSubjectPrefix(namespace) + ">";
   }
 
   /**
@@ -127,7 +130,7 @@ public final class NamespaceResources {
    * @return {@code aether-cluster-<c>}
    */
   public String clusterBucket() {
-    return "aether-cluster-" + clusterName;
+    return AetherStreams.clusterBucketName(clusterName);
   }
 
   /**
@@ -146,6 +149,33 @@ public final class NamespaceResources {
    */
   public String clusterBucketSubjects() {
     return "$KV." + clusterBucket() + ".>";
+  }
+
+  /**
+   * Returns the namespace's projection checkpoint bucket ({@code KvCheckpointStore}).
+   *
+   * @return {@code aether-projections-<ns>}
+   */
+  public String checkpointBucket() {
+    return AetherStreams.checkpointBucketName(namespace);
+  }
+
+  /**
+   * Returns the stream behind the checkpoint bucket.
+   *
+   * @return {@code KV_aether-projections-<ns>}
+   */
+  public String checkpointBucketStream() {
+    return "KV_" + checkpointBucket();
+  }
+
+  /**
+   * Returns the subjects of the checkpoint bucket.
+   *
+   * @return {@code $KV.aether-projections-<ns>.>}
+   */
+  public String checkpointBucketSubjects() {
+    return "$KV." + checkpointBucket() + ".>";
   }
 
   /**
@@ -168,12 +198,13 @@ public final class NamespaceResources {
   }
 
   /**
-   * Returns the namespace's streams: events, snapshots, cluster bucket.
+   * Returns the namespace's streams: events, snapshots, cluster bucket, checkpoint bucket.
    *
-   * @return the three stream names
+   * @return the four stream names
    */
   public List<String> streams() {
-    return List.of(eventStream(), snapshotStream(), clusterBucketStream());
+    return List.of(eventStream(), snapshotStream(), clusterBucketStream(),
+        checkpointBucketStream());
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.Set;
  *   <li>{@link #APPLICATION}: everything Aether does at run time — append (publish to the event
  *       subjects), read ({@code $JS.API.STREAM.MSG.GET} and {@code $JS.API.DIRECT.GET} on its own
  *       streams), ephemeral, ordered and durable consumers on its own streams, snapshots, the
- *       cluster bucket (get, put, watch), bus and cluster subjects, and its private inbox — and
+ *       cluster and checkpoint buckets (get, put, watch), bus and cluster subjects, and its
+ *       private inbox — and
  *       nothing that changes where data flows: no stream or bucket create, update, delete or purge.
  *   <li>{@link #PROVISIONING}: create, update and inspect the namespace's own streams, buckets and
  *       consumers; never delete or purge, never publish or read events.
