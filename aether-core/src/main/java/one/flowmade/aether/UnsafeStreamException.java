@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * <p>The message and {@link #violations()} name the stream, every offending field, the value
  * found and what Aether requires. What to do: find out who changed the stream (it may be an
- * attack), then restore it with {@code aether-admin provision --apply} (see {@code
- * docs/operations.md}) or {@code nats stream edit}. Retrying does not help.
+ * attack), then restore it with {@code aether-admin}'s {@code Provisioner.apply()} (see {@code
+ * docs/operations.md}, Provisioning) or {@code nats stream edit}. Retrying does not help.
  */
 public final class UnsafeStreamException extends AetherNonTransientException {
 
@@ -53,7 +53,8 @@ public final class UnsafeStreamException extends AetherNonTransientException {
       b.append(i == 0 ? "" : "; ").append(violations.get(i));
     }
     return b.append(". Nothing was changed; find out who changed the stream, then restore it with"
-        + " 'aether-admin provision --apply' (docs/operations.md) or 'nats stream edit'")
+        + " aether-admin's Provisioner.apply() (docs/operations.md, Provisioning) or 'nats stream"
+        + " edit'")
         .toString();
   }
 

@@ -184,7 +184,7 @@ final class ProvisionerIT {
           .isInstanceOf(PermissionDeniedException.class)
           .hasMessageContaining("$JS.API.STREAM.CREATE.AETHER_unprov")
           .hasMessageContaining("PROVISIONING role")
-          .hasMessageContaining("aether-admin provision --namespace unprov --apply");
+          .hasMessageContaining("Provisioner.apply() for namespace 'unprov'");
       assertThat(Duration.ofNanos(System.nanoTime() - start))
           .as("refused at once, not after the 60 s retry budget")
           .isLessThan(Duration.ofSeconds(15));

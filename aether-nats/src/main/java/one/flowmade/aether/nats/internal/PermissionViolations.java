@@ -105,11 +105,11 @@ public final class PermissionViolations {
     String stream = subject.substring((create ? STREAM_CREATE : STREAM_UPDATE).length());
     String namespace = AetherStreams.namespaceOf(stream).orElse("<namespace>");
     return Optional.of((create ? "the stream '" + stream + "' does not exist, and creating it"
-        : "the stream '" + stream + "' needs a change (see 'aether-admin verify --namespace "
-            + namespace + "'), and changing it")
+        : "the stream '" + stream + "' needs a change (aether-admin's Provisioner.plan() for"
+            + " namespace '" + namespace + "' shows it), and changing it")
         + " needs the PROVISIONING role, which the application role Aether runs with does not"
-        + " have. Provision the namespace first with a provisioning-role user: 'aether-admin"
-        + " provision --namespace " + namespace + " --apply' (or Provisioner, docs/operations.md),"
-        + " then start again");
+        + " have. Provision the namespace first with a provisioning-role user: aether-admin's"
+        + " Provisioner.apply() for namespace '" + namespace + "' (docs/operations.md,"
+        + " Provisioning), then start again");
   }
 }

@@ -24,12 +24,12 @@ final class PermissionViolationsTest {
     assertThat(PermissionViolations.fromServerError("Permissions Violation for Publish to \""
         + create + "\"", "create or adopt stream 'AETHER_orders'", create)).get()
         .satisfies(e -> assertThat(e.getMessage()).contains("'AETHER_orders' does not exist",
-            "PROVISIONING role", "aether-admin provision --namespace orders --apply"));
+            "PROVISIONING role", "Provisioner.apply() for namespace 'orders'"));
     String update = "$JS.API.STREAM.UPDATE.KV_aether-cluster-orders";
     assertThat(PermissionViolations.fromServerError("Permissions Violation for Publish to \""
         + update + "\"", "open the cluster bucket", update)).get()
         .satisfies(e -> assertThat(e.getMessage()).contains("needs a change",
-            "PROVISIONING role", "--namespace orders"));
+            "PROVISIONING role", "Provisioner.plan() for namespace 'orders'"));
   }
 
   @Test
