@@ -26,7 +26,12 @@ public interface ShardListener {
   default void acquired(int shard, long epoch) {}
 
   /**
-   * This node no longer owns the shard.
+   * This node no longer owns the shard. By the time this runs the shard's gate is already closed:
+   * {@link ClusterNode#ownsShard(int)} answers {@code false} and no new routed request enters it.
+   * Work of the shard still finishing in this call (a unit of work to commit before stopping)
+   * must therefore not use {@code ownsShard} as its commit check; use its own "release has not
+   * finished" flag together with {@link ClusterNode#isMember()}, or the shard's epoch, as {@code
+   * aether-projections-cluster}'s {@code ClusteredProjection} does.
    *
    * @param shard the shard
    * @param epoch the epoch of the assignment this node had applied when it released the shard
