@@ -1,6 +1,8 @@
 package one.flowmade.aether.benchmarks.actors;
 
 import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.api.PublishAck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,6 +27,8 @@ import one.flowmade.aether.benchmarks.actors.Bank.Account;
 import one.flowmade.aether.benchmarks.actors.Bank.Deposit;
 import one.flowmade.aether.benchmarks.actors.Bank.Deposited;
 import one.flowmade.aether.benchmarks.nats.NatsTarget;
+import one.flowmade.aether.benchmarks.nats.Raw;
+import one.flowmade.aether.benchmarks.nats.RawMessages;
 import one.flowmade.aether.benchmarks.report.Better;
 import one.flowmade.aether.benchmarks.report.Comparison;
 import one.flowmade.aether.benchmarks.report.Figures;
@@ -50,12 +55,20 @@ import one.flowmade.aether.jetstream.JetStreamSnapshotStore;
  * each (the hosted warm-up fills the cache). Throughput ratios are medians of per-round ratios;
  * latencies are percentiles of all measured commands of a side.
  *
+ * <p>Raw baselines (the issue's targets), on actors of their own in the same stream: raw jnats
+ * publishes of the same event with the same headers as the store writes ({@link RawMessages}),
+ * each with the expected last subject sequence of the actor (compare-and-set): for the hot actor
+ * one after the other; for the many actors, by as many threads as the hosted senders, one at a
+ * time each, and pipelined (every actor's next publish sent when its previous one is
+ * acknowledged, up to {@code RAW_WINDOW} in flight in all).
+ *
  * <p>Not thread-safe; {@link #close()} stops the node and closes the stores.
  */
 final class HostedVsReload implements AutoCloseable {
 
   private static final int SHARDS = 64;
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+  private static final int RAW_WINDOW = 256;
 
   private final NatsTarget target;
   private final ActorSizes sizes;
@@ -64,12 +77,17 @@ final class HostedVsReload implements AutoCloseable {
   private final JetStreamEventStore events;
   private final ActorClient client;
   private final ExecutorService senders;
+  private final Namespace namespace;
+  private final JetStream raw;
+  /** The pipelined baseline's actors: version and last sequence, kept across its rounds. */
+  private final ConcurrentHashMap<String, long[]> pipelinedActors = new ConcurrentHashMap<>();
 
   HostedVsReload(NatsTarget target, ActorSizes sizes) {
     this.target = target;
     this.sizes = sizes;
     Namespace namespace = Namespace.of("bench-actors-" + target.label().toLowerCase(
         java.util.Locale.ROOT) + "-" + Long.toHexString(System.nanoTime()));
+    this.namespace = namespace;
     Connection stores = track(target.connect("actors-stores"));
     this.events = track(JetStreamEventStore.builder(stores, namespace)
         .replicas(target.replicas()).build());
@@ -79,10 +97,10 @@ final class HostedVsReload implements AutoCloseable {
         .eventStore(events).codec(Bank.CODEC)
         .snapshots(snapshots, JacksonStateCodec.of(Account.class))
         .snapshotPolicy(SnapshotPolicy.everyEvents(sizes.snapshotEvery()))
-        // Reads of more than 32 events go through an ordered consumer, and each lingers on the
-        // server after the read: a few thousand loads in a row hit the server's consumer limit
-        // (10026). A horizon no larger than the snapshot interval keeps each load within
-        // direct gets.
+        // The first runs of this part read more than 32 events with an ordered consumer each,
+        // which lingered and hit the server's consumer limit (10026); reads now use batched
+        // direct gets (ReadConsumersIT), and the horizon stays at the snapshot interval so the
+        // figures compare with those runs.
         .commandIdHorizon(sizes.snapshotEvery())
         .build();
     ActorHost host = track(ActorHost.builder()
@@ -96,6 +114,11 @@ final class HostedVsReload implements AutoCloseable {
     this.client = ActorClient.of(node.router());
     this.senders = Executors.newFixedThreadPool(sizes.senders(), named("aether-bench-sender"));
     resources.add(senders::shutdownNow);
+    try {
+      this.raw = track(target.connect("actors-raw")).jetStream();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create a JetStream context", e);
+    }
   }
 
   /**
@@ -140,10 +163,117 @@ final class HostedVsReload implements AutoCloseable {
     all.addAll(manyHosted);
     prepare(all);
 
-    compare(section, label + ", one hot actor, sequential", 1, sizes.hotCommands(), hotReload,
-        hotHosted);
-    compare(section, label + ", " + sizes.actors() + " actors, " + sizes.senders() + " senders",
-        sizes.senders(), sizes.manyCommands(), manyReload, manyHosted);
+    String hotShape = label + ", one hot actor, sequential";
+    Run hot = compare(section, hotShape, 1, sizes.hotCommands(), hotReload, hotHosted);
+    String manyShape = label + ", " + sizes.actors() + " actors, " + sizes.senders() + " senders";
+    Run many = compare(section, manyShape, sizes.senders(), sizes.manyCommands(), manyReload,
+        manyHosted);
+
+    List<String> rawMany = new ArrayList<>();
+    for (int i = 0; i < sizes.actors(); i++) {
+      rawMany.add("raw-" + i);
+    }
+    Side rawSequential = rawSide();
+    rawBaseline(section, hotShape, "raw sequential compare-and-set publishing", hot,
+        () -> run(rawSequential, 1, sizes.hotCommands(), List.of("raw-hot")));
+    rawBaseline(section, manyShape, "raw compare-and-set publishing, " + sizes.senders()
+        + " threads", many, () -> run(rawSequential, sizes.senders(), sizes.manyCommands(),
+            rawMany));
+    rawBaseline(section, manyShape, "raw pipelined compare-and-set publishing, " + RAW_WINDOW
+        + " in flight", many, () -> pipelined(sizes.manyCommands(), rawMany));
+  }
+
+  /** A raw baseline: a run of it. */
+  @FunctionalInterface
+  private interface RawRun {
+    Run run() throws Exception;
+  }
+
+  /** Runs a raw baseline (a warm-up and the rounds) and compares the hosted figures with it. */
+  private void rawBaseline(Section section, String shape, String baseline, Run hosted,
+      RawRun rawRun) throws Exception {
+    rawRun.run();
+    double[] rates = new double[sizes.rounds()];
+    List<long[]> latencies = new ArrayList<>();
+    for (int round = 0; round < sizes.rounds(); round++) {
+      Run r = rawRun.run();
+      rates[round] = r.commandsPerSecond();
+      latencies.add(r.latencies());
+    }
+    long[] all = merge(latencies);
+    section.add(Comparison.of(shape + ": hosted vs " + baseline, "commands/s", Better.HIGHER,
+        hosted.commandsPerSecond(), Figures.median(rates))
+        .withNote("baseline: median of " + sizes.rounds() + " rounds, p50 "
+            + Figures.format(Figures.percentile(all, 50) / 1e6) + " ms, p99 "
+            + Figures.format(Figures.percentile(all, 99) / 1e6) + " ms"));
+  }
+
+  /** Raw compare-and-set publishes, one at a time per actor (each actor has one thread). */
+  private Side rawSide() {
+    ConcurrentHashMap<String, long[]> actors = new ConcurrentHashMap<>();
+    return (actor, id) -> {
+      long[] state = actors.computeIfAbsent(actor, a -> new long[2]); // version, last sequence
+      NewEvent event = Bank.CODEC.toNewEvent(new Deposited(1));
+      PublishAck ack = Raw.publish(raw, RawMessages.event(namespace, actor, state[0] + 1,
+          state[1], new NewEvent(id, event.type(), event.timestamp(), event.metadata(),
+              event.data())));
+      state[0]++;
+      state[1] = ack.getSeqno();
+    };
+  }
+
+  /**
+   * Raw pipelined compare-and-set publishes: {@code commands} in all over the actors, each actor's
+   * next one sent when its previous one is acknowledged, at most {@code RAW_WINDOW} in flight.
+   */
+  private Run pipelined(int commands, List<String> actors) throws Exception {
+    ConcurrentHashMap<String, long[]> state = pipelinedActors;
+    long[] latencies = new long[commands];
+    Semaphore window = new Semaphore(RAW_WINDOW);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(commands);
+    long start = System.nanoTime();
+    // Command c goes to actor c mod n; the actor's previous command is c - n, so each actor's
+    // commands are chained: the next is sent from the previous one's acknowledgement.
+    int n = actors.size();
+    for (int first = 0; first < Math.min(n, commands); first++) {
+      window.acquire();
+      sendPipelined(first, n, commands, actors, state, latencies, window, failure, done);
+    }
+    if (!done.await(10, TimeUnit.MINUTES) || failure.get() != null) {
+      throw new IllegalStateException("raw pipelined publishing failed", failure.get());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Run(commands / seconds, latencies);
+  }
+
+  private void sendPipelined(int c, int n, int commands, List<String> actors,
+      ConcurrentHashMap<String, long[]> state, long[] latencies, Semaphore window,
+      AtomicReference<Throwable> failure, java.util.concurrent.CountDownLatch done) {
+    String actor = "p" + actors.get(c % n);
+    long[] s = state.computeIfAbsent(actor, a -> new long[2]);
+    NewEvent event = Bank.CODEC.toNewEvent(new Deposited(1));
+    long began = System.nanoTime();
+    Raw.publishAsync(raw, RawMessages.event(namespace, actor, s[0] + 1, s[1], event))
+        .whenComplete((ack, error) -> {
+          if (error != null) {
+            failure.compareAndSet(null, error);
+            window.release();
+            while (done.getCount() > 0) {
+              done.countDown();
+            }
+            return;
+          }
+          latencies[c] = System.nanoTime() - began;
+          s[0]++;
+          s[1] = ack.getSeqno();
+          done.countDown();
+          if (c + n < commands && failure.get() == null) {
+            sendPipelined(c + n, n, commands, actors, state, latencies, window, failure, done);
+          } else {
+            window.release();
+          }
+        });
   }
 
   /** Gives every actor its history: {@code history} events, and a snapshot at the last one. */
@@ -193,7 +323,8 @@ final class HostedVsReload implements AutoCloseable {
     void execute(String actorId, String commandId) throws Exception;
   }
 
-  private void compare(Section section, String shape, int threads, int commands,
+  /** Compares the two sides on a shape; returns the hosted side's median rate and latencies. */
+  private Run compare(Section section, String shape, int threads, int commands,
       List<String> reloadActors, List<String> hostedActors) throws Exception {
     Side reload = (actor, id) -> repository.execute(actor,
         CommandOptions.defaults().withCommandId(id), state -> Bank.decide(state, new Deposit(1)));
@@ -242,6 +373,7 @@ final class HostedVsReload implements AutoCloseable {
           Figures.percentile(h, p) / 1e6, Figures.percentile(r, p) / 1e6)
           .withNote(h.length + " commands per side"));
     }
+    return new Run(Figures.median(hostedRates), h);
   }
 
   private Run run(Side side, int threads, int commands, List<String> actors) throws Exception {

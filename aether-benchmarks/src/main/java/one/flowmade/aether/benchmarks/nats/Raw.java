@@ -45,8 +45,13 @@ public final class Raw {
    * Publishes asynchronously; on "wrong last sequence" sends the same message again after 1 ms,
    * as a raw program on an R3 stream must (with a single writer per actor the expectation is
    * right, and the message id keeps a repeat from being stored twice).
+   *
+   * @param js the JetStream context
+   * @param message the message, with its expected-sequence headers
+   * @return the future of the ack
    */
-  static CompletableFuture<PublishAck> publishAsync(JetStream js, io.nats.client.Message message) {
+  public static CompletableFuture<PublishAck> publishAsync(JetStream js,
+      io.nats.client.Message message) {
     return publishAsync(js, message, 1);
   }
 
@@ -66,8 +71,16 @@ public final class Raw {
     }).thenCompose(f -> f);
   }
 
-  /** Publishes and waits, sending again on "wrong last sequence" as {@link #publishAsync} does. */
-  static PublishAck publish(JetStream js, io.nats.client.Message message) throws Exception {
+  /**
+   * Publishes and waits, sending again on "wrong last sequence" as {@link #publishAsync} does.
+   *
+   * @param js the JetStream context
+   * @param message the message, with its expected-sequence headers
+   * @return the ack
+   * @throws Exception if the publish failed otherwise, or kept being refused
+   */
+  public static PublishAck publish(JetStream js, io.nats.client.Message message)
+      throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
         return js.publish(message);
