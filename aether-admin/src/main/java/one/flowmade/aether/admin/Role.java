@@ -1,9 +1,7 @@
 package one.flowmade.aether.admin;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What a NATS user of a namespace may do.
@@ -43,9 +41,9 @@ public enum Role {
       pub.add(r.snapshotSubjects());
       pub.add(r.clusterSubjects());
       pub.add(r.clusterBucketSubjects());
-      pub.add("$KV." + checkpointBucket(r) + ".>");
+      pub.add(r.checkpointBucketSubjects());
     }
-    for (String s : streams(r)) {
+    for (String s : r.streams()) {
       pub.add("$JS.API.STREAM.INFO." + s);
       if (this == PROVISIONING) {
         pub.add("$JS.API.STREAM.CREATE." + s);
@@ -71,17 +69,6 @@ public enum Role {
   }
 
   /** The namespace's streams and the projections' checkpoint bucket's stream. */
-  private static Set<String> streams(NamespaceResources r) {
-    Set<String> streams = new LinkedHashSet<>(r.streams());
-    streams.add("KV_" + checkpointBucket(r));
-    return streams;
-  }
-
-  /** The bucket {@code KvCheckpointStore} keeps a namespace's projection checkpoints in. */
-  private static String checkpointBucket(NamespaceResources r) {
-    return "aether-projections-" + r.namespace().name();
-  }
-
   /**
    * Returns the subjects a user of this role may subscribe to.
    *
