@@ -284,39 +284,38 @@ public final class ActorHost implements AutoCloseable {
     try {
       request = Envelope.request(payload);
     } catch (IllegalArgumentException e) {
-      return error(nodeId, e.getMessage());
+      return error(nodeId, e.getMessage()).bytes();
     }
     Hosted<?, ?, ?> hosted = types.get(request.type());
     if (hosted == null) {
       return error(nodeId, "node '" + nodeId + "' hosts no actor type '" + request.type()
-          + "' (it hosts " + types.keySet() + ")");
+          + "' (it hosts " + types.keySet() + ")").bytes();
     }
     if (meters == null && tracing == Tracing.none()) {
-      return handle(hosted, actorId, request, nodeId, Metadata.empty(), given);
+      return handle(hosted, actorId, request, nodeId, Metadata.empty(), given).bytes();
     }
     long start = System.nanoTime();
     Tracing.Operation span = tracing.start(COMMAND_SPAN, Tracing.Kind.INTERNAL, request.trace())
         .attribute("aether.actor.type", request.type()).attribute("aether.actor.id", actorId);
-    byte[] reply;
+    Answer answer;
     try (Tracing.CurrentScope ignored = span.makeCurrent()) {
-      reply = handle(hosted, actorId, request, nodeId, span.inject(Metadata.empty()),
+      answer = handle(hosted, actorId, request, nodeId, span.inject(Metadata.empty()),
           given);
     }
-    Envelope.Reply decoded = Envelope.reply(reply);
     if (meters != null) {
-      meters.command(request.type(), decoded.status(), System.nanoTime() - start);
+      meters.command(request.type(), answer.status(), System.nanoTime() - start);
     }
-    if ("ERROR".equals(decoded.status())) {
-      span.failed(new HostedCommandException(decoded.message(), null));
+    if (ERROR.equals(answer.status())) {
+      span.failed(new HostedCommandException(answer.message(), null));
     }
-    span.attribute("aether.command.outcome", decoded.status()).end();
-    return reply;
+    span.attribute("aether.command.outcome", answer.status()).end();
+    return answer.bytes();
   }
 
   /** The span of a hosted command on its owner. */
   static final String COMMAND_SPAN = "aether.actor.command";
 
-  private byte[] handle(Hosted<?, ?, ?> hosted, String actorId, Envelope.Request request,
+  private Answer handle(Hosted<?, ?, ?> hosted, String actorId, Envelope.Request request,
       String nodeId, Metadata trace, OwnedShard given) {
     if (closed || node == null) {
       return moved(nodeId, "the actor host of node '" + nodeId + "' is "
@@ -416,17 +415,30 @@ public final class ActorHost implements AutoCloseable {
     };
   }
 
-  static byte[] error(String nodeId, String message) {
-    return Envelope.reply("ERROR", 0, List.of(), message, nodeId);
+  private static final String ERROR = "ERROR";
+
+  /**
+   * A reply as sent, with the status and message it was encoded from, so that meters and spans
+   * learn the outcome without parsing the bytes again.
+   */
+  private record Answer(String status, String message, byte[] bytes) {}
+
+  private static Answer reply(String status, long version, List<Envelope.ReplyEvent> events,
+      String message, String nodeId) {
+    return new Answer(status, message, Envelope.reply(status, version, events, message, nodeId));
+  }
+
+  private static Answer error(String nodeId, String message) {
+    return reply(ERROR, 0, List.of(), message, nodeId);
   }
 
   /** Nothing was appended and this node does not run the command: the client tries again. */
-  static byte[] moved(String nodeId, String message) {
-    return Envelope.reply(Envelope.MOVED, 0, List.of(), message, nodeId);
+  private static Answer moved(String nodeId, String message) {
+    return reply(Envelope.MOVED, 0, List.of(), message, nodeId);
   }
 
-  static byte[] busy(String nodeId, String message) {
-    return Envelope.reply("BUSY", 0, List.of(), message, nodeId);
+  private static Answer busy(String nodeId, String message) {
+    return reply("BUSY", 0, List.of(), message, nodeId);
   }
 
   private static final class Mailbox {
@@ -508,7 +520,7 @@ public final class ActorHost implements AutoCloseable {
       }
     }
 
-    byte[] run(ActorHost host, OwnedShard shard, String actorId, Envelope.Request request,
+    Answer run(ActorHost host, OwnedShard shard, String actorId, Envelope.Request request,
         Deadline deadline, Metadata trace) {
       String nodeId = host.node.nodeId();
       C command;
@@ -534,7 +546,7 @@ public final class ActorHost implements AutoCloseable {
           cache.put(actorId, cached);
         }
         if (commandId != null && cached.commandIds().contains(commandId)) {
-          return Envelope.reply("ALREADY_APPLIED", cached.state().version(), List.of(), "",
+          return reply("ALREADY_APPLIED", cached.state().version(), List.of(), "",
               nodeId);
         }
         C decided = command;
@@ -554,11 +566,11 @@ public final class ActorHost implements AutoCloseable {
         long snapshotVersion = repository.snapshotDue(result.state(), cached.snapshotVersion(),
             result.events().size()) ? result.state().version() : cached.snapshotVersion();
         cache.put(actorId, cached.after(result.state(), snapshotVersion, commandId));
-        return Envelope.reply(result.alreadyApplied() ? "ALREADY_APPLIED" : "APPLIED",
+        return reply(result.alreadyApplied() ? "ALREADY_APPLIED" : "APPLIED",
             result.state().version(), result.alreadyApplied() ? List.of() : encode(result.events()),
             "", nodeId);
       } catch (Rejection rejection) {
-        return Envelope.reply("REJECTED", cache.asMap().containsKey(actorId)
+        return reply("REJECTED", cache.asMap().containsKey(actorId)
             ? cache.asMap().get(actorId).state().version() : 0, List.of(),
             rejection.getMessage() == null ? rejection.getCause().getClass().getName()
                 : rejection.getMessage(), nodeId);
