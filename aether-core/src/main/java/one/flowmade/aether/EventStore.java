@@ -44,10 +44,21 @@ public interface EventStore extends AutoCloseable {
    * @param expected the expected current version
    * @param events 1 to {@link Limits#MAX_EVENTS_PER_APPEND} events
    * @return the versions and positions stored
-   * @throws VersionConflictException if the actor's version does not match {@code expected}
-   * @throws IllegalArgumentException if the actor id or the events are invalid (nothing stored)
-   * @throws AetherTransientException if the store could not be reached or the outcome could not
-   *     be determined; retrying with the same events is safe
+   * @throws VersionConflictException if the actor's version does not match {@code expected}:
+   *     nothing stored; reload the actor, decide again and append with the new version
+   * @throws IllegalArgumentException if the actor id or the events are invalid (nothing stored):
+   *     fix the call
+   * @throws AppendOutcomeUnknownException if the outcome could not be determined (also when the
+   *     calling thread is interrupted while waiting; the interrupt flag is set again): the events
+   *     are stored exactly once or not at all; retry the same append (same event ids, same
+   *     expectation) to find out
+   * @throws StoreUnavailableException if the store could not be reached and nothing was stored:
+   *     retry later
+   * @throws PermissionDeniedException if the store's NATS user may not publish to the actor's
+   *     subject: a deployment error, retrying does not help
+   * @throws AetherNonTransientException if the server refused the append for good (the message
+   *     says why): retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events);
 
@@ -62,7 +73,11 @@ public interface EventStore extends AutoCloseable {
    *     reload the actor, decide again and append with the new version
    * @throws IllegalArgumentException if the actor id or the event is invalid (nothing stored)
    * @throws AetherTransientException if the store could not be reached or the outcome could not
-   *     be determined; retrying with the same event is safe
+   *     be determined ({@link StoreUnavailableException}, {@link AppendOutcomeUnknownException});
+   *     retrying with the same event is safe
+   * @throws PermissionDeniedException if the store's NATS user may not publish to the actor's
+   *     subject: a deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    * @see #append(String, ExpectedVersion, List)
    */
   default AppendResult append(String actorId, ExpectedVersion expected, NewEvent event) {
@@ -85,6 +100,11 @@ public interface EventStore extends AutoCloseable {
    *     was stored
    * @throws AppendOutcomeUnknownException if the deadline passed while the outcome was open; the
    *     same append (same event ids) is safe to retry
+   * @throws IllegalArgumentException if the actor id or the events are invalid: fix the call
+   * @throws PermissionDeniedException if the store's NATS user may not publish to the actor's
+   *     subject: a deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
+   * @see #append(String, ExpectedVersion, List)
    */
   default AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events,
       Deadline deadline) {
@@ -105,7 +125,8 @@ public interface EventStore extends AutoCloseable {
    * @param events 1 to {@link Limits#MAX_EVENTS_PER_APPEND} events
    * @return a future of the result; it fails with what {@link #append(String, ExpectedVersion,
    *     List)} would throw ({@link VersionConflictException}: decide again; {@link
-   *     AetherTransientException}: the same append may be retried)
+   *     AetherTransientException}: the same append may be retried; {@link
+   *     PermissionDeniedException}: fix the user's permissions), and what to do is the same
    * @throws IllegalArgumentException if the actor id or the events are invalid
    * @throws IllegalStateException if the store is closed
    */
@@ -123,6 +144,8 @@ public interface EventStore extends AutoCloseable {
    *     nothing changed; retry later
    * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
    *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed; retry if the interrupt was not a stop
    * @throws IllegalStateException if the store is closed
    */
   long latestVersion(String actorId);
@@ -139,6 +162,8 @@ public interface EventStore extends AutoCloseable {
    *     nothing changed; retry later
    * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
    *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed; retry if the interrupt was not a stop
    * @throws IllegalStateException if the store is closed
    */
   default ReadResult read(String actorId, long fromVersion) {
@@ -158,6 +183,8 @@ public interface EventStore extends AutoCloseable {
    *     nothing changed; retry later
    * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
    *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed; retry if the interrupt was not a stop
    * @throws IllegalStateException if the store is closed
    */
   ReadResult read(String actorId, long fromVersion, int limit);
@@ -180,6 +207,8 @@ public interface EventStore extends AutoCloseable {
    *     nothing changed; retry later
    * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
    *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed; retry if the interrupt was not a stop
    * @throws IllegalStateException if the store is closed
    */
   default ReadResult read(String actorId, long fromVersion, int limit, long afterPosition) {
@@ -197,9 +226,11 @@ public interface EventStore extends AutoCloseable {
    * @param afterPosition a position known to precede the first event to return; 0 for none
    * @param deadline when to give up
    * @return the events
-   * @throws StoreUnavailableException if the deadline passed first: nothing changed; retry later
+   * @throws StoreUnavailableException if the deadline passed first, or the store could not be
+   *     reached before it: nothing changed; retry later
    * @throws IllegalArgumentException if an argument is out of range: fix the call
-   * @throws PermissionDeniedException if the store's NATS user may not read the namespace
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
    * @throws IllegalStateException if the store is closed
    */
   default ReadResult read(String actorId, long fromVersion, int limit, long afterPosition,
@@ -273,8 +304,12 @@ public interface EventStore extends AutoCloseable {
    * @return the value after the last event
    * @throws IllegalArgumentException if the actor id is empty or too long or a number is out of
    *     range
-   * @throws StoreUnavailableException if the store could not be reached within its retry budget
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing changed; fold again later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
    * @throws IllegalStateException if the store is closed
+   * @throws RuntimeException whatever {@code fn} throws; the stream is closed first
    */
   default <T> T fold(String actorId, long fromVersion, T initial,
       BiFunction<T, Event, T> fn) {
@@ -299,6 +334,8 @@ public interface EventStore extends AutoCloseable {
    *     retry later from the same position
    * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
    *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed; retry if the interrupt was not a stop
    * @throws IllegalStateException if the store is closed
    */
   ReadResult readAll(Position from, int limit);
@@ -309,6 +346,10 @@ public interface EventStore extends AutoCloseable {
    * @return the last position, 0 when the namespace is empty
    * @throws StoreUnavailableException if the store could not be reached within its retry budget:
    *     retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again)
    * @throws IllegalStateException if the store is closed
    */
   long lastPosition();

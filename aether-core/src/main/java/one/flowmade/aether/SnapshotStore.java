@@ -28,6 +28,10 @@ public interface SnapshotStore extends AutoCloseable {
    *     nothing lost (the events are the truth); retry later or skip this snapshot
    * @throws PermissionDeniedException if the store's NATS user may not write the namespace: a
    *     deployment error, retrying does not help
+   * @throws AetherNonTransientException if the server refused the snapshot for good (the message
+   *     says why): skip snapshots of this actor until the cause is fixed
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing lost; skip this snapshot
    * @throws IllegalStateException if the store is closed
    */
   boolean save(Snapshot snapshot);
@@ -42,6 +46,8 @@ public interface SnapshotStore extends AutoCloseable {
    *     retry later, or load the actor from its events alone
    * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
    *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): load the actor from its events alone, or retry
    * @throws IllegalStateException if the store is closed
    */
   Optional<Snapshot> load(String actorId);
@@ -54,7 +60,12 @@ public interface SnapshotStore extends AutoCloseable {
    * @param snapshot the snapshot
    * @param deadline when to give up
    * @return true if it was saved; false if a snapshot of the same or a later version exists
-   * @throws StoreUnavailableException if the deadline passed first
+   * @throws StoreUnavailableException if the deadline passed first, or the store could not be
+   *     reached before it: nothing lost (the events are the truth); skip this snapshot
+   * @throws IllegalArgumentException if the snapshot is larger than the store accepts
+   * @throws PermissionDeniedException if the store's NATS user may not write the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   default boolean save(Snapshot snapshot, Deadline deadline) {
     if (deadline.isExpired()) {
@@ -72,7 +83,12 @@ public interface SnapshotStore extends AutoCloseable {
    * @param actorId the actor
    * @param deadline when to give up
    * @return the snapshot with the highest version saved, or empty
-   * @throws StoreUnavailableException if the deadline passed first
+   * @throws StoreUnavailableException if the deadline passed first, or the store could not be
+   *     reached before it: retry later, or load the actor from its events alone
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits})
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   default Optional<Snapshot> load(String actorId, Deadline deadline) {
     if (deadline.isExpired()) {

@@ -120,6 +120,8 @@ public final class ActorRepository<S, E> {
    *     changed; retry later, and report the node not ready meanwhile
    * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
    *     deployment error, retrying does not help
+   * @throws one.flowmade.aether.AetherTransientException if the calling thread is interrupted while
+   *     waiting (the interrupt flag is set again): nothing changed
    * @throws IllegalStateException if a store is closed
    */
   public ActorState<S> load(String actorId) {
@@ -160,8 +162,9 @@ public final class ActorRepository<S, E> {
    * @param actorId the actor
    * @param decider decides the events; may run more than once
    * @return the new state and what was appended
-   * @throws IllegalArgumentException if the actor id is empty or too long, or an event is larger
-   *     than the store accepts
+   * @throws IllegalArgumentException if the actor id is empty or too long, an event is larger
+   *     than the store accepts, or the codec cannot encode a decided event (its class is not
+   *     registered): fix the call or the codec
    * @throws VersionConflictException if every attempt conflicted: the actor is contended; retry
    *     later or with a larger {@link RetryPolicy}
    * @throws AppendOutcomeUnknownException if the store could not tell, by the deadline, whether
@@ -174,6 +177,11 @@ public final class ActorRepository<S, E> {
    *     the codec or the data
    * @throws PermissionDeniedException if the store's NATS user may not read or write the
    *     namespace: a deployment error, retrying does not help
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the append for
+   *     good (the message says why): retrying does not help
+   * @throws one.flowmade.aether.AetherTransientException if the calling thread is interrupted (the
+   *     interrupt flag is set again): the events may have been stored, so execute again with the
+   *     same command id to find out
    * @throws IllegalStateException if a store is closed
    * @throws RuntimeException whatever the decider throws to reject the command
    */
@@ -191,7 +199,8 @@ public final class ActorRepository<S, E> {
    * @param decider decides the events; may run more than once
    * @return the new state and what was appended
    * @throws IllegalArgumentException if the actor id is empty or too long, the metadata uses the
-   *     reserved key {@link CommandIds#METADATA_KEY}, or an event is larger than the store accepts
+   *     reserved key {@link CommandIds#METADATA_KEY}, an event is larger than the store accepts,
+   *     or the codec cannot encode a decided event: fix the call or the codec
    * @throws VersionConflictException if every attempt conflicted: the actor is contended; retry
    *     later or with a larger {@link RetryPolicy}
    * @throws AppendOutcomeUnknownException if the store could not tell, by the deadline, whether
@@ -202,6 +211,11 @@ public final class ActorRepository<S, E> {
    * @throws DecodingException if an event of the actor cannot be decoded (default policy)
    * @throws PermissionDeniedException if the store's NATS user may not read or write the
    *     namespace: a deployment error, retrying does not help
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the append for
+   *     good (the message says why): retrying does not help
+   * @throws one.flowmade.aether.AetherTransientException if the calling thread is interrupted (the
+   *     interrupt flag is set again): the events may have been stored, so execute again with the
+   *     same command id to find out
    * @throws IllegalStateException if a store is closed
    * @throws RuntimeException whatever the decider throws to reject the command
    */
@@ -246,8 +260,9 @@ public final class ActorRepository<S, E> {
    * @param options the command id, metadata and timeout
    * @param decider decides the events; may run more than once
    * @return the new state and what was appended
-   * @throws IllegalArgumentException if the actor id is empty or too long, or an event is larger
-   *     than the store accepts
+   * @throws IllegalArgumentException if the actor id is empty or too long, an event is larger
+   *     than the store accepts, or the codec cannot encode a decided event (its class is not
+   *     registered): fix the call or the codec
    * @throws VersionConflictException if every attempt conflicted: the actor is contended; retry
    *     later or with a larger {@link RetryPolicy}
    * @throws AppendOutcomeUnknownException if the store could not tell, by the deadline, whether
@@ -258,6 +273,11 @@ public final class ActorRepository<S, E> {
    *     {@link Builder#commandDecodeFailurePolicy})
    * @throws PermissionDeniedException if the store's NATS user may not read or write the
    *     namespace: a deployment error, retrying does not help
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the append for
+   *     good (the message says why): retrying does not help
+   * @throws one.flowmade.aether.AetherTransientException if the calling thread is interrupted (the
+   *     interrupt flag is set again): the events may have been stored, so execute again with the
+   *     same command id to find out
    * @throws IllegalStateException if a store is closed
    * @throws RuntimeException whatever the decider throws to reject the command
    */
@@ -328,8 +348,14 @@ public final class ActorRepository<S, E> {
    * @param actorId the actor
    * @param deadline when to give up
    * @return the state and the recent command ids
-   * @throws DecodingException if an event cannot be decoded (default policy)
-   * @throws StoreUnavailableException if the store could not be reached in time
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits})
+   * @throws DecodingException if an event cannot be decoded (default policy): fix the codec
+   *     (register the type, add an upcaster) or the data
+   * @throws StoreUnavailableException if the store could not be reached in time: nothing
+   *     changed; retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if a store is closed
    */
   public HostedState<S> loadForHosting(String actorId, Deadline deadline) {
     Limits.checkActorId(actorId);
@@ -352,8 +378,20 @@ public final class ActorRepository<S, E> {
    * @throws VersionConflictException if the actor moved on (someone else appended): the caller's
    *     state is stale; drop it, and reload only if it is still the actor's single writer
    * @throws AppendOutcomeUnknownException if the store could not tell, by the deadline, whether
-   *     the events were stored
-   * @throws StoreUnavailableException if the store could not be reached and nothing was stored
+   *     the events were stored: drop the cached state, reload, and run the command again with
+   *     the same command id
+   * @throws StoreUnavailableException if the store could not be reached and nothing was stored:
+   *     the cached state is still right; retry later
+   * @throws IllegalArgumentException if an event is larger than the store accepts or the codec
+   *     cannot encode a decided event: fix the call or the codec
+   * @throws PermissionDeniedException if the store's NATS user may not write the namespace: a
+   *     deployment error, retrying does not help
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the append for
+   *     good
+   * @throws one.flowmade.aether.AetherTransientException if the calling thread is interrupted (the
+   *     interrupt flag is set again): the outcome is unknown, as for {@link
+   *     AppendOutcomeUnknownException}
+   * @throws IllegalStateException if the store is closed
    * @throws RuntimeException whatever the decider throws to reject the command
    */
   public CommandResult<S, E> executeOn(ActorState<S> current, long lastSnapshotVersion,

@@ -59,7 +59,10 @@ public interface EventBus extends AutoCloseable {
    * @throws BusClosedException if the bus is closed
    * @throws BusOverflowException if a subscription with {@link OverflowPolicy#FAIL} was full
    * @throws PublishInterruptedException if the thread was interrupted while waiting for room
-   * @throws BusUnavailableException if the bus cannot carry the event now
+   * @throws BusUnavailableException if the bus cannot carry the event now; retrying later may
+   *     succeed
+   * @throws IllegalArgumentException if the implementation cannot carry this event (for example,
+   *     it exceeds the NATS server's maximum payload)
    * @see #publish(BusEvent)
    */
   default void publish(Namespace namespace, Event event) {

@@ -13,5 +13,10 @@
  * one.flowmade.aether.bus.nats.NatsEventBus} between processes over NATS. The contract every
  * implementation passes is {@code one.flowmade.aether.testkit.bus.EventBusContract} in {@code
  * aether-testkit}.
+ *
+ * <p>Parameters are not null unless their documentation allows it ("or null"); a null where none
+ * is allowed is a programming error and throws {@link java.lang.NullPointerException} naming the
+ * parameter: fix the call. The {@code @throws} clauses of each method name the other exceptions
+ * it can throw and what the caller should do.
  */
 package one.flowmade.aether.bus;

@@ -184,6 +184,9 @@ public final class JacksonEventCodec implements EventCodec {
      *
      * @param eventClass the class
      * @return this builder
+     * @throws IllegalArgumentException if that name is not a valid event type ({@link
+     *     one.flowmade.aether.Limits}; an anonymous class has no simple name): annotate the class
+     *     with {@link EventType} or use {@link #register(String, Class)}
      * @throws IllegalStateException if the class or the type is already registered
      */
     public Builder register(Class<?> eventClass) {
@@ -223,6 +226,8 @@ public final class JacksonEventCodec implements EventCodec {
      *
      * @param upcaster the upcaster
      * @return this builder
+     * @throws IllegalArgumentException if its source or target type is not a valid event type
+     *     ({@link one.flowmade.aether.Limits})
      * @throws IllegalStateException if an upcaster for its source type exists, or it would close
      *     a cycle
      */
