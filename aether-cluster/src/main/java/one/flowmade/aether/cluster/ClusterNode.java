@@ -3,16 +3,14 @@ package one.flowmade.aether.cluster;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executor;
 import one.flowmade.aether.cluster.internal.MicrometerNodeMeters;
 import one.flowmade.aether.cluster.internal.Settings;
-import one.flowmade.aether.cluster.internal.SettingsChecks;
+import one.flowmade.aether.cluster.internal.SettingsDraft;
 import one.flowmade.aether.cluster.internal.runtime.NodeJoin;
 import one.flowmade.aether.cluster.internal.runtime.NodeRuntime;
 
@@ -238,29 +236,7 @@ public final class ClusterNode implements AutoCloseable {
    */
   public static final class Builder {
 
-    private Connection connection;
-    private String clusterName;
-    private String nodeId;
-    private Map<String, String> metadata;
-    private Integer shardCount;
-    private Integer replicas;
-    private Duration heartbeatInterval;
-    private Duration membershipTtl;
-    private Duration leaderRenewInterval;
-    private Duration leaderLeaseTtl;
-    private Duration safetyMargin;
-    private Duration operationTimeout;
-    private Duration rebalanceDelay;
-    private Duration joinTimeout;
-    private Duration requestTimeout;
-    private AllocationStrategy allocationStrategy;
-    private MembershipListener membershipListener;
-    private ShardListener shardListener;
-    private LeadershipListener leadershipListener;
-    private ActorMessageHandler messageHandler;
-    private Executor handlerExecutor;
-    private Duration shardDrainTimeout;
-    private MeterRegistry meterRegistry;
+    private final SettingsDraft draft = new SettingsDraft();
 
     private Builder() {}
 
@@ -274,11 +250,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder connection(Connection connection) {
-      Objects.requireNonNull(connection, "connection");
-      if (this.connection != null) {
-        throw new IllegalStateException("connection was already set");
-      }
-      this.connection = connection;
+      draft.connection(connection);
       return this;
     }
 
@@ -293,11 +265,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder clusterName(String clusterName) {
-      SettingsChecks.checkClusterName(clusterName);
-      if (this.clusterName != null) {
-        throw new IllegalStateException("clusterName was already set to " + this.clusterName);
-      }
-      this.clusterName = clusterName;
+      draft.clusterName(clusterName);
       return this;
     }
 
@@ -312,11 +280,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder nodeId(String nodeId) {
-      SettingsChecks.checkNodeId(nodeId);
-      if (this.nodeId != null) {
-        throw new IllegalStateException("nodeId was already set to " + this.nodeId);
-      }
-      this.nodeId = nodeId;
+      draft.nodeId(nodeId);
       return this;
     }
 
@@ -330,14 +294,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder metadata(Map<String, String> metadata) {
-      Objects.requireNonNull(metadata, "metadata");
-      Map<String, String> copy = new LinkedHashMap<>();
-      metadata.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "metadata key"),
-          Objects.requireNonNull(v, "metadata value of " + k)));
-      if (this.metadata != null) {
-        throw new IllegalStateException("metadata was already set");
-      }
-      this.metadata = Map.copyOf(copy);
+      draft.metadata(metadata);
       return this;
     }
 
@@ -351,11 +308,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder shardCount(int shardCount) {
-      Sharding.of(shardCount);
-      if (this.shardCount != null) {
-        throw new IllegalStateException("shardCount was already set to " + this.shardCount);
-      }
-      this.shardCount = shardCount;
+      draft.shardCount(shardCount);
       return this;
     }
 
@@ -370,13 +323,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder replicas(int replicas) {
-      if (replicas < 1 || replicas > 5) {
-        throw new IllegalArgumentException("replicas must be between 1 and 5, was " + replicas);
-      }
-      if (this.replicas != null) {
-        throw new IllegalStateException("replicas was already set to " + this.replicas);
-      }
-      this.replicas = replicas;
+      draft.replicas(replicas);
       return this;
     }
 
@@ -389,12 +336,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder heartbeatInterval(Duration heartbeatInterval) {
-      SettingsChecks.checkPositive("heartbeatInterval", heartbeatInterval);
-      if (this.heartbeatInterval != null) {
-        throw new IllegalStateException("heartbeatInterval was already set to "
-            + this.heartbeatInterval);
-      }
-      this.heartbeatInterval = heartbeatInterval;
+      draft.heartbeatInterval(heartbeatInterval);
       return this;
     }
 
@@ -408,12 +350,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder membershipTtl(Duration membershipTtl) {
-      SettingsChecks.checkTtl("membershipTtl", membershipTtl);
-      if (this.membershipTtl != null) {
-        throw new IllegalStateException("membershipTtl was already set to "
-            + this.membershipTtl);
-      }
-      this.membershipTtl = membershipTtl;
+      draft.membershipTtl(membershipTtl);
       return this;
     }
 
@@ -426,12 +363,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder leaderRenewInterval(Duration leaderRenewInterval) {
-      SettingsChecks.checkPositive("leaderRenewInterval", leaderRenewInterval);
-      if (this.leaderRenewInterval != null) {
-        throw new IllegalStateException("leaderRenewInterval was already set to "
-            + this.leaderRenewInterval);
-      }
-      this.leaderRenewInterval = leaderRenewInterval;
+      draft.leaderRenewInterval(leaderRenewInterval);
       return this;
     }
 
@@ -445,12 +377,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder leaderLeaseTtl(Duration leaderLeaseTtl) {
-      SettingsChecks.checkTtl("leaderLeaseTtl", leaderLeaseTtl);
-      if (this.leaderLeaseTtl != null) {
-        throw new IllegalStateException("leaderLeaseTtl was already set to "
-            + this.leaderLeaseTtl);
-      }
-      this.leaderLeaseTtl = leaderLeaseTtl;
+      draft.leaderLeaseTtl(leaderLeaseTtl);
       return this;
     }
 
@@ -466,11 +393,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder safetyMargin(Duration safetyMargin) {
-      SettingsChecks.checkPositive("safetyMargin", safetyMargin);
-      if (this.safetyMargin != null) {
-        throw new IllegalStateException("safetyMargin was already set to " + this.safetyMargin);
-      }
-      this.safetyMargin = safetyMargin;
+      draft.safetyMargin(safetyMargin);
       return this;
     }
 
@@ -485,12 +408,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder operationTimeout(Duration operationTimeout) {
-      SettingsChecks.checkPositive("operationTimeout", operationTimeout);
-      if (this.operationTimeout != null) {
-        throw new IllegalStateException("operationTimeout was already set to "
-            + this.operationTimeout);
-      }
-      this.operationTimeout = operationTimeout;
+      draft.operationTimeout(operationTimeout);
       return this;
     }
 
@@ -505,16 +423,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder rebalanceDelay(Duration rebalanceDelay) {
-      Objects.requireNonNull(rebalanceDelay, "rebalanceDelay");
-      if (rebalanceDelay.isNegative()) {
-        throw new IllegalArgumentException("rebalanceDelay must not be negative, was "
-            + rebalanceDelay);
-      }
-      if (this.rebalanceDelay != null) {
-        throw new IllegalStateException("rebalanceDelay was already set to "
-            + this.rebalanceDelay);
-      }
-      this.rebalanceDelay = rebalanceDelay;
+      draft.rebalanceDelay(rebalanceDelay);
       return this;
     }
 
@@ -528,11 +437,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder joinTimeout(Duration joinTimeout) {
-      SettingsChecks.checkPositive("joinTimeout", joinTimeout);
-      if (this.joinTimeout != null) {
-        throw new IllegalStateException("joinTimeout was already set to " + this.joinTimeout);
-      }
-      this.joinTimeout = joinTimeout;
+      draft.joinTimeout(joinTimeout);
       return this;
     }
 
@@ -545,12 +450,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder requestTimeout(Duration requestTimeout) {
-      SettingsChecks.checkPositive("requestTimeout", requestTimeout);
-      if (this.requestTimeout != null) {
-        throw new IllegalStateException("requestTimeout was already set to "
-            + this.requestTimeout);
-      }
-      this.requestTimeout = requestTimeout;
+      draft.requestTimeout(requestTimeout);
       return this;
     }
 
@@ -563,11 +463,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder allocationStrategy(AllocationStrategy allocationStrategy) {
-      Objects.requireNonNull(allocationStrategy, "allocationStrategy");
-      if (this.allocationStrategy != null) {
-        throw new IllegalStateException("allocationStrategy was already set");
-      }
-      this.allocationStrategy = allocationStrategy;
+      draft.allocationStrategy(allocationStrategy);
       return this;
     }
 
@@ -579,11 +475,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder membershipListener(MembershipListener membershipListener) {
-      Objects.requireNonNull(membershipListener, "membershipListener");
-      if (this.membershipListener != null) {
-        throw new IllegalStateException("membershipListener was already set");
-      }
-      this.membershipListener = membershipListener;
+      draft.membershipListener(membershipListener);
       return this;
     }
 
@@ -595,11 +487,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder shardListener(ShardListener shardListener) {
-      Objects.requireNonNull(shardListener, "shardListener");
-      if (this.shardListener != null) {
-        throw new IllegalStateException("shardListener was already set");
-      }
-      this.shardListener = shardListener;
+      draft.shardListener(shardListener);
       return this;
     }
 
@@ -611,11 +499,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder leadershipListener(LeadershipListener leadershipListener) {
-      Objects.requireNonNull(leadershipListener, "leadershipListener");
-      if (this.leadershipListener != null) {
-        throw new IllegalStateException("leadershipListener was already set");
-      }
-      this.leadershipListener = leadershipListener;
+      draft.leadershipListener(leadershipListener);
       return this;
     }
 
@@ -628,11 +512,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder messageHandler(ActorMessageHandler messageHandler) {
-      Objects.requireNonNull(messageHandler, "messageHandler");
-      if (this.messageHandler != null) {
-        throw new IllegalStateException("messageHandler was already set");
-      }
-      this.messageHandler = messageHandler;
+      draft.messageHandler(messageHandler);
       return this;
     }
 
@@ -646,11 +526,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder handlerExecutor(Executor handlerExecutor) {
-      Objects.requireNonNull(handlerExecutor, "handlerExecutor");
-      if (this.handlerExecutor != null) {
-        throw new IllegalStateException("handlerExecutor was already set");
-      }
-      this.handlerExecutor = handlerExecutor;
+      draft.handlerExecutor(handlerExecutor);
       return this;
     }
 
@@ -671,12 +547,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder shardDrainTimeout(Duration shardDrainTimeout) {
-      SettingsChecks.checkPositive("shardDrainTimeout", shardDrainTimeout);
-      if (this.shardDrainTimeout != null) {
-        throw new IllegalStateException("shardDrainTimeout was already set to "
-            + this.shardDrainTimeout);
-      }
-      this.shardDrainTimeout = shardDrainTimeout;
+      draft.shardDrainTimeout(shardDrainTimeout);
       return this;
     }
 
@@ -698,11 +569,7 @@ public final class ClusterNode implements AutoCloseable {
      */
     @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
     public Builder meterRegistry(MeterRegistry registry) {
-      Objects.requireNonNull(registry, "registry");
-      if (this.meterRegistry != null) {
-        throw new IllegalStateException("meterRegistry was already set");
-      }
-      this.meterRegistry = registry;
+      draft.meterRegistry(registry);
       return this;
     }
 
@@ -726,9 +593,10 @@ public final class ClusterNode implements AutoCloseable {
      */
     public ClusterNode build() {
       Settings settings = settings();
+      MeterRegistry registry = draft.meterRegistry();
       return new ClusterNode(settings, NodeJoin.join(settings, runtime -> {
-        if (meterRegistry != null) {
-          runtime.meters(new MicrometerNodeMeters(meterRegistry, settings.clusterName(),
+        if (registry != null) {
+          runtime.meters(new MicrometerNodeMeters(registry, settings.clusterName(),
               settings.nodeId(), runtime::isLeader, () -> runtime.members().size(),
               () -> runtime.activeShards().size()));
         }
@@ -736,42 +604,7 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     Settings settings() {
-      if (connection == null) {
-        throw new IllegalStateException("connection is required");
-      }
-      if (clusterName == null) {
-        throw new IllegalStateException("clusterName is required");
-      }
-      if (nodeId == null) {
-        throw new IllegalStateException("nodeId is required");
-      }
-      Duration heartbeat = orElse(heartbeatInterval, Duration.ofSeconds(3));
-      Duration memberTtl = orElse(membershipTtl, Duration.ofSeconds(15));
-      Duration renew = orElse(leaderRenewInterval, Duration.ofSeconds(3));
-      Duration leaderTtl = orElse(leaderLeaseTtl, Duration.ofSeconds(15));
-      Duration margin = orElse(safetyMargin, Duration.ofSeconds(2));
-      Duration operation = orElse(operationTimeout, Duration.ofSeconds(2));
-      SettingsChecks.checkFits("membership", memberTtl, margin, heartbeat, "heartbeatInterval");
-      SettingsChecks.checkFits("leader lease", leaderTtl, margin, renew, "leaderRenewInterval");
-      if (operation.compareTo(heartbeat) > 0 || operation.compareTo(renew) > 0) {
-        throw new IllegalStateException("operationTimeout " + operation + " must not be longer"
-            + " than heartbeatInterval " + heartbeat + " or leaderRenewInterval " + renew);
-      }
-      return new Settings(connection, clusterName, nodeId, orElse(metadata, Map.of()),
-          orElse(shardCount, Sharding.DEFAULT_SHARDS), orElse(replicas, 1), heartbeat,
-          memberTtl, renew, leaderTtl, margin, operation,
-          orElse(rebalanceDelay, Duration.ofSeconds(1)),
-          orElse(joinTimeout, Duration.ofSeconds(30)),
-          orElse(requestTimeout, Duration.ofSeconds(10)),
-          orElse(allocationStrategy, AllocationStrategy.balanced()),
-          orElse(membershipListener, new MembershipListener() {}),
-          orElse(shardListener, new ShardListener() {}),
-          orElse(leadershipListener, new LeadershipListener() {}),
-          messageHandler, handlerExecutor, orElse(shardDrainTimeout, orElse(requestTimeout, Duration.ofSeconds(10))));
-    }
-
-    private static <T> T orElse(T value, T otherwise) {
-      return value != null ? value : otherwise;
+      return draft.nodeSettings();
     }
   }
 }
