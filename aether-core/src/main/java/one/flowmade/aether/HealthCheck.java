@@ -1,8 +1,7 @@
 package one.flowmade.aether;
 
 /**
- * A component that can say whether it is healthy, in one call: stores, buses and (later) cluster
- * nodes. Implementations are thread-safe and bound the time {@link #health()} takes.
+ * A component that can say whether it is healthy, in one call: stores, buses and cluster nodes. Implementations are thread-safe and bound the time {@link #health()} takes.
  */
 public interface HealthCheck {
 

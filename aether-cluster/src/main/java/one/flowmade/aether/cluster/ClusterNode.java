@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executor;
+import one.flowmade.aether.Health;
+import one.flowmade.aether.HealthCheck;
 import one.flowmade.aether.cluster.internal.MicrometerNodeMeters;
 import one.flowmade.aether.cluster.internal.Settings;
 import one.flowmade.aether.cluster.internal.SettingsDraft;
@@ -51,7 +53,7 @@ import one.flowmade.aether.cluster.internal.runtime.NodeRuntime;
  * -leader}) and, with a message handler, a NATS dispatcher; {@link #close()} stops them. The NATS
  * connection belongs to the caller and is not closed.
  */
-public final class ClusterNode implements AutoCloseable {
+public final class ClusterNode implements AutoCloseable, HealthCheck {
 
   private final Settings settings;
   private final NodeRuntime runtime;
@@ -194,6 +196,27 @@ public final class ClusterNode implements AutoCloseable {
    */
   public ClusterRouter router() {
     return router;
+  }
+
+  /**
+   * Checks, in one call bounded by the operation timeout (2 s by default), that this node takes
+   * part in its cluster: it is open; its connection is {@code CONNECTED} (when it is not, no
+   * request is sent); it holds a membership lease that is valid on the lease's own clock (renewed
+   * within the membership TTL less the safety margin, whether or not the node's threads have
+   * noticed yet); its membership entry is live on the server and its own (one request); and a
+   * leader has been known within the last leader lease TTL. Details: {@code cluster}, {@code
+   * node}, {@code connection}, {@code member}, {@code membership.entry}, {@code leader}, {@code
+   * epoch} (of the newest assignment), {@code shards.owned}, {@code membership.renewalAgeMs} and,
+   * when down, {@code reason}. Use it as a readiness check; see {@code docs/operations.md},
+   * "Health".
+   *
+   * <p>Thread-safe; never throws.
+   *
+   * @return {@code UP}, or {@code DOWN} with the first problem found as its reason
+   */
+  @Override
+  public Health health() {
+    return runtime.health();
   }
 
   /**

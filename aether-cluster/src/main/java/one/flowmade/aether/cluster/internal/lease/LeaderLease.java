@@ -49,6 +49,7 @@ public final class LeaderLease {
   private volatile boolean leaderAbsent = true;
   private final AtomicBoolean campaignQueued = new AtomicBoolean();
   private volatile String viewLeaderId;
+  private volatile long leaderUnknownSince = System.nanoTime();
 
   /**
    * Creates the lease of a node that does not lead.
@@ -87,6 +88,20 @@ public final class LeaderLease {
   /** @return the leader the watch shows, or empty */
   public Optional<String> leaderId() {
     return Optional.ofNullable(viewLeaderId);
+  }
+
+  /**
+   * Returns how long the watch has shown no leader, on the monotonic clock: since the node
+   * started, or since the last leader's key ended.
+   *
+   * @return nanoseconds; 0 while a leader is known
+   */
+  public long leaderUnknownNanos() {
+    if (viewLeaderId != null) {
+      return 0;
+    }
+    // Read after the leader: the start of the current leaderless period was written before it.
+    return Math.max(0, System.nanoTime() - leaderUnknownSince);
   }
 
   /** @return whether the watch shows no leader key */
@@ -310,6 +325,9 @@ public final class LeaderLease {
       node.runOnLeaderThread(() -> leaderKeyChanged(revision));
     }
     if (!Objects.equals(newLeader, viewLeaderId)) {
+      if (newLeader == null) {
+        leaderUnknownSince = System.nanoTime();
+      }
       viewLeaderId = newLeader;
       Optional<String> seen = Optional.ofNullable(newLeader);
       LOG.debug("node {}: leader is now {}", nodeId, seen.orElse("(none)"));

@@ -95,6 +95,14 @@ public final class Lease {
     }
   }
 
+  /**
+   * Returns when the write that granted the lease or last extended it was sent, on the monotonic
+   * clock: its deadline less its validity.
+   */
+  public long renewedAt() {
+    return state.get().deadline - validForNanos;
+  }
+
   /** Returns the current deadline on the monotonic clock. */
   public long deadline() {
     return state.get().deadline;

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import one.flowmade.aether.Health;
 import one.flowmade.aether.cluster.ClusterJoinException;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.ClusterUnavailableException;
@@ -62,6 +63,7 @@ public final class NodeRuntime implements LeaderElection {
   private final AssignmentPublisher publisher;
   private final ShardEndpoint endpoint;
   private final ShardOwnership ownership;
+  private final NodeHealth health;
 
   // Events thread.
   private volatile NatsKeyValueWatchSubscription watch;
@@ -88,6 +90,7 @@ public final class NodeRuntime implements LeaderElection {
     this.publisher.leader(leader);
     this.endpoint = new ShardEndpoint(node);
     this.ownership = new ShardOwnership(node, membership, view, leader, publisher, endpoint);
+    this.health = new NodeHealth(node, store, membership, leader, ownership);
     this.membership.events(new Membership.Events() {
       @Override
       public void lost() {
@@ -418,6 +421,11 @@ public final class NodeRuntime implements LeaderElection {
   /** @return the cluster's sharding */
   public Sharding sharding() {
     return node.sharding();
+  }
+
+  /** @return the node's health now; see {@link NodeHealth#check()} */
+  public Health health() {
+    return health.check();
   }
 
   /** @return whether the node is closed */
