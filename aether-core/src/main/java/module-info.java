@@ -20,5 +20,7 @@ module one.flowmade.aether.core {
   exports one.flowmade.aether.bus;
   exports one.flowmade.aether.internal to
       one.flowmade.aether.nats,
-      one.flowmade.aether.store.jetstream;
+      one.flowmade.aether.store.jetstream,
+      one.flowmade.aether.bus,
+      one.flowmade.aether.cluster;
 }

@@ -1,5 +1,8 @@
 package one.flowmade.aether.jetstream;
 
+import static one.flowmade.aether.internal.BuilderSettings.checkUnset;
+import static one.flowmade.aether.internal.BuilderSettings.positive;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.nats.client.Connection;
@@ -647,8 +650,7 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
      * @throws IllegalStateException if already set
      */
     public Builder duplicateWindow(Duration window) {
-      this.duplicateWindow = positive(window, "duplicateWindow",
-          this.duplicateWindow);
+      this.duplicateWindow = positive(this.duplicateWindow, window, "duplicateWindow");
       return this;
     }
 

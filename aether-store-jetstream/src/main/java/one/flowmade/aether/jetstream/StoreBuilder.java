@@ -1,5 +1,9 @@
 package one.flowmade.aether.jetstream;
 
+import static one.flowmade.aether.internal.BuilderSettings.checkUnset;
+import static one.flowmade.aether.internal.BuilderSettings.once;
+import static one.flowmade.aether.internal.BuilderSettings.positive;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.nats.client.Connection;
@@ -14,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.Tracing;
+import one.flowmade.aether.internal.BuilderSettings;
 import one.flowmade.aether.nats.internal.ServerVersion;
 
 /**
@@ -110,7 +115,7 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
    * @throws IllegalStateException if already set
    */
   public B requestTimeout(Duration timeout) {
-    this.requestTimeout = positive(timeout, "requestTimeout", this.requestTimeout);
+    this.requestTimeout = positive(this.requestTimeout, timeout, "requestTimeout");
     return self();
   }
 
@@ -131,18 +136,12 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
 
   /** Sets the registry; the public builders document what each records. */
   final void setMeterRegistry(MeterRegistry registry) {
-    Objects.requireNonNull(registry, "registry");
-    checkUnset(this.meterRegistry, "meterRegistry");
-    this.meterRegistry = registry;
+    this.meterRegistry = once(this.meterRegistry, registry, "meterRegistry");
   }
 
   /** Sets the tracing; the public builders document what each records. */
   final void setOpenTelemetry(OpenTelemetry openTelemetry) {
-    Objects.requireNonNull(openTelemetry, "openTelemetry");
-    if (tracing != Tracing.none()) {
-      throw new IllegalStateException("openTelemetry is already set");
-    }
-    this.tracing = Tracing.of(openTelemetry);
+    this.tracing = BuilderSettings.tracing(this.tracing, openTelemetry);
   }
 
   /** The replicas set, or null: a new stream gets the default, an existing one keeps its own. */
@@ -199,21 +198,5 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
     long max = connection.getServerInfo().getMaxPayload();
     long maxMessageSize = info.getConfiguration().getMaximumMessageSize();
     return maxMessageSize > 0 ? Math.min(max, maxMessageSize) : max;
-  }
-
-  /** Checks a positive duration setting that may be set once; returns it. */
-  static Duration positive(Duration value, String name, Duration current) {
-    Objects.requireNonNull(value, name);
-    if (value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + value);
-    }
-    checkUnset(current, name);
-    return value;
-  }
-
-  static void checkUnset(Object current, String name) {
-    if (current != null) {
-      throw new IllegalStateException(name + " was already set to " + current);
-    }
   }
 }

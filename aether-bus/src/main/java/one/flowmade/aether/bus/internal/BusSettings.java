@@ -1,13 +1,21 @@
 package one.flowmade.aether.bus.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.bus.BusListener;
+import one.flowmade.aether.bus.EventBus;
+import one.flowmade.aether.internal.BuilderSettings;
 
 /**
- * The builder settings every bus shares (the listener and the close timeout), each checked when
- * set and settable once. The public builders delegate to it and keep the documentation. Not
- * thread-safe, like a builder.
+ * The builder settings every bus shares (the listener, the close timeout, the meter registry and
+ * the tracing), each checked when set and settable once by the rules of {@link BuilderSettings}.
+ * The public builders delegate to it and keep the documentation. Micrometer and OpenTelemetry
+ * classes are loaded only when a registry or an OpenTelemetry is given. Not thread-safe, like a
+ * builder.
  */
 public final class BusSettings {
 
@@ -16,6 +24,8 @@ public final class BusSettings {
 
   private BusListener listener;
   private Duration closeTimeout;
+  private MeterRegistry meterRegistry;
+  private Tracing tracing = Tracing.none();
 
   /** Creates settings with nothing set. */
   public BusSettings() {}
@@ -27,11 +37,7 @@ public final class BusSettings {
    * @throws IllegalStateException if already set
    */
   public void listener(BusListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    if (this.listener != null) {
-      throw new IllegalStateException("listener was already set");
-    }
-    this.listener = listener;
+    this.listener = BuilderSettings.once(this.listener, listener, "listener");
   }
 
   /**
@@ -47,8 +53,30 @@ public final class BusSettings {
       throw new IllegalArgumentException("closeTimeout must not be negative, was "
           + closeTimeout);
     }
-    checkUnset(this.closeTimeout, "closeTimeout");
+    BuilderSettings.checkUnset(this.closeTimeout, "closeTimeout");
     this.closeTimeout = closeTimeout;
+  }
+
+  /**
+   * Sets the registry the bus's meters are recorded in.
+   *
+   * @param registry the registry
+   * @throws IllegalStateException if already set
+   */
+  @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
+  public void meterRegistry(MeterRegistry registry) {
+    this.meterRegistry = BuilderSettings.once(this.meterRegistry, registry, "meterRegistry");
+  }
+
+  /**
+   * Sets the OpenTelemetry the bus traces with.
+   *
+   * @param openTelemetry the OpenTelemetry
+   * @throws IllegalStateException if already set
+   */
+  @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
+  public void openTelemetry(OpenTelemetry openTelemetry) {
+    this.tracing = BuilderSettings.tracing(this.tracing, openTelemetry);
   }
 
   /**
@@ -70,15 +98,36 @@ public final class BusSettings {
   }
 
   /**
-   * Throws if a setting was already set.
+   * Returns the tracing set.
    *
-   * @param current the setting's current value, null if unset
-   * @param name the setting's name
-   * @throws IllegalStateException if {@code current} is not null
+   * @return the tracing, or {@link Tracing#none()}
    */
-  public static void checkUnset(Object current, String name) {
-    if (current != null) {
-      throw new IllegalStateException(name + " was already set to " + current);
-    }
+  public Tracing tracing() {
+    return tracing;
+  }
+
+  /**
+   * Returns the listener the bus reports to: the one set, counting each drop by reason on the
+   * registry first if one was set, made safe against listeners that throw.
+   *
+   * @param meterTags the bus's tags
+   * @return the listener
+   */
+  public SafeListener effectiveListener(Map<String, String> meterTags) {
+    // Micrometer is optional: its classes are touched only when a registry was given.
+    return new SafeListener(meterRegistry == null ? listener()
+        : MicrometerBusMeters.countingDrops(meterRegistry, meterTags, listener()));
+  }
+
+  /**
+   * Registers the bus's meters if a registry was set.
+   *
+   * @param meterTags the bus's tags
+   * @param bus the bus, read when the registry is scraped
+   * @return the binding that removes them, or {@link MeterBinding#NONE}
+   */
+  public MeterBinding bindMeters(Map<String, String> meterTags, EventBus bus) {
+    return meterRegistry == null ? MeterBinding.NONE
+        : MicrometerBusMeters.bind(meterRegistry, meterTags, bus);
   }
 }

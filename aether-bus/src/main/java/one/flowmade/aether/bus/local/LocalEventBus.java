@@ -29,8 +29,6 @@ import one.flowmade.aether.bus.OverflowPolicy;
 import one.flowmade.aether.bus.PublishInterruptedException;
 import one.flowmade.aether.bus.internal.BusSettings;
 import one.flowmade.aether.bus.internal.MeterBinding;
-import one.flowmade.aether.bus.internal.MicrometerBusMeters;
-import one.flowmade.aether.bus.internal.SafeListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,18 +99,15 @@ public final class LocalEventBus implements EventBus {
   private LocalEventBus(Builder builder) {
     this.name = builder.name == null ? "local" : builder.name;
     Map<String, String> meterTags = Map.of("bus", "local", "name", name);
-    BusListener userListener = builder.settings.listener();
     this.defaultCapacity = builder.queueCapacity == 0 ? Builder.DEFAULT_CAPACITY
         : builder.queueCapacity;
     this.defaultPolicy = builder.overflowPolicy == null ? OverflowPolicy.BLOCK
         : builder.overflowPolicy;
-    this.listener = new SafeListener(builder.meterRegistry == null ? userListener
-        : MicrometerBusMeters.countingDrops(builder.meterRegistry, meterTags, userListener));
+    this.listener = builder.settings.effectiveListener(meterTags);
     this.closeTimeout = builder.settings.closeTimeout();
-    this.tracing = builder.tracing;
+    this.tracing = builder.settings.tracing();
     this.threadFactory = builder.threadFactory;
-    this.meters = builder.meterRegistry == null ? MeterBinding.NONE
-        : MicrometerBusMeters.bind(builder.meterRegistry, meterTags, this);
+    this.meters = builder.settings.bindMeters(meterTags, this);
   }
 
   /**
@@ -415,8 +410,6 @@ public final class LocalEventBus implements EventBus {
     private int queueCapacity;
     private OverflowPolicy overflowPolicy;
     private final BusSettings settings = new BusSettings();
-    private MeterRegistry meterRegistry;
-    private Tracing tracing = Tracing.none();
     private ThreadFactory threadFactory;
 
     /**
@@ -455,11 +448,7 @@ public final class LocalEventBus implements EventBus {
      */
     @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
     public Builder meterRegistry(MeterRegistry registry) {
-      Objects.requireNonNull(registry, "registry");
-      if (this.meterRegistry != null) {
-        throw new IllegalStateException("meterRegistry was already set");
-      }
-      this.meterRegistry = registry;
+      settings.meterRegistry(registry);
       return this;
     }
 
@@ -478,11 +467,7 @@ public final class LocalEventBus implements EventBus {
      */
     @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
-      Objects.requireNonNull(openTelemetry, "openTelemetry");
-      if (this.tracing != Tracing.none()) {
-        throw new IllegalStateException("openTelemetry was already set");
-      }
-      this.tracing = Tracing.of(openTelemetry);
+      settings.openTelemetry(openTelemetry);
       return this;
     }
 

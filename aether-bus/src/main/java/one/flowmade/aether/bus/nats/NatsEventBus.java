@@ -41,8 +41,6 @@ import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
 import one.flowmade.aether.bus.internal.BusSettings;
 import one.flowmade.aether.bus.internal.MeterBinding;
-import one.flowmade.aether.bus.internal.MicrometerBusMeters;
-import one.flowmade.aether.bus.internal.SafeListener;
 import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.SubjectLayout;
 import org.slf4j.Logger;
@@ -152,9 +150,7 @@ public final class NatsEventBus implements EventBus, HealthCheck {
 
   private NatsEventBus(Builder builder) {
     this.connection = builder.connection;
-    BusListener userListener = builder.settings.listener();
-    this.listener = new SafeListener(builder.meterRegistry == null ? userListener
-        : MicrometerBusMeters.countingDrops(builder.meterRegistry, METER_TAGS, userListener));
+    this.listener = builder.settings.effectiveListener(METER_TAGS);
     this.pendingLimit = builder.pendingLimit == 0 ? Builder.DEFAULT_PENDING_LIMIT
         : builder.pendingLimit;
     this.closeTimeout = builder.settings.closeTimeout();
@@ -162,9 +158,8 @@ public final class NatsEventBus implements EventBus, HealthCheck {
         : builder.subscribeTimeout;
     this.storedEvents = builder.storedEvents == null ? StoredEvents.REPUBLISHED
         : builder.storedEvents;
-    this.tracing = builder.tracing;
-    this.meters = builder.meterRegistry == null ? MeterBinding.NONE
-        : MicrometerBusMeters.bind(builder.meterRegistry, METER_TAGS, this);
+    this.tracing = builder.settings.tracing();
+    this.meters = builder.settings.bindMeters(METER_TAGS, this);
   }
 
   /**
@@ -480,8 +475,6 @@ public final class NatsEventBus implements EventBus, HealthCheck {
     private long pendingLimit;
     private Duration subscribeTimeout;
     private StoredEvents storedEvents;
-    private MeterRegistry meterRegistry;
-    private Tracing tracing = Tracing.none();
 
     private Builder(Connection connection) {
       Objects.requireNonNull(connection, "connection");
@@ -601,11 +594,7 @@ public final class NatsEventBus implements EventBus, HealthCheck {
      */
     @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
     public Builder meterRegistry(MeterRegistry registry) {
-      Objects.requireNonNull(registry, "registry");
-      if (this.meterRegistry != null) {
-        throw new IllegalStateException("meterRegistry was already set");
-      }
-      this.meterRegistry = registry;
+      settings.meterRegistry(registry);
       return this;
     }
 
@@ -624,11 +613,7 @@ public final class NatsEventBus implements EventBus, HealthCheck {
      */
     @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
-      Objects.requireNonNull(openTelemetry, "openTelemetry");
-      if (this.tracing != Tracing.none()) {
-        throw new IllegalStateException("openTelemetry was already set");
-      }
-      this.tracing = Tracing.of(openTelemetry);
+      settings.openTelemetry(openTelemetry);
       return this;
     }
 

@@ -17,6 +17,7 @@ import one.flowmade.aether.Tracing;
 import one.flowmade.aether.cluster.ClusterRouter;
 import one.flowmade.aether.cluster.ShardUnavailableException;
 import one.flowmade.aether.cluster.internal.actor.Envelope;
+import one.flowmade.aether.internal.BuilderSettings;
 
 /**
  * Sends commands to hosted actors: each goes, through a {@link ClusterRouter}, to the node that
@@ -333,11 +334,7 @@ public final class ActorClient {
      */
     @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
     public Builder meterRegistry(MeterRegistry registry) {
-      Objects.requireNonNull(registry, "registry");
-      if (this.meterRegistry != null) {
-        throw new IllegalStateException("meterRegistry was already set");
-      }
-      this.meterRegistry = registry;
+      this.meterRegistry = BuilderSettings.once(this.meterRegistry, registry, "meterRegistry");
       return this;
     }
 
@@ -357,11 +354,7 @@ public final class ActorClient {
      */
     @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
-      Objects.requireNonNull(openTelemetry, "openTelemetry");
-      if (this.tracing != Tracing.none()) {
-        throw new IllegalStateException("openTelemetry was already set");
-      }
-      this.tracing = Tracing.of(openTelemetry);
+      this.tracing = BuilderSettings.tracing(this.tracing, openTelemetry);
       return this;
     }
 

@@ -34,6 +34,7 @@ import one.flowmade.aether.cluster.ReleaseReason;
 import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.ShardListener;
 import one.flowmade.aether.cluster.internal.actor.Envelope;
+import one.flowmade.aether.internal.BuilderSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -638,11 +639,7 @@ public final class ActorHost implements AutoCloseable {
      */
     @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
-      Objects.requireNonNull(openTelemetry, "openTelemetry");
-      if (this.tracing != Tracing.none()) {
-        throw new IllegalStateException("openTelemetry was already set");
-      }
-      this.tracing = Tracing.of(openTelemetry);
+      this.tracing = BuilderSettings.tracing(this.tracing, openTelemetry);
       return this;
     }
 
@@ -663,11 +660,7 @@ public final class ActorHost implements AutoCloseable {
      */
     @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
     public Builder meterRegistry(MeterRegistry registry) {
-      Objects.requireNonNull(registry, "registry");
-      if (this.meterRegistry != null) {
-        throw new IllegalStateException("meterRegistry was already set");
-      }
-      this.meterRegistry = registry;
+      this.meterRegistry = BuilderSettings.once(this.meterRegistry, registry, "meterRegistry");
       return this;
     }
 
