@@ -147,27 +147,22 @@ public final class KvCheckpointStore implements CheckpointStore {
     String k = TokenEncoding.encode(Objects.requireNonNull(key, "key"));
     while (true) {
       KeyValueEntry entry = get(k);
-      try {
-        if (entry == null) {
-          Checkpoint c = new Checkpoint(0, epoch == 0 ? 1 : epoch);
-          revisions.put(k, kv.create(k, encode(c)));
-          return c;
-        }
+      Checkpoint c;
+      if (entry == null) {
+        c = new Checkpoint(0, epoch == 0 ? 1 : epoch);
+      } else {
         Checkpoint old = decode(key, entry);
         if (epoch != 0 && old.epoch() > epoch) {
           throw Checkpoints.higherEpoch(key, epoch, old.epoch());
         }
-        Checkpoint c = new Checkpoint(old.position(), epoch == 0 ? old.epoch() + 1 : epoch);
-        revisions.put(k, kv.update(k, encode(c), entry.getRevision()));
-        return c;
-      } catch (JetStreamApiException e) {
-        if (!isConflict(e)) {
-          throw unavailable(key, e);
-        }
-        // another claim or commit won the race: read again
-      } catch (IOException e) {
-        throw unavailable(key, e);
+        c = new Checkpoint(old.position(), epoch == 0 ? old.epoch() + 1 : epoch);
       }
+      Long revision = compareAndSet(key, k, revisionOf(entry), encode(c));
+      if (revision != null) {
+        revisions.put(k, revision);
+        return c;
+      }
+      // another claim or commit won the race: read again
     }
   }
 
@@ -183,20 +178,10 @@ public final class KvCheckpointStore implements CheckpointStore {
     String k = TokenEncoding.encode(Objects.requireNonNull(key, "key"));
     while (true) {
       KeyValueEntry entry = get(k);
-      try {
-        if (entry == null) {
-          kv.create(k, encode(new Checkpoint(position, 1)));
-        } else {
-          kv.update(k, encode(new Checkpoint(position, decode(key, entry).epoch() + 1)),
-              entry.getRevision());
-        }
+      long epoch = entry == null ? 1 : decode(key, entry).epoch() + 1;
+      if (compareAndSet(key, k, revisionOf(entry), encode(new Checkpoint(position, epoch)))
+          != null) {
         return;
-      } catch (JetStreamApiException e) {
-        if (!isConflict(e)) {
-          throw unavailable(key, e);
-        }
-      } catch (IOException e) {
-        throw unavailable(key, e);
       }
     }
   }
@@ -218,23 +203,42 @@ public final class KvCheckpointStore implements CheckpointStore {
             }
             revision = entry.getRevision();
           }
-          try {
-            revisions.put(k, kv.update(k, encode(new Checkpoint(position, epoch)), revision));
+          revision = compareAndSet(key, k, revision, encode(new Checkpoint(position, epoch)));
+          if (revision != null) {
+            revisions.put(k, revision);
             return;
-          } catch (JetStreamApiException e) {
-            if (!isConflict(e)) {
-              throw unavailable(key, e);
-            }
-            revision = null; // someone wrote: check who before trying again
-          } catch (IOException e) {
-            throw unavailable(key, e);
           }
+          // someone wrote: check who before trying again
         }
       }
 
       @Override
       public void close() {}
     };
+  }
+
+  /**
+   * Writes {@code value} under {@code k} if the key is still at {@code revision}, or creates it
+   * if {@code revision} is null.
+   *
+   * @return the new revision, or null if another writer changed the key first
+   * @throws AetherTransientException if the bucket cannot be written
+   */
+  private Long compareAndSet(String key, String k, Long revision, byte[] value) {
+    try {
+      return revision == null ? kv.create(k, value) : kv.update(k, value, revision);
+    } catch (JetStreamApiException e) {
+      if (!isConflict(e)) {
+        throw unavailable(key, e);
+      }
+      return null;
+    } catch (IOException e) {
+      throw unavailable(key, e);
+    }
+  }
+
+  private static Long revisionOf(KeyValueEntry entry) {
+    return entry == null ? null : entry.getRevision();
   }
 
   @Override

@@ -44,6 +44,8 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
   static final int INTERRUPTED = 4;
   /** The queue was full and the publisher is this subscription's own delivery thread. */
   static final int SELF_BLOCKED = 5;
+  /** What {@link #offer} returns when the ring is full: try again or apply the policy. */
+  private static final int FULL = -1;
 
   private static final int OPEN = 0;
   /** Accepts nothing more and delivers what is queued (the bus is closing). */
@@ -121,13 +123,9 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
    *     {@link #INTERRUPTED}
    */
   int enqueue(BusEvent event, Topic topic) {
-    int result = ring.offer(event);
-    if (result == EventRing.OK) {
-      wakeConsumer();
-      return ACCEPTED;
-    }
-    if (result == EventRing.CLOSED) {
-      return GONE;
+    int offered = offer(event);
+    if (offered != FULL) {
+      return offered;
     }
     switch (policy) {
       case DROP_NEWEST:
@@ -165,13 +163,9 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
         topic.dequeued.increment();
         dropped(Drop.of(this, DropReason.OVERFLOW_OLDEST, oldest), "");
       }
-      int result = ring.offer(event);
-      if (result == EventRing.OK) {
-        wakeConsumer();
-        return ACCEPTED;
-      }
-      if (result == EventRing.CLOSED) {
-        return GONE;
+      int offered = offer(event);
+      if (offered != FULL) {
+        return offered;
       }
       backOff(++attempts);
     }
@@ -194,13 +188,9 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
       } else {
         Thread.yield();
       }
-      int result = ring.offer(event);
-      if (result == EventRing.OK) {
-        wakeConsumer();
-        return ACCEPTED;
-      }
-      if (result == EventRing.CLOSED) {
-        return GONE;
+      int offered = offer(event);
+      if (offered != FULL) {
+        return offered;
       }
     }
     publisherLock.lock();
@@ -211,13 +201,9 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
           // Pairs with the fence in signalPublishersIfWaiting: either this offer sees the slot
           // the consumer freed, or the consumer sees this publisher waiting and signals.
           VarHandle.fullFence();
-          int result = ring.offer(event);
-          if (result == EventRing.OK) {
-            wakeConsumer();
-            return ACCEPTED;
-          }
-          if (result == EventRing.CLOSED) {
-            return GONE;
+          int offered = offer(event);
+          if (offered != FULL) {
+            return offered;
           }
           wakeConsumer();
           notFull.awaitNanos(PUBLISHER_WAIT_NANOS);
@@ -231,6 +217,20 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
     } finally {
       publisherLock.unlock();
     }
+  }
+
+  /**
+   * Offers an event to the ring once and wakes the delivery thread if it went in.
+   *
+   * @return {@link #ACCEPTED}, {@link #GONE} (closed) or {@link #FULL}
+   */
+  private int offer(BusEvent event) {
+    int result = ring.offer(event);
+    if (result == EventRing.OK) {
+      wakeConsumer();
+      return ACCEPTED;
+    }
+    return result == EventRing.CLOSED ? GONE : FULL;
   }
 
   private void wakeConsumer() {
