@@ -85,7 +85,13 @@ import one.flowmade.aether.nats.internal.AetherStreams;
  * <p><b>Errors.</b> Invalid arguments throw {@link IllegalArgumentException} (payloads larger
  * than the server's max payload included, naming the sizes); version mismatches {@link
  * one.flowmade.aether.VersionConflictException}; an unreachable server {@link
- * StoreUnavailableException}; use after {@link #close()} {@link IllegalStateException}.
+ * StoreUnavailableException}; an append whose outcome stays unknown {@link
+ * AppendOutcomeUnknownException}; a subject the NATS user may not use {@link
+ * PermissionDeniedException}; a request the server refuses for good {@link
+ * one.flowmade.aether.AetherNonTransientException}; an interrupted wait {@link
+ * AetherTransientException} ({@link AppendOutcomeUnknownException} for an append), with the
+ * interrupt flag set again; use after {@link #close()} {@link IllegalStateException}. Each
+ * method's {@code @throws} say what to do.
  */
 public final class JetStreamEventStore implements EventStore, HealthCheck {
 
@@ -217,8 +223,19 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * @throws AppendOutcomeUnknownException if the store could not find out, within its retry
    *     budget, whether the events were stored; they are stored exactly once or not at all, and
    *     the same append (same event ids, same expectation) can be retried safely
-   * @throws IllegalArgumentException also if an event is larger than the server accepts, or an
-   *     event id is already used by another event of the namespace
+   * @throws IllegalArgumentException if the actor id or the events are invalid, an event is
+   *     larger than the server accepts, or an event id is already used by another event of the
+   *     namespace (nothing stored): fix the call
+   * @throws one.flowmade.aether.VersionConflictException if the actor's version does not match
+   *     {@code expected}: nothing stored; reload the actor, decide again and append with the new
+   *     version
+   * @throws StoreUnavailableException if the store could not be reached and nothing was stored:
+   *     retry later
+   * @throws PermissionDeniedException if the store's NATS user may not publish to the actor's
+   *     subject: a deployment error, retrying does not help
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the append for
+   *     good (the message says why): retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
@@ -234,6 +251,16 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * once; the running one sends no further attempt and fails when its last request is answered
    * or times out (the request timeout, 2 seconds by default, after the deadline at worst), with
    * {@link AppendOutcomeUnknownException} if a publish was sent whose outcome is not known.
+   * @throws one.flowmade.aether.VersionConflictException if the actor's version does not match
+   *     {@code expected}
+   * @throws StoreUnavailableException if the deadline passed before anything was sent: nothing was
+   *     stored
+   * @throws AppendOutcomeUnknownException if the deadline passed while the outcome was open; the
+   *     same append (same event ids) is safe to retry
+   * @throws IllegalArgumentException if the actor id or the events are invalid: fix the call
+   * @throws PermissionDeniedException if the store's NATS user may not publish to the actor's
+   *     subject: a deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events,
@@ -314,6 +341,7 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * #append(String, ExpectedVersion, List)} would return or throw.
    *
    * @throws IllegalStateException if the store is closed
+   * @throws IllegalArgumentException if the actor id or the events are invalid
    */
   @Override
   public CompletableFuture<AppendResult> appendAsync(String actorId, ExpectedVersion expected,
@@ -325,6 +353,17 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * {@inheritDoc}
    *
    * <p>One request to the stream leader: the last message on the actor's subjects.
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing changed; retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the request for
+   *     good (the message names its error): retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public long latestVersion(String actorId) {
@@ -349,6 +388,17 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * gets (streams created before direct gets were used: leader gets for short ranges, an ordered
    * consumer for longer ones). Reading from version 1 needs no lookup; from a later version
    * without a position hint the first event is found with O(log n) leader gets.
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing changed; retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the request for
+   *     good (the message names its error): retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public ReadResult read(String actorId, long fromVersion, int limit) {
@@ -360,6 +410,17 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    *
    * <p>With an exact hint (the position of the event before {@code fromVersion}, as a snapshot
    * carries) the first event is found with one request instead of the O(log n) search.
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     nothing changed; retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the request for
+   *     good (the message names its error): retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public ReadResult read(String actorId, long fromVersion, int limit, long afterPosition) {
@@ -398,6 +459,12 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    *
    * <p>Every request and retry of the read stops at the deadline if that comes before the end of
    * the retry budget.
+   * @throws StoreUnavailableException if the deadline passed first, or the store could not be
+   *     reached before it: nothing changed; retry later
+   * @throws IllegalArgumentException if an argument is out of range: fix the call
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public ReadResult read(String actorId, long fromVersion, int limit, long afterPosition,
@@ -420,6 +487,9 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * no server-side consumer: closing the stream drops the batch in flight and nothing is left on
    * the server. On an older stream without {@code allow_direct} the default paging applies (each
    * page one leader lookup and one short-lived ordered consumer, deleted before the page returns).
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
+   *     number is out of range: fix the call
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public EventStream readStream(String actorId, long fromVersion, long afterPosition,
@@ -439,6 +509,16 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    *
    * <p>Asks the stream leader for the namespace's last position, then reads up to it with leader
    * gets (up to 32 events) or an ordered consumer.
+   * @throws IllegalArgumentException if {@code limit} is less than 1: fix the call
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     retry later from the same position
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the request for
+   *     good (the message names its error): retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public ReadResult readAll(Position from, int limit) {
@@ -461,6 +541,15 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * {@inheritDoc}
    *
    * <p>One request to the stream leader: the last message on the namespace's subjects.
+   * @throws StoreUnavailableException if the store could not be reached within its retry budget:
+   *     retry later
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): nothing changed
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the request for
+   *     good (the message names its error): retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public long lastPosition() {
@@ -487,6 +576,10 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * Open a durable name in one process at a time.
    *
    * @throws StoreUnavailableException if the consumer cannot be created within the retry budget
+   * @throws IllegalStateException if a durable subscription of that name is already open (close it
+   *     first, or in another process: wait until that one stops), or the store is closed
+   * @throws PermissionDeniedException if the store's NATS user may not create or read the
+   *     subscription's consumer: a deployment error, retrying does not help
    */
   @Override
   public EventSubscription subscribe(SubscriptionOptions options, EventHandler handler) {
@@ -720,9 +813,20 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
      * @throws UnsupportedServerException if the server is older than 2.12 or has no JetStream
      * @throws IncompatibleStreamException if the stream exists with a configuration the store
      *     cannot use or that differs from a setting made on this builder
-     * @throws StoreUnavailableException if the server does not answer within the retry budget
+     * @throws StoreUnavailableException if the server does not answer within the retry budget,
+     *     or the thread is interrupted while waiting to retry (the interrupt flag is set again):
+     *     nothing is lost; build again later
      * @throws PermissionDeniedException at once if the connection's NATS user may not use the
      *     namespace's stream
+     * @throws one.flowmade.aether.UnsafeStreamException if the stream exists with a configuration
+     *     that could leak or forge data (sources, mirror, a foreign republish, subject transforms,
+     *     other subjects): nothing changed; find out who changed the stream and restore it
+     *     (docs/operations.md, Provisioning)
+     * @throws one.flowmade.aether.AetherNonTransientException if the server refused to create or
+     *     update the stream for good (the message names its error, for example a stream limit of
+     *     the account): fix the account or the builder
+     * @throws IllegalStateException if the connection has no server information (it is not
+     *     connected): connect first
      */
     public JetStreamEventStore build() {
       Namespace namespace = this.namespace;

@@ -48,7 +48,11 @@ import org.slf4j.LoggerFactory;
  * The caller's {@link Connection} is never closed by the store. Errors: {@link
  * IllegalArgumentException} for invalid arguments (a state larger than the server's max payload
  * included), {@link StoreUnavailableException} when the server cannot be reached, {@link
- * IllegalStateException} after {@link #close()}.
+ * PermissionDeniedException} for a subject the NATS user may not use, {@link
+ * AetherNonTransientException} for a request the server refuses for good, {@link
+ * one.flowmade.aether.AetherTransientException} for an interrupted wait (the interrupt flag set
+ * again), {@link IllegalStateException} after {@link #close()}. A failed snapshot never loses
+ * data: the events are the truth.
  */
 public final class JetStreamSnapshotStore implements SnapshotStore {
 
@@ -123,6 +127,13 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
    * @throws IllegalArgumentException if the encoded snapshot is larger than the server accepts
    * @throws StoreUnavailableException if the server cannot be reached within the retry budget
    *     (the snapshot may or may not have been saved)
+   * @throws PermissionDeniedException if the store's NATS user may not write the namespace: a
+   *     deployment error, retrying does not help
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the snapshot for
+   *     good (the message says why): skip snapshots of this actor until the cause is fixed
+   * @throws one.flowmade.aether.AetherTransientException if the calling thread is interrupted while
+   *     waiting (the interrupt flag is set again): nothing lost; skip this snapshot
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public boolean save(Snapshot snapshot) {
@@ -211,6 +222,14 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
    * treated as absent, so the actor is loaded from its events.
    *
    * @throws StoreUnavailableException if the server cannot be reached within the retry budget
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits})
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws one.flowmade.aether.AetherTransientException if the calling thread is interrupted while
+   *     waiting (the interrupt flag is set again): load the actor from its events alone, or retry
+   * @throws one.flowmade.aether.AetherNonTransientException if the server refused the request for
+   *     good (the message names its error): retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public Optional<Snapshot> load(String actorId) {
@@ -235,6 +254,12 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
    *
    * <p>Every request and retry stops at the deadline if that comes before the end of the retry
    * budget.
+   * @throws StoreUnavailableException if the deadline passed first, or the store could not be
+   *     reached before it: nothing lost (the events are the truth); skip this snapshot
+   * @throws IllegalArgumentException if the snapshot is larger than the store accepts
+   * @throws PermissionDeniedException if the store's NATS user may not write the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public boolean save(Snapshot snapshot, Deadline deadline) {
@@ -247,6 +272,12 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
    *
    * <p>Every request and retry stops at the deadline if that comes before the end of the retry
    * budget.
+   * @throws StoreUnavailableException if the deadline passed first, or the store could not be
+   *     reached before it: retry later, or load the actor from its events alone
+   * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits})
+   * @throws PermissionDeniedException if the store's NATS user may not read the namespace: a
+   *     deployment error, retrying does not help
+   * @throws IllegalStateException if the store is closed
    */
   @Override
   public Optional<Snapshot> load(String actorId, Deadline deadline) {
@@ -320,9 +351,20 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
      * @throws UnsupportedServerException if the server is older than 2.12 or has no JetStream
      * @throws IncompatibleStreamException if the stream exists with a configuration the store
      *     cannot use or that differs from a setting made on this builder
-     * @throws StoreUnavailableException if the server does not answer within the retry budget
+     * @throws StoreUnavailableException if the server does not answer within the retry budget,
+     *     or the thread is interrupted while waiting to retry (the interrupt flag is set again):
+     *     nothing is lost; build again later
      * @throws PermissionDeniedException at once if the connection's NATS user may not use the
      *     namespace's stream
+     * @throws one.flowmade.aether.UnsafeStreamException if the stream exists with a configuration
+     *     that could leak or forge data (sources, mirror, a foreign republish, subject transforms,
+     *     other subjects): nothing changed; find out who changed the stream and restore it
+     *     (docs/operations.md, Provisioning)
+     * @throws one.flowmade.aether.AetherNonTransientException if the server refused to create or
+     *     update the stream for good (the message names its error, for example a stream limit of
+     *     the account): fix the account or the builder
+     * @throws IllegalStateException if the connection has no server information (it is not
+     *     connected): connect first
      */
     public JetStreamSnapshotStore build() {
       Namespace namespace = this.namespace;
