@@ -127,8 +127,9 @@ public interface EventStore extends AutoCloseable {
    *     List)} would throw ({@link VersionConflictException}: decide again; {@link
    *     AetherTransientException}: the same append may be retried; {@link
    *     PermissionDeniedException}: fix the user's permissions), and what to do is the same
-   * @throws IllegalArgumentException if the actor id or the events are invalid
-   * @throws IllegalStateException if the store is closed
+   * @throws IllegalArgumentException if the actor id or the events are invalid: fix the call
+   * @throws IllegalStateException if the store is closed (a store may instead fail the future
+   *     with it, as the in-memory store does)
    */
   CompletableFuture<AppendResult> appendAsync(
       String actorId, ExpectedVersion expected, List<NewEvent> events);
