@@ -215,7 +215,12 @@ public final class LocalEventBus implements EventBus {
    * {@inheritDoc}
    *
    * <p>The subscription gets the bus's default queue capacity and overflow policy and its own
-   * delivery thread.
+   * delivery thread. Never throws {@link one.flowmade.aether.bus.BusUnavailableException}: a local
+   * subscription is registered at once.
+   *
+   * @throws BusClosedException if the bus is closed
+   * @throws IllegalStateException if the bus's {@link Builder#threadFactory thread factory}
+   *     returned no thread: fix the factory
    */
   @Override
   public BusSubscription subscribe(NamespacePattern namespaces, EventFilter filter,
@@ -233,7 +238,9 @@ public final class LocalEventBus implements EventBus {
    * @param queueCapacity how many events the queue holds, at least 1
    * @return the open subscription
    * @throws BusClosedException if the bus is closed
-   * @throws IllegalArgumentException if the capacity is below 1 or above 2^30
+   * @throws IllegalArgumentException if the capacity is below 1 or above 2^30: fix the call
+   * @throws IllegalStateException if the bus's {@link Builder#threadFactory thread factory}
+   *     returned no thread: fix the factory
    */
   public BusSubscription subscribe(NamespacePattern namespaces, EventFilter filter,
       BusHandler handler, OverflowPolicy overflowPolicy, int queueCapacity) {

@@ -178,12 +178,16 @@ public final class NatsEventBus implements EventBus, HealthCheck {
 
   /**
    * Publishes an event on {@code aether.bus.<namespace>.<actor>.<type>}. Returns once jnats has
-   * queued the message for sending; it does not wait for subscribers.
+   * queued the message for sending; it does not wait for subscribers. A subject the connection's
+   * NATS user may not publish to is refused by the server after this returns: jnats reports the
+   * permissions violation to the connection's {@code ErrorListener}, and this method does not
+   * throw; grant the user the bus subjects.
    *
    * @throws BusClosedException if the bus or the connection is closed
    * @throws BusUnavailableException if jnats cannot queue the message now (disconnected with a
    *     full reconnect buffer, or a full outgoing queue)
-   * @throws IllegalArgumentException if the message exceeds the server's maximum payload
+   * @throws IllegalArgumentException if the message exceeds the server's maximum payload: publish
+   *     less data
    */
   @Override
   public void publish(BusEvent event) {
@@ -622,7 +626,7 @@ public final class NatsEventBus implements EventBus, HealthCheck {
      *
      * @return a new bus
      * @throws UnsupportedServerException if the server is older than 2.2.0 and has no message
-     *     headers, so CloudEvents binary mode cannot work
+     *     headers, so CloudEvents binary mode cannot work: upgrade the server
      */
     public NatsEventBus build() {
       if (connection.getStatus() == Connection.Status.CONNECTED) {
