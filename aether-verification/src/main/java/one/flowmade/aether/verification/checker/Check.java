@@ -41,7 +41,25 @@ public enum Check {
   /** Hosted actors: no event of an older epoch follows one of a newer epoch. */
   EPOCH_ORDER("no owner writes an actor after a newer owner of its shard did"),
   /** Every shard is owned again after the faults stop. */
-  ORPHAN_SHARD("every shard is owned again after the faults stop");
+  ORPHAN_SHARD("every shard is owned again after the faults stop"),
+  /** Projections: every stored event is applied at least once. */
+  PROJECTION_NOT_APPLIED("every stored event is applied by the projection at least once"),
+  /** Projections with exactly-once effects: every stored event is applied exactly once. */
+  PROJECTION_APPLIED_TWICE("with exactly-once effects, every stored event is counted and recorded"
+      + " applied exactly once"),
+  /** Projections: every application is of a stored event, as stored. */
+  PROJECTION_UNEXPLAINED_APPLY("every application is of a stored event, at its actor, version"
+      + " and position"),
+  /** Projections: an actor is applied in one partition. */
+  PROJECTION_PARTITION("every actor is applied in one partition"),
+  /** Projections: an actor's versions are applied in increasing order. */
+  PROJECTION_ORDER("an actor's versions are applied in increasing order within each owner epoch,"
+      + " and across epochs with exactly-once effects"),
+  /** Projections: one node applies a partition per owner epoch. */
+  PROJECTION_TWO_OWNERS("no partition is applied by two nodes in one owner epoch"),
+  /** Projections with exactly-once effects: a stale owner commits nothing after a newer one. */
+  PROJECTION_STALE_OWNER("with exactly-once effects, no application of an older epoch is"
+      + " committed after one of a newer epoch of its partition");
 
   private final String promise;
 

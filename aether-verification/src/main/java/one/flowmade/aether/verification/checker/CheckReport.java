@@ -18,11 +18,18 @@ public final class CheckReport {
 
   private static final int PRINTED_PER_CHECK = 5;
 
-  private final History history;
+  private final String statistics;
+  private final Moment origin;
   private final List<Violation> violations;
 
   CheckReport(History history, List<Violation> violations) {
-    this.history = Objects.requireNonNull(history, "history");
+    this(statisticsOf(Objects.requireNonNull(history, "history")), history.origin(), violations);
+  }
+
+  /** A report on something other than a {@link History}, such as a projection's applications. */
+  CheckReport(String statistics, Moment origin, List<Violation> violations) {
+    this.statistics = Objects.requireNonNull(statistics, "statistics");
+    this.origin = Objects.requireNonNull(origin, "origin");
     this.violations = List.copyOf(violations);
   }
 
@@ -71,6 +78,10 @@ public final class CheckReport {
    * @return the statistics
    */
   public String statistics() {
+    return statistics;
+  }
+
+  private static String statisticsOf(History history) {
     long ok = history.appends().stream().filter(a -> a.outcome() == Outcome.OK).count();
     long failed = history.appends().stream().filter(a -> a.outcome() == Outcome.FAILED).count();
     long unknown = history.appends().stream().filter(a -> a.outcome() == Outcome.UNKNOWN).count();
@@ -96,7 +107,6 @@ public final class CheckReport {
       return out.toString();
     }
     out.append(violations.size()).append(" violation(s): ").append(counts()).append('\n');
-    Moment origin = history.origin();
     for (Check check : Check.values()) {
       List<Violation> some = violations(check);
       for (int i = 0; i < some.size() && i < PRINTED_PER_CHECK; i++) {
