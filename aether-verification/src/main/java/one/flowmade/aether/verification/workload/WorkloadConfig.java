@@ -110,14 +110,7 @@ public record WorkloadConfig(
    * @throws IllegalArgumentException if an argument is missing or malformed
    */
   public static WorkloadConfig parse(String... args) {
-    Map<String, String> values = new HashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("argument '" + arg + "' is not key=value");
-      }
-      values.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
+    Map<String, String> values = keyValues(args);
     return new WorkloadConfig(
         List.of(required(values, "servers").split(",")),
         Namespace.of(required(values, "namespace")),
@@ -131,6 +124,19 @@ public record WorkloadConfig(
         Long.parseLong(required(values, "seed")),
         Duration.parse(required(values, "pause")),
         flag(values.getOrDefault("hosted", "false")));
+  }
+
+  /** Splits {@code key=value} arguments; a later key replaces an earlier one. */
+  static Map<String, String> keyValues(String... args) {
+    Map<String, String> values = new HashMap<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("argument '" + arg + "' is not key=value");
+      }
+      values.put(arg.substring(0, eq), arg.substring(eq + 1));
+    }
+    return values;
   }
 
   private static boolean flag(String value) {

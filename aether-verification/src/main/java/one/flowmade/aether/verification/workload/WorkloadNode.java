@@ -70,7 +70,6 @@ public final class WorkloadNode {
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadNode.class);
   private static final Duration APPEND_DEADLINE = Duration.ofSeconds(30);
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration START_DEADLINE = Duration.ofSeconds(90);
   private static final Duration CONFIRM_EVERY = Duration.ofMillis(200);
 
   private final WorkloadConfig config;
@@ -137,19 +136,8 @@ public final class WorkloadNode {
   }
 
   private ClusterNode.Builder nodeBuilder() {
-    ClusterNode.Builder builder = ClusterNode.builder()
-        .connection(connection)
-        .clusterName(config.cluster())
-        .nodeId(config.node())
-        .shardCount(config.shards())
-        .replicas(3)
-        .heartbeatInterval(Duration.ofSeconds(1))
-        .membershipTtl(Duration.ofSeconds(6))
-        .leaderRenewInterval(Duration.ofSeconds(1))
-        .leaderLeaseTtl(Duration.ofSeconds(6))
-        .safetyMargin(Duration.ofSeconds(2))
-        .operationTimeout(Duration.ofSeconds(1))
-        .joinTimeout(Duration.ofSeconds(60))
+    ClusterNode.Builder builder = Startup.clusterNode(connection, config.cluster(), config.node(),
+            config.shards())
         .leadershipListener(recorder);
     if (host == null) {
       return builder.shardListener(recorder);
@@ -189,26 +177,8 @@ public final class WorkloadNode {
     return Nats.connect(options);
   }
 
-  /** A step of startup that may fail while faults are injected; tried again until a deadline. */
-  private interface Step<T> {
-    T get() throws Exception;
-  }
-
-  private <T> T retry(String what, Step<T> step) throws InterruptedException {
-    long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-    while (true) {
-      try {
-        return step.get();
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException(process + " could not " + what, e);
-        }
-        LOG.warn("{} could not {} yet: {}", process, what, e.toString());
-        TimeUnit.MILLISECONDS.sleep(500);
-      }
-    }
+  private <T> T retry(String what, Startup.Step<T> step) throws InterruptedException {
+    return Startup.retry(process, what, step);
   }
 
   private void openSubscription() {

@@ -10,45 +10,55 @@ import one.flowmade.aether.verification.workload.WorkloadConfig;
 import one.flowmade.aether.verification.workload.WorkloadNode;
 
 /**
- * One incarnation of a {@link WorkloadNode} as an OS process on this test's class path, with its
- * output in a file beside its history log. Not thread-safe; the test drives it from one thread.
+ * One incarnation of a node of a run ({@link WorkloadNode}, or another main class on this test's
+ * class path) as an OS process, with its output in a file beside its history log. Not
+ * thread-safe; the test drives it from one thread.
  */
 final class AetherProcess {
 
-  private final WorkloadConfig config;
+  private final String label;
   private final Process process;
   private boolean paused;
 
-  private AetherProcess(WorkloadConfig config, Process process) {
-    this.config = config;
+  private AetherProcess(String label, Process process) {
+    this.label = label;
     this.process = process;
   }
 
   static AetherProcess start(WorkloadConfig config) {
+    return start(config.process(), config.log().resolveSibling(config.process() + ".out"),
+        WorkloadNode.class, config.toArguments());
+  }
+
+  /**
+   * Starts {@code main} with {@code arguments} in a JVM of its own, its output in {@code out}.
+   *
+   * @param label the process's label in the history, such as {@code p1#2}
+   * @param out the file for its standard output and error
+   * @param main the class whose {@code main} to run
+   * @param arguments its arguments
+   * @return the started process
+   */
+  static AetherProcess start(String label, Path out, Class<?> main, List<String> arguments) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.showDateTime=true",
         "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-        "-cp", classPath, WorkloadNode.class.getName()));
-    command.addAll(config.toArguments());
-    Path out = config.log().resolveSibling(config.process() + ".out");
+        "-cp", classPath, main.getName()));
+    command.addAll(arguments);
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(out.toFile()).start();
-      return new AetherProcess(config, process);
+      return new AetherProcess(label, process);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + config.process(), e);
+      throw new UncheckedIOException("cannot start " + label, e);
     }
   }
 
-  WorkloadConfig config() {
-    return config;
-  }
-
   String label() {
-    return config.process();
+    return label;
   }
 
   boolean isAlive() {

@@ -263,7 +263,7 @@ final class FaultRun {
     }
   }
 
-  private static String output(Path dir, AetherProcess process) {
+  static String output(Path dir, AetherProcess process) {
     try {
       Path out = dir.resolve(process.label() + ".out");
       return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
@@ -304,7 +304,7 @@ final class FaultRun {
     }
   }
 
-  private static List<HistoryEntry> readLogs(Path dir)
+  static List<HistoryEntry> readLogs(Path dir)
       throws IOException {
     List<HistoryEntry> entries = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
@@ -320,12 +320,12 @@ final class FaultRun {
     return value.isBlank() ? bounded : Duration.parse(value);
   }
 
-  private static long seedProperty() {
+  static long seedProperty() {
     String value = System.getProperty("aether.verification.seed", "");
     return value.isBlank() ? ThreadLocalRandom.current().nextLong() : Long.parseLong(value);
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
