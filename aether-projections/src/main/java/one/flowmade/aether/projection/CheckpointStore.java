@@ -86,6 +86,35 @@ public interface CheckpointStore {
   }
 
   /**
+   * Records a parked event as the owner of {@code epoch}: as {@link #park(String, ParkedEvent)},
+   * but refused when the checkpoint no longer holds {@code epoch}, so that an owner that lost the
+   * checkpoint (a stale cluster node waking up, an instance fenced by a second one) cannot add an
+   * entry to its new owner's parking list. {@link Projection} parks only this way.
+   *
+   * <p>The default reads the checkpoint ({@link #load}) and then calls {@link #park(String,
+   * ParkedEvent)}: a claim between the two goes unseen. The stores of this module override it so
+   * that the entry is written only while the epoch holds (in memory: under the checkpoint's lock;
+   * JDBC: in one transaction with the checkpoint row locked; KV: the entry is written, then the
+   * checkpoint is rewritten unchanged by compare-and-set on the revision read before, and the
+   * entry is removed again if a claim came in between).
+   *
+   * @param key the checkpoint key
+   * @param epoch the epoch the caller claimed
+   * @param event the parked event
+   * @throws CheckpointFencedException if the checkpoint holds another epoch or is gone; nothing
+   *     is parked and the caller must stop
+   * @throws UnsupportedOperationException if this store keeps no parking list (the default)
+   */
+  default void park(String key, long epoch, ParkedEvent event) {
+    Checkpoint c = load(key).orElse(null);
+    if (c == null || c.epoch() != epoch) {
+      throw new CheckpointFencedException(key, epoch, c == null ? "the checkpoint is gone"
+          : "the store holds epoch " + c.epoch() + "; the parked event was not recorded");
+    }
+    park(key, event);
+  }
+
+  /**
    * Returns a checkpoint's parked events.
    *
    * @param key the checkpoint key

@@ -78,9 +78,12 @@ final class ErrorOutcomes {
   private boolean park(ParkedEvent p) {
     while (!rt.closing()) {
       try {
-        store.park(rt.key, p);
+        store.park(rt.key, rt.epoch(), p);
         lastCount++;
         return true;
+      } catch (CheckpointFencedException fenced) {
+        rt.fail(describe(fenced), fenced);
+        return false;
       } catch (UnsupportedOperationException e) {
         rt.fail("position " + p.position() + " cannot be parked: " + e.getMessage(), e);
         return false;
@@ -133,8 +136,8 @@ final class ErrorOutcomes {
           rt.settings.handlers().invoke(event.get(), tx.connection());
           rt.commit(tx, rt.progress.position());
         } catch (Exception e) {
-          store.park(rt.key, new ParkedEvent(p.position(), p.eventId(), p.type(), p.actorId(),
-              describe(e), Instant.now().truncatedTo(ChronoUnit.MICROS)));
+          store.park(rt.key, rt.epoch(), new ParkedEvent(p.position(), p.eventId(), p.type(),
+              p.actorId(), describe(e), Instant.now().truncatedTo(ChronoUnit.MICROS)));
           continue;
         }
         store.unpark(rt.key, p.position());

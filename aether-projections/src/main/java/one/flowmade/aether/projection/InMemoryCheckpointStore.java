@@ -65,6 +65,19 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
+  public void park(String key, long epoch, ParkedEvent event) {
+    Objects.requireNonNull(event, "event");
+    checkpoints.compute(Objects.requireNonNull(key, "key"), (k, c) -> {
+      if (c == null || c.epoch() != epoch) {
+        throw new CheckpointFencedException(key, epoch, c == null ? "the checkpoint is gone"
+            : "the store holds epoch " + c.epoch() + "; the parked event was not recorded");
+      }
+      park(key, event);
+      return c;
+    });
+  }
+
+  @Override
   public List<ParkedEvent> parked(String key) {
     var list = parked.get(Objects.requireNonNull(key, "key"));
     return list == null ? List.of() : List.copyOf(new ArrayList<>(list.values()));

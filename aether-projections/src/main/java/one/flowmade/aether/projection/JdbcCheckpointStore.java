@@ -171,10 +171,56 @@ public final class JdbcCheckpointStore implements CheckpointStore {
   public void park(String key, ParkedEvent event) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(event, "event");
+    try (Connection c = dataSource.getConnection()) {
+      insertParked(c, key, event);
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    } catch (SQLException e) {
+      throw unavailable("park position " + event.position() + " of '" + key + "'", e);
+    }
+  }
+
+  /**
+   * Writes the entry in one transaction with the checkpoint row locked ({@code FOR SHARE}) and
+   * checked to hold {@code epoch}: a claim waits for the entry, or the entry is refused.
+   */
+  @Override
+  public void park(String key, long epoch, ParkedEvent event) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(event, "event");
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        long held;
+        try (PreparedStatement s = c.prepareStatement("SELECT owner_epoch FROM " + table
+            + " WHERE name = ? FOR SHARE")) {
+          s.setString(1, key);
+          try (ResultSet r = s.executeQuery()) {
+            held = r.next() ? r.getLong(1) : -1;
+          }
+        }
+        if (held != epoch) {
+          c.rollback();
+          throw new CheckpointFencedException(key, epoch, held < 0 ? "the checkpoint is gone"
+              : "the table holds epoch " + held + "; the parked event was not recorded");
+        }
+        insertParked(c, key, event);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw unavailable("park position " + event.position() + " of '" + key + "'", e);
+    }
+  }
+
+  private void insertParked(Connection c, String key, ParkedEvent event) throws SQLException {
     String sql = "INSERT INTO " + parkedTable + " (name, position, event_id, type, actor_id,"
         + " cause, parked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name, position) DO UPDATE"
         + " SET cause = EXCLUDED.cause, parked_at = EXCLUDED.parked_at";
-    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, key);
       s.setLong(2, event.position());
       s.setString(3, event.eventId());
@@ -183,11 +229,6 @@ public final class JdbcCheckpointStore implements CheckpointStore {
       s.setString(6, event.cause());
       s.setTimestamp(7, Timestamp.from(event.parkedAt()));
       s.executeUpdate();
-      if (!c.getAutoCommit()) {
-        c.commit();
-      }
-    } catch (SQLException e) {
-      throw unavailable("park position " + event.position() + " of '" + key + "'", e);
     }
   }
 

@@ -259,7 +259,49 @@ public final class KvCheckpointStore implements CheckpointStore {
   @Override
   public void park(String key, ParkedEvent event) {
     Objects.requireNonNull(event, "event");
-    String k = parkedKey(key, event.position());
+    put(key, parkedKey(key, event.position()), event);
+  }
+
+  /**
+   * Writes the entry, then rewrites the checkpoint unchanged by compare-and-set on the revision
+   * read before the entry: if that succeeds, no claim came in between. If a claim did, the entry
+   * is removed again (a new owner's own entry for the same position, written within that window,
+   * would go with it: it parks again when it gets there).
+   */
+  @Override
+  public void park(String key, long epoch, ParkedEvent event) {
+    Objects.requireNonNull(event, "event");
+    String k = TokenEncoding.encode(Objects.requireNonNull(key, "key"));
+    String parked = parkedKey(key, event.position());
+    while (true) {
+      KeyValueEntry entry = get(k);
+      Checkpoint stored = entry == null ? null : decode(key, entry);
+      if (stored == null || stored.epoch() != epoch) {
+        throw new CheckpointFencedException(key, epoch, stored == null ? "the checkpoint is gone"
+            : "the bucket holds epoch " + stored.epoch() + "; the parked event was not recorded");
+      }
+      put(key, parked, event);
+      try {
+        revisions.put(k, kv.update(k, encode(stored), entry.getRevision()));
+        return;
+      } catch (JetStreamApiException e) {
+        if (!isConflict(e)) {
+          throw unavailable(key, e);
+        }
+        KeyValueEntry now = get(k);
+        if (now == null || decode(key, now).epoch() != epoch) {
+          unpark(key, event.position());
+          throw new CheckpointFencedException(key, epoch, "it was claimed while the event was"
+              + " parked; the parked event was removed again");
+        }
+        // our own commit moved the revision: check again
+      } catch (IOException e) {
+        throw unavailable(key, e);
+      }
+    }
+  }
+
+  private void put(String key, String k, ParkedEvent event) {
     Base64.Encoder b64 = Base64.getEncoder();
     String value = "v1 " + event.position() + " " + event.parkedAt() + " "
         + b64.encodeToString(event.eventId().getBytes(StandardCharsets.UTF_8)) + " "

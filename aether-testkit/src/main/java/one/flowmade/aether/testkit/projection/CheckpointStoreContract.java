@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * epoch can neither commit nor claim. {@link CheckpointStore#list()} holds every checkpoint with
  * its position and epoch, and the parking list ({@link CheckpointStore#park}) keeps entries of any
  * characters per key, in position order, seen from a second instance, replaced when the same
- * position is parked again, removed one by one or all at once, and never listed as checkpoints.
+ * position is parked again, removed one by one or all at once, and never listed as checkpoints;
+ * parking as the owner of an epoch ({@link CheckpointStore#park(String, long, ParkedEvent)}) is
+ * refused once another owner claimed the checkpoint, and leaves no entry.
  */
 public abstract class CheckpointStoreContract {
 
@@ -247,5 +249,26 @@ public abstract class CheckpointStoreContract {
     assertThat(secondInstance().parked(other)).isEmpty();
     assertThat(store().parked(key)).containsExactly(again);
     assertThat(store().parked(key())).isEmpty();
+  }
+
+  @Test
+  void parkAsTheOwnerOfAnEpoch_isRefusedOnceAnotherClaimed_andLeavesNoEntry() {
+    String key = key();
+    Instant at = Instant.parse("2026-01-02T03:04:05.123456Z");
+    ParkedEvent early = new ParkedEvent(7, "id-7", "Deposited", "acc", "boom", at);
+    ParkedEvent late = new ParkedEvent(9, "id-9", "Deposited", "acc", "boom again", at);
+    store().claim(key, 3);
+    store().park(key, 3, early);
+    assertThat(secondInstance().parked(key)).containsExactly(early);
+    secondInstance().claim(key, 4);
+
+    assertThatThrownBy(() -> store().park(key, 3, late)).as("the stale owner's late entry")
+        .isInstanceOf(CheckpointFencedException.class).hasMessageContaining(key);
+    assertThat(secondInstance().parked(key)).containsExactly(early);
+    assertThatThrownBy(() -> store().park(key(), 1, late)).as("no checkpoint, no owner")
+        .isInstanceOf(CheckpointFencedException.class);
+    secondInstance().park(key, 4, late);
+    assertThat(store().parked(key)).containsExactly(early, late);
+    assertThat(store().load(key)).as("the checkpoint is unchanged").contains(new Checkpoint(0, 4));
   }
 }

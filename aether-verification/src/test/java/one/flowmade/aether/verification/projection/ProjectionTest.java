@@ -193,4 +193,35 @@ final class ProjectionTest {
     assertThatThrownBy(() -> Projection.builder().partition(3, 3))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void staleOwnerParkingAfterAnotherClaimed_parksNothing_andStopsAsFenced() throws Exception {
+    deposit("acc-1", 1);
+    java.util.concurrent.CountDownLatch failing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch fenced = new java.util.concurrent.CountDownLatch(1);
+    Projection.Builder poisoned = Projection.builder().name("balances").eventStore(store)
+        .checkpointStore(checkpoints)
+        .errorPolicy(ErrorPolicy.park().withRetries(2, Duration.ofMillis(10), Duration.ofMillis(10)))
+        .onAny((Event e, ProjectionContext c) -> {
+          if (e.type().equals("Poison")) {
+            failing.countDown();
+            if (!fenced.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+              throw new AssertionError("the second claim did not come");
+            }
+            throw new IllegalStateException("poison at " + c.position());
+          }
+        });
+    try (Projection stale = poisoned.build()) {
+      stale.start();
+      store.append("acc-1", ExpectedVersion.any(), NewEvent.of("Poison", Payload.json("{}")));
+      assertThat(failing.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      checkpoints.claim("balances"); // a new owner takes over while the event fails
+      fenced.countDown();
+
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> stale.status().state() == ProjectionState.FAILED);
+      assertThat(stale.status().lastError()).get().asString().contains("fenced");
+      assertThat(checkpoints.parked("balances")).as("the stale owner's parking entry").isEmpty();
+    }
+  }
 }
