@@ -9,9 +9,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Closes Aether's components, in the order given, when the JVM shuts down: on SIGTERM (a rolling
- * deploy, {@code docker stop}, Kubernetes), SIGINT, or a normal exit. Without it a SIGTERM ends
- * the process like a crash, and a {@link AutoCloseable cluster node}'s shards wait for its
- * membership lease to expire (about the membership TTL) instead of being handed over at once.
+ * deploy, {@code docker stop}, Kubernetes), SIGINT, or a normal exit. Without a hook a SIGTERM
+ * ends the process like a crash. A cluster node registers one of these for itself by default
+ * (it hands its shards over at once instead of leaving them until its membership lease expires);
+ * register this one, with the node first, to close what the node uses after it: JVM shutdown
+ * hooks run concurrently, and the node's {@code close()} waits for a close in progress.
  *
  * <pre>{@code
  * Shutdown.onSignal(node, host, store, snapshots, connection, handlerPool::shutdown);

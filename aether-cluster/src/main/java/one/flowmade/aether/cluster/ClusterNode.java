@@ -8,13 +8,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import one.flowmade.aether.Health;
 import one.flowmade.aether.HealthCheck;
+import one.flowmade.aether.Shutdown;
 import one.flowmade.aether.cluster.internal.MicrometerNodeMeters;
 import one.flowmade.aether.cluster.internal.Settings;
 import one.flowmade.aether.cluster.internal.SettingsDraft;
 import one.flowmade.aether.cluster.internal.runtime.NodeJoin;
 import one.flowmade.aether.cluster.internal.runtime.NodeRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node of an Aether cluster: it announces itself, sees the other members, takes part in
@@ -51,13 +55,19 @@ import one.flowmade.aether.cluster.internal.runtime.NodeRuntime;
  * <p>Thread-safe. Accessors are non-blocking and read the node's current view. The node runs
  * three daemon threads ({@code aether-cluster-<node>-events}, {@code -membership}, {@code
  * -leader}) and, with a message handler, a NATS dispatcher; {@link #close()} stops them. The NATS
- * connection belongs to the caller and is not closed.
+ * connection belongs to the caller and is not closed. By default the node registers a JVM
+ * shutdown hook that closes it, so a SIGTERM hands its shards over at once ({@link
+ * Builder#shutdownHook(boolean)}); {@link #close()} removes it.
  */
 public final class ClusterNode implements AutoCloseable, HealthCheck {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
   private final Settings settings;
   private final NodeRuntime runtime;
   private final ClusterRouter router;
+  /** The JVM shutdown hook that closes this node, until it is closed; null without one. */
+  private final AtomicReference<Shutdown> shutdownHook = new AtomicReference<>();
 
   private ClusterNode(Settings settings, NodeRuntime runtime) {
     this.settings = settings;
@@ -225,17 +235,45 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
    * deletes the membership so the leader reassigns the shards at once, and stops the node's
    * threads. Blocks until done: each NATS step is bounded by the operation timeout, the releases
    * by the listeners and the requests in progress. If NATS cannot be reached, the membership and
-   * lease expire on their own. Idempotent; may be called from a listener. To do this on SIGTERM
-   * too, register {@link one.flowmade.aether.Shutdown#onSignal} with the node first.
+   * lease expire on their own. Idempotent: a call while another thread is closing the node (its
+   * shutdown hook, say) waits until that close has finished, so what is closed after the node
+   * (host, stores, connection) is closed after the handover; a call from a listener of the node
+   * returns at once. Removes the node's JVM shutdown hook ({@link Builder#shutdownHook}).
    */
   @Override
   public void close() {
     runtime.close();
+    removeShutdownHook();
   }
 
   /** For tests: stop at once without leaving, as a crashed process would. */
   void crash() {
     runtime.crash();
+    removeShutdownHook();
+  }
+
+  private void registerShutdownHook() {
+    try {
+      shutdownHook.set(Shutdown.onSignal(this));
+      if (runtime.isClosed()) { // closed by a listener while it joined
+        removeShutdownHook();
+      }
+    } catch (IllegalStateException shuttingDown) {
+      LOG.warn("node {}: the JVM is already shutting down; no shutdown hook registered",
+          settings.nodeId());
+    }
+  }
+
+  private void removeShutdownHook() {
+    Shutdown hook = shutdownHook.getAndSet(null);
+    if (hook != null) {
+      hook.close(); // does nothing while the JVM shuts down (the hook is what runs then)
+    }
+  }
+
+  /** For tests: whether the node's shutdown hook is registered. */
+  boolean hasShutdownHook() {
+    return shutdownHook.get() != null;
   }
 
   NodeRuntime runtime() {
@@ -597,12 +635,33 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
     }
 
     /**
+     * Sets whether the node registers a JVM shutdown hook that closes it (default {@code true}),
+     * so that a SIGTERM (a rolling deploy, {@code docker stop}, Kubernetes) hands its shards over
+     * at once, as {@link ClusterNode#close()} does, instead of leaving them until its membership
+     * expires. The hook is {@link one.flowmade.aether.Shutdown}'s ({@code aether-shutdown}); it is
+     * removed when the node is closed. JVM shutdown hooks run concurrently: to close what the
+     * node uses (actor host, projections, stores, the connection) after it, register {@link
+     * one.flowmade.aether.Shutdown#onSignal} with the node first, whose {@code close()} then waits
+     * for the handover. Switch it off when the application closes the node on shutdown itself
+     * (a container's lifecycle, for example).
+     *
+     * @param register false to register no hook
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder shutdownHook(boolean register) {
+      draft.shutdownHook(register);
+      return this;
+    }
+
+    /**
      * Joins the cluster: checks the server version, creates the cluster's bucket if needed,
      * checks the shard count, loads the view, and creates this node's membership. Blocks until
      * the node is a member, at most about the join timeout; NATS failing to answer (for example
      * during a stream-leader election) is retried until then.
      *
-     * @return the member node; the caller closes it
+     * @return the member node, with its shutdown hook registered unless {@link
+     *     #shutdownHook(boolean) switched off}; the caller closes it
      * @throws IllegalStateException if a required property is missing or the timings do not fit
      *     together
      * @throws one.flowmade.aether.UnsupportedServerException if the server is older than 2.12 or
@@ -617,13 +676,17 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
     public ClusterNode build() {
       Settings settings = settings();
       MeterRegistry registry = draft.meterRegistry();
-      return new ClusterNode(settings, NodeJoin.join(settings, runtime -> {
+      ClusterNode node = new ClusterNode(settings, NodeJoin.join(settings, runtime -> {
         if (registry != null) {
           runtime.meters(new MicrometerNodeMeters(registry, settings.clusterName(),
               settings.nodeId(), runtime::isLeader, () -> runtime.members().size(),
               () -> runtime.activeShards().size()));
         }
       }));
+      if (draft.shutdownHook()) {
+        node.registerShutdownHook();
+      }
+      return node;
     }
 
     Settings settings() {

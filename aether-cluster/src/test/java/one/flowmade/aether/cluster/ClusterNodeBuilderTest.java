@@ -32,6 +32,9 @@ final class ClusterNodeBuilderTest {
     assertThatThrownBy(() -> builder.clusterName("d")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already set");
     assertThatThrownBy(() -> builder.shardCount(16)).isInstanceOf(IllegalStateException.class);
+    builder.shutdownHook(false);
+    assertThatThrownBy(() -> builder.shutdownHook(true)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("shutdownHook was already set to false");
   }
 
   @Test

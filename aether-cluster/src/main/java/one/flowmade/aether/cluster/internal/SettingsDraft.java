@@ -51,6 +51,7 @@ public final class SettingsDraft {
   private Executor handlerExecutor;
   private Duration shardDrainTimeout;
   private MeterRegistry meterRegistry;
+  private Boolean shutdownHook;
 
   /**
    * Sets the NATS connection.
@@ -359,6 +360,25 @@ public final class SettingsDraft {
    */
   public MeterRegistry meterRegistry() {
     return meterRegistry;
+  }
+
+  /**
+   * Sets whether the node registers a JVM shutdown hook that closes it.
+   *
+   * @param register whether to register it
+   * @throws IllegalStateException if already set
+   */
+  public void shutdownHook(boolean register) {
+    this.shutdownHook = value("shutdownHook", this.shutdownHook, register);
+  }
+
+  /**
+   * Returns whether the node registers a JVM shutdown hook.
+   *
+   * @return true unless it was switched off
+   */
+  public boolean shutdownHook() {
+    return shutdownHook == null || shutdownHook;
   }
 
   /**

@@ -246,15 +246,32 @@ final class HostedActorsIT extends HostedActorsTests {
   @Test
   void sigtermToANodeProcess_withShutdownOnSignal_handsItsShardsOverBeforeItsLeaseExpires()
       throws Exception {
+    sigtermHandsTheChildsShardsOver(List.of());
+  }
+
+  @Test
+  void sigtermToANodeProcess_withOnlyTheBuildersHook_handsItsShardsOverBeforeItsLeaseExpires()
+      throws Exception {
+    sigtermHandsTheChildsShardsOver(List.of("builder-hook"));
+  }
+
+  /**
+   * Starts {@link ShutdownChild} with {@code extra} arguments, keeps two senders sending commands
+   * with ids to its actors, sends it SIGTERM and checks the shards come over well before the
+   * membership TTL, nothing fails and every acknowledged command is stored once.
+   */
+  private void sigtermHandsTheChildsShardsOver(List<String> extra) throws Exception {
     ClusterNode a = startNode("a", 100);
     awaitAllShardsOwned();
     String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
         .toString();
     long ttlSeconds = 15; // the default membership TTL: what a SIGTERM without the hook waits
-    Process child = new ProcessBuilder(javaBin, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-        System.getProperty("java.class.path"), ShutdownChild.class.getName(), NATS.url(),
-        cluster, namespace.name(), "child", Long.toString(ttlSeconds))
-        .redirectErrorStream(true).start();
+    List<String> command = new java.util.ArrayList<>(List.of(javaBin, "-Xmx256m",
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        ShutdownChild.class.getName(), NATS.url(), cluster, namespace.name(), "child",
+        Long.toString(ttlSeconds)));
+    command.addAll(extra);
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     track(child::destroyForcibly);
     List<String> output = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> {
@@ -316,7 +333,8 @@ final class HostedActorsIT extends HostedActorsTests {
       sender.join(30_000);
     }
 
-    System.out.println("SIGTERM handover of the child's shards: " + handover.toMillis()
+    System.out.println("SIGTERM handover of the child's shards" + (extra.isEmpty() ? ""
+        : " (" + extra + ")") + ": " + handover.toMillis()
         + " ms (membership TTL " + ttlSeconds + " s); " + acknowledged.size()
         + " commands acknowledged");
     assertThat(child.exitValue()).as("exit status after SIGTERM").isEqualTo(128 + 15);

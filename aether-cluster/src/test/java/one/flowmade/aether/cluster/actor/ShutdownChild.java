@@ -13,9 +13,10 @@ import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.jetstream.JetStreamEventStore;
 
 /**
- * A cluster node hosting accounts in its own JVM, closed by {@link Shutdown#onSignal} when it
- * gets SIGTERM. Arguments: NATS URL, cluster name, namespace, node id, membership TTL in seconds.
- * Prints {@code READY} once it is a member.
+ * A cluster node hosting accounts in its own JVM, closed on SIGTERM by {@link Shutdown#onSignal}
+ * or, with the sixth argument {@code builder-hook}, by the node's own shutdown hook alone.
+ * Arguments: NATS URL, cluster name, namespace, node id, membership TTL in seconds, and
+ * optionally {@code builder-hook}. Prints {@code READY} once it is a member.
  */
 final class ShutdownChild {
 
@@ -44,8 +45,10 @@ final class ShutdownChild {
         .handlerExecutor(pool)
         .build();
     host.attach(node);
-    // the documented order: stop taking work and hand the shards over, then what it used
-    Shutdown.onSignal(node, host, events, connection, pool::shutdown);
+    if (args.length < 6 || !args[5].equals("builder-hook")) {
+      // the documented order: stop taking work and hand the shards over, then what it used
+      Shutdown.onSignal(node, host, events, connection, pool::shutdown);
+    }
     System.out.println("READY");
     System.out.flush();
     new CountDownLatch(1).await();

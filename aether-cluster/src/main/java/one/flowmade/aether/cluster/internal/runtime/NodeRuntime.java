@@ -69,6 +69,8 @@ public final class NodeRuntime implements LeaderElection {
   private volatile NatsKeyValueWatchSubscription watch;
   private int watchGeneration;
   private final CountDownLatch initialView = new CountDownLatch(1);
+  /** Counted down once the first {@link #close()} (or {@link #crash()}) has finished. */
+  private final CountDownLatch closed = new CountDownLatch(1);
 
   /**
    * Creates the runtime of a node that has not joined yet.
@@ -165,11 +167,35 @@ public final class NodeRuntime implements LeaderElection {
     node.meters(meters);
   }
 
-  /** Leaves gracefully: resigns, releases every shard, deletes the membership. Idempotent. */
+  /**
+   * Leaves gracefully: resigns, releases every shard, deletes the membership. Idempotent: a
+   * call while another thread closes the node waits until that close has finished, except on
+   * the node's events thread (a listener), which returns at once.
+   */
   public void close() {
     if (!node.markClosed(false)) {
+      awaitClosed();
       return;
     }
+    try {
+      leave();
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private void awaitClosed() {
+    if (node.onEventThread()) {
+      return; // the close in progress may be waiting for this very listener
+    }
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void leave() {
     boolean onEventThread = node.onEventThread();
     Duration step = settings.operationTimeout().multipliedBy(2);
     submitAndWaitQuietly(node.leaderThread(), () -> leader.resign("the node is closing"), step);
@@ -192,6 +218,7 @@ public final class NodeRuntime implements LeaderElection {
     if (!node.markClosed(true)) {
       return;
     }
+    closed.countDown();
     node.events().shutdownNow();
     node.membershipThread().shutdownNow();
     node.leaderThread().shutdownNow();
