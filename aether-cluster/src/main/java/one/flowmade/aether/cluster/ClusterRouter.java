@@ -1,28 +1,18 @@
 package one.flowmade.aether.cluster;
 
-import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.ERROR_HEADER;
-import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.NODE_HEADER;
-import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATUS_FAILED;
-import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATUS_HEADER;
-import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATUS_OK;
 import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.subject;
 
 import io.nats.client.Connection;
-import io.nats.client.Message;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import one.flowmade.aether.AetherException;
+import one.flowmade.aether.cluster.internal.RouterSettings;
 import one.flowmade.aether.cluster.internal.SettingsChecks;
-import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import one.flowmade.aether.cluster.internal.SettingsDraft;
+import one.flowmade.aether.cluster.internal.routing.OwnerRequest;
 import one.flowmade.aether.nats.TokenEncoding;
 
 /**
@@ -44,9 +34,6 @@ import one.flowmade.aether.nats.TokenEncoding;
  * does any router whose connection is closed. Thread-safe.
  */
 public final class ClusterRouter {
-
-  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
-  private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final Connection connection;
   private final String clusterName;
@@ -187,130 +174,14 @@ public final class ClusterRouter {
   public CompletableFuture<byte[]> requestAsync(String actorId, byte[] payload,
       Duration timeout) {
     Objects.requireNonNull(payload, "payload");
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-    }
+    SettingsChecks.checkPositive("timeout", timeout);
     int shard = sharding.shardOf(actorId);
     String closedReason = closed.get();
     if (closedReason != null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("cannot send to actor '"
-          + actorId + "': " + closedReason));
+      return CompletableFuture.failedFuture(OwnerRequest.closedFailure(actorId, closedReason));
     }
-    Message message = NatsMessage.builder()
-        .subject(subject(clusterName, shard, actorId))
-        .data(payload)
-        .build();
-    Attempt attempt = new Attempt(actorId, shard, message, System.nanoTime(), timeout);
-    send(attempt);
-    return attempt.result;
-  }
-
-  private void send(Attempt a) {
-    long now = System.nanoTime();
-    long remaining = a.deadline - now;
-    if (remaining <= 0) {
-      a.result.completeExceptionally(a.timedOut());
-      return;
-    }
-    if (connection.getStatus() == Connection.Status.CLOSED) {
-      a.result.completeExceptionally(
-          new IllegalStateException("the NATS connection of the router is closed"));
-      return;
-    }
-    String closedReason = closed.get();
-    if (closedReason != null) {
-      a.result.completeExceptionally(new IllegalStateException("cannot send to actor '"
-          + a.actorId + "': " + closedReason));
-      return;
-    }
-    if (a.result.isDone()) {
-      return;
-    }
-    a.attempts++;
-    CompletableFuture<Message> reply;
-    try {
-      reply = connection.requestWithTimeout(a.message,
-          Duration.ofNanos(Math.min(remaining, attemptTimeout.toNanos())));
-    } catch (RuntimeException e) {
-      a.last = "the request could not be sent: " + e;
-      a.lastCause = e;
-      retry(a);
-      return;
-    }
-    reply.whenComplete((m, error) -> {
-      if (error == null) {
-        onReply(a, m);
-        return;
-      }
-      Throwable cause = error instanceof CompletionException && error.getCause() != null
-          ? error.getCause() : error;
-      if (cause instanceof CancellationException) {
-        a.last = "no node subscribed to the shard's subject (no owner at that moment)";
-      } else if (cause instanceof TimeoutException) {
-        a.last = "the last attempt got no reply within " + attemptTimeout.toMillis() + " ms";
-      } else {
-        a.last = "the last attempt failed: " + cause;
-        a.lastCause = cause;
-      }
-      retry(a);
-    });
-  }
-
-  private void onReply(Attempt a, Message m) {
-    Headers headers = m.getHeaders();
-    String status = headers == null ? null : headers.getFirst(STATUS_HEADER);
-    String node = headers == null ? null : headers.getFirst(NODE_HEADER);
-    if (STATUS_OK.equals(status)) {
-      byte[] data = m.getData();
-      a.result.complete(data == null ? new byte[0] : data);
-    } else if (STATUS_FAILED.equals(status)) {
-      String error = headers.getFirst(ERROR_HEADER);
-      a.result.completeExceptionally(new ActorRequestException(a.actorId,
-          node == null ? "?" : node, error == null ? "unknown error" : error));
-    } else {
-      a.last = "node " + (node == null ? "?" : node) + " answered that it does not own shard "
-          + a.shard + " (any more)";
-      retry(a);
-    }
-  }
-
-  private void retry(Attempt a) {
-    long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(a.attempts - 1, 5));
-    long remaining = a.deadline - System.nanoTime();
-    if (remaining <= 0) {
-      a.result.completeExceptionally(a.timedOut());
-      return;
-    }
-    CompletableFuture.delayedExecutor(Math.min(backoff, remaining), TimeUnit.NANOSECONDS)
-        .execute(() -> send(a));
-  }
-
-  private static final class Attempt {
-    final String actorId;
-    final int shard;
-    final Message message;
-    final long started;
-    final long deadline;
-    final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    volatile int attempts;
-    volatile String last = "no attempt was made";
-    volatile Throwable lastCause;
-
-    Attempt(String actorId, int shard, Message message, long started, Duration timeout) {
-      this.actorId = actorId;
-      this.shard = shard;
-      this.message = message;
-      this.started = started;
-      this.deadline = started + timeout.toNanos();
-    }
-
-    ShardUnavailableException timedOut() {
-      Duration waited = Duration.ofNanos(System.nanoTime() - started);
-      return new ShardUnavailableException(actorId, shard, waited, "no owner of shard " + shard
-          + " answered for actor '" + actorId + "' within " + waited.toMillis() + " ms ("
-          + attempts + " attempt" + (attempts == 1 ? "" : "s") + "); " + last, lastCause);
-    }
+    return OwnerRequest.start(connection, attemptTimeout, closed, actorId, shard,
+        subject(clusterName, shard, actorId), payload, timeout);
   }
 
   /**
@@ -319,12 +190,7 @@ public final class ClusterRouter {
    */
   public static final class Builder {
 
-    private Connection connection;
-    private String clusterName;
-    private Integer shardCount;
-    private Duration requestTimeout;
-    private Duration attemptTimeout;
-    private Duration operationTimeout;
+    private final SettingsDraft draft = new SettingsDraft();
 
     private Builder() {}
 
@@ -336,11 +202,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder connection(Connection connection) {
-      Objects.requireNonNull(connection, "connection");
-      if (this.connection != null) {
-        throw new IllegalStateException("connection was already set");
-      }
-      this.connection = connection;
+      draft.connection(connection);
       return this;
     }
 
@@ -353,11 +215,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder clusterName(String clusterName) {
-      SettingsChecks.checkClusterName(clusterName);
-      if (this.clusterName != null) {
-        throw new IllegalStateException("clusterName was already set to " + this.clusterName);
-      }
-      this.clusterName = clusterName;
+      draft.clusterName(clusterName);
       return this;
     }
 
@@ -371,11 +229,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder shardCount(int shardCount) {
-      Sharding.of(shardCount);
-      if (this.shardCount != null) {
-        throw new IllegalStateException("shardCount was already set to " + this.shardCount);
-      }
-      this.shardCount = shardCount;
+      draft.shardCount(shardCount);
       return this;
     }
 
@@ -388,12 +242,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder requestTimeout(Duration requestTimeout) {
-      SettingsChecks.checkPositive("requestTimeout", requestTimeout);
-      if (this.requestTimeout != null) {
-        throw new IllegalStateException("requestTimeout was already set to "
-            + this.requestTimeout);
-      }
-      this.requestTimeout = requestTimeout;
+      draft.requestTimeout(requestTimeout);
       return this;
     }
 
@@ -407,12 +256,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder attemptTimeout(Duration attemptTimeout) {
-      SettingsChecks.checkPositive("attemptTimeout", attemptTimeout);
-      if (this.attemptTimeout != null) {
-        throw new IllegalStateException("attemptTimeout was already set to "
-            + this.attemptTimeout);
-      }
-      this.attemptTimeout = attemptTimeout;
+      draft.attemptTimeout(attemptTimeout);
       return this;
     }
 
@@ -425,12 +269,7 @@ public final class ClusterRouter {
      * @throws IllegalStateException if already set
      */
     public Builder operationTimeout(Duration operationTimeout) {
-      SettingsChecks.checkPositive("operationTimeout", operationTimeout);
-      if (this.operationTimeout != null) {
-        throw new IllegalStateException("operationTimeout was already set to "
-            + this.operationTimeout);
-      }
-      this.operationTimeout = operationTimeout;
+      draft.operationTimeout(operationTimeout);
       return this;
     }
 
@@ -444,25 +283,9 @@ public final class ClusterRouter {
      * @throws ClusterUnavailableException if NATS does not answer
      */
     public ClusterRouter build() {
-      if (connection == null) {
-        throw new IllegalStateException("connection is required");
-      }
-      if (clusterName == null) {
-        throw new IllegalStateException("clusterName is required");
-      }
-      int shards;
-      if (shardCount != null) {
-        shards = shardCount;
-      } else {
-        Duration timeout = operationTimeout == null ? Duration.ofSeconds(5) : operationTimeout;
-        ClusterStore store = ClusterStore.open(connection, clusterName, 1, timeout, false);
-        shards = store.shardCount().orElseThrow(() -> new ClusterConfigurationException(
-            "the cluster " + clusterName + " has not recorded a shard count yet (no node has"
-                + " joined it); set shardCount on the router builder or start a node first"));
-      }
-      return new ClusterRouter(connection, clusterName, Sharding.of(shards),
-          requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout,
-          attemptTimeout == null ? Duration.ofSeconds(2) : attemptTimeout);
+      RouterSettings settings = draft.routerSettings();
+      return new ClusterRouter(settings.connection(), settings.clusterName(), settings.sharding(),
+          settings.requestTimeout(), settings.attemptTimeout());
     }
   }
 }

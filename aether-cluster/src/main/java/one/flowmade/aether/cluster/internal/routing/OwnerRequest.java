@@ -1,0 +1,183 @@
+package one.flowmade.aether.cluster.internal.routing;
+
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.ERROR_HEADER;
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.NODE_HEADER;
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATUS_FAILED;
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATUS_HEADER;
+import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATUS_OK;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import one.flowmade.aether.cluster.ActorRequestException;
+import one.flowmade.aether.cluster.ClusterRouter;
+import one.flowmade.aether.cluster.ShardUnavailableException;
+
+/**
+ * One request of a {@link ClusterRouter} to the owner of an actor's shard, and its attempts: each
+ * attempt waits at most the attempt timeout for a reply; no subscriber, no reply in time, a
+ * failed send or a "moved" answer is tried again after a backoff (25 ms doubling to 500 ms),
+ * until the owner answers or the request's deadline passes. Then the result fails with a {@link
+ * ShardUnavailableException} that says what the last attempt saw. A handler's failure ({@link
+ * ActorRequestException}) and the connection or the router's owner closed ({@link
+ * IllegalStateException}) end it at once. Attempts run one after another, on NATS reply threads
+ * and the common pool's delayed executor; thread-safe.
+ */
+public final class OwnerRequest {
+
+  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  private final Connection connection;
+  private final Duration attemptTimeout;
+  private final Supplier<String> closed;
+  private final String actorId;
+  private final int shard;
+  private final Message message;
+  private final long started;
+  private final long deadline;
+  private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+  private volatile int attempts;
+  private volatile String last = "no attempt was made";
+  private volatile Throwable lastCause;
+
+  private OwnerRequest(Connection connection, Duration attemptTimeout, Supplier<String> closed,
+      String actorId, int shard, Message message, Duration timeout) {
+    this.connection = connection;
+    this.attemptTimeout = attemptTimeout;
+    this.closed = closed;
+    this.actorId = actorId;
+    this.shard = shard;
+    this.message = message;
+    this.started = System.nanoTime();
+    this.deadline = started + timeout.toNanos();
+  }
+
+  /**
+   * Sends a request and tries again until the owner answers or {@code timeout} has passed.
+   *
+   * @param connection the connection to send on
+   * @param attemptTimeout how long one attempt waits for a reply
+   * @param closed the reason the router's owner is closed, or null while it is not
+   * @param actorId the actor
+   * @param shard the actor's shard
+   * @param subject the actor's shard subject
+   * @param payload the message body
+   * @param timeout how long to keep trying, positive
+   * @return the owner's reply, to come; it fails as {@link OwnerRequest} says
+   */
+  public static CompletableFuture<byte[]> start(Connection connection, Duration attemptTimeout,
+      Supplier<String> closed, String actorId, int shard, String subject, byte[] payload,
+      Duration timeout) {
+    Message message = NatsMessage.builder().subject(subject).data(payload).build();
+    OwnerRequest request = new OwnerRequest(connection, attemptTimeout, closed, actorId, shard,
+        message, timeout);
+    request.send();
+    return request.result;
+  }
+
+  /**
+   * Returns the failure of a request made while the router's owner is closed.
+   *
+   * @param actorId the actor
+   * @param closedReason what is closed
+   * @return the exception
+   */
+  public static IllegalStateException closedFailure(String actorId, String closedReason) {
+    return new IllegalStateException("cannot send to actor '" + actorId + "': " + closedReason);
+  }
+
+  private void send() {
+    long now = System.nanoTime();
+    long remaining = deadline - now;
+    if (remaining <= 0) {
+      result.completeExceptionally(timedOut());
+      return;
+    }
+    if (connection.getStatus() == Connection.Status.CLOSED) {
+      result.completeExceptionally(
+          new IllegalStateException("the NATS connection of the router is closed"));
+      return;
+    }
+    String closedReason = closed.get();
+    if (closedReason != null) {
+      result.completeExceptionally(closedFailure(actorId, closedReason));
+      return;
+    }
+    if (result.isDone()) {
+      return;
+    }
+    attempts++;
+    CompletableFuture<Message> reply;
+    try {
+      reply = connection.requestWithTimeout(message,
+          Duration.ofNanos(Math.min(remaining, attemptTimeout.toNanos())));
+    } catch (RuntimeException e) {
+      last = "the request could not be sent: " + e;
+      lastCause = e;
+      retry();
+      return;
+    }
+    reply.whenComplete((m, error) -> {
+      if (error == null) {
+        onReply(m);
+        return;
+      }
+      Throwable cause = error instanceof CompletionException && error.getCause() != null
+          ? error.getCause() : error;
+      if (cause instanceof CancellationException) {
+        last = "no node subscribed to the shard's subject (no owner at that moment)";
+      } else if (cause instanceof TimeoutException) {
+        last = "the last attempt got no reply within " + attemptTimeout.toMillis() + " ms";
+      } else {
+        last = "the last attempt failed: " + cause;
+        lastCause = cause;
+      }
+      retry();
+    });
+  }
+
+  private void onReply(Message m) {
+    Headers headers = m.getHeaders();
+    String status = headers == null ? null : headers.getFirst(STATUS_HEADER);
+    String node = headers == null ? null : headers.getFirst(NODE_HEADER);
+    if (STATUS_OK.equals(status)) {
+      byte[] data = m.getData();
+      result.complete(data == null ? new byte[0] : data);
+    } else if (STATUS_FAILED.equals(status)) {
+      String error = headers.getFirst(ERROR_HEADER);
+      result.completeExceptionally(new ActorRequestException(actorId,
+          node == null ? "?" : node, error == null ? "unknown error" : error));
+    } else {
+      last = "node " + (node == null ? "?" : node) + " answered that it does not own shard "
+          + shard + " (any more)";
+      retry();
+    }
+  }
+
+  private void retry() {
+    long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(attempts - 1, 5));
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) {
+      result.completeExceptionally(timedOut());
+      return;
+    }
+    CompletableFuture.delayedExecutor(Math.min(backoff, remaining), TimeUnit.NANOSECONDS)
+        .execute(this::send);
+  }
+
+  private ShardUnavailableException timedOut() {
+    Duration waited = Duration.ofNanos(System.nanoTime() - started);
+    return new ShardUnavailableException(actorId, shard, waited, "no owner of shard " + shard
+        + " answered for actor '" + actorId + "' within " + waited.toMillis() + " ms ("
+        + attempts + " attempt" + (attempts == 1 ? "" : "s") + "); " + last, lastCause);
+  }
+}
