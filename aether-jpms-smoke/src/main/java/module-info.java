@@ -13,5 +13,6 @@ module one.flowmade.aether.smoke {
   requires one.flowmade.aether.projections;
   requires one.flowmade.aether.projections.cluster;
   requires one.flowmade.aether.admin;
+  requires one.flowmade.aether.admin.cli;
   requires one.flowmade.aether.testkit;
 }

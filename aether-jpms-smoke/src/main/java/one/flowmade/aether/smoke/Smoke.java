@@ -1,5 +1,7 @@
 package one.flowmade.aether.smoke;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.module.ModuleDescriptor;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.admin.NamespaceResources;
+import one.flowmade.aether.admin.cli.AetherAdmin;
 import one.flowmade.aether.bus.local.LocalEventBus;
 import one.flowmade.aether.bus.nats.NatsEventBus;
 import one.flowmade.aether.cluster.ClusterNode;
@@ -50,6 +53,14 @@ public final class Smoke {
     LocalEventBus.create().close();
     System.out.println("STREAM " + SubjectLayout.streamName(orders));
     System.out.println("RESOURCES " + NamespaceResources.of(orders));
+    // The command line on the module path: picocli reads its commands through the opened package.
+    StringWriter config = new StringWriter();
+    int code = AetherAdmin.run(new PrintWriter(config), new PrintWriter(new StringWriter()),
+        "config", "--namespace", "orders", "--format", "nsc");
+    if (code != AetherAdmin.OK || !config.toString().contains("nsc add account --name 'orders'")) {
+      System.out.println("FAILED aether-admin config exited " + code + ": " + config);
+      System.exit(1);
+    }
     // Types users name in their code, one per exported package not used above.
     for (Class<?> type : List.of(JetStreamEventStore.class, NatsEventBus.class, ClusterNode.class,
         ActorHost.class, Projection.class, ClusteredProjection.class, NatsServer.class)) {
