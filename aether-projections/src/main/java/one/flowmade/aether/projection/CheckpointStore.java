@@ -25,6 +25,10 @@ public interface CheckpointStore {
    *
    * @param key the checkpoint key (a projection's name, or name and partition)
    * @return the checkpoint with the caller's new epoch
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: nothing
+   *     changed; retry later
+   * @throws IllegalStateException if the stored checkpoint cannot be read (not written by Aether):
+   *     reset it
    */
   Checkpoint claim(String key);
 
@@ -41,6 +45,10 @@ public interface CheckpointStore {
    * @return the checkpoint with the caller's epoch
    * @throws CheckpointFencedException if the store holds a higher epoch (nothing changed)
    * @throws IllegalArgumentException if the epoch is less than 1
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: nothing
+   *     changed; retry later
+   * @throws IllegalStateException if the stored checkpoint cannot be read (not written by Aether):
+   *     reset it
    */
   Checkpoint claim(String key, long epoch);
 
@@ -49,6 +57,10 @@ public interface CheckpointStore {
    *
    * @param key the checkpoint key
    * @return the checkpoint, empty if none was ever claimed
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: retry
+   *     later
+   * @throws IllegalStateException if the stored checkpoint cannot be read (not written by Aether):
+   *     reset it
    */
   Optional<Checkpoint> load(String key);
 
@@ -58,6 +70,8 @@ public interface CheckpointStore {
    *
    * @param key the checkpoint key
    * @param position the new last committed position, 0 for none
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: nothing
+   *     changed; retry later
    */
   void reset(String key, long position);
 
@@ -66,6 +80,10 @@ public interface CheckpointStore {
    *
    * @return the checkpoints by key, in key order; a snapshot, not updated afterwards
    * @throws UnsupportedOperationException if this store cannot list (the default)
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: retry
+   *     later
+   * @throws IllegalStateException if the stored checkpoint cannot be read (not written by Aether):
+   *     reset it
    */
   default SortedMap<String, Checkpoint> list() {
     throw new UnsupportedOperationException(getClass().getName() + " cannot list checkpoints;"
@@ -80,6 +98,8 @@ public interface CheckpointStore {
    * @param key the checkpoint key
    * @param event the parked event
    * @throws UnsupportedOperationException if this store keeps no parking list (the default)
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: the event
+   *     is not parked; retry later
    */
   default void park(String key, ParkedEvent event) {
     throw noParking();
@@ -120,6 +140,9 @@ public interface CheckpointStore {
    * @param key the checkpoint key
    * @return the parked events, oldest position first
    * @throws UnsupportedOperationException if this store keeps no parking list (the default)
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: retry
+   *     later
+   * @throws IllegalStateException if a stored parked event cannot be read: delete it
    */
   default List<ParkedEvent> parked(String key) {
     throw noParking();
@@ -132,6 +155,8 @@ public interface CheckpointStore {
    * @param position the parked event's position
    * @return true if it was in the list
    * @throws UnsupportedOperationException if this store keeps no parking list (the default)
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: retry
+   *     later
    */
   default boolean unpark(String key, long position) {
     throw noParking();
@@ -143,6 +168,8 @@ public interface CheckpointStore {
    * @param key the checkpoint key
    * @return how many were removed
    * @throws UnsupportedOperationException if this store keeps no parking list (the default)
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: some may
+   *     have been removed; retry later
    */
   default int clearParked(String key) {
     int n = 0;
@@ -165,6 +192,8 @@ public interface CheckpointStore {
    * @param key the checkpoint key
    * @param epoch the epoch the caller claimed
    * @return the transaction; close it to roll back an uncommitted one
+   * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached (a JDBC
+   *     store opens its connection here): retry later
    */
   Transaction begin(String key, long epoch);
 
@@ -190,6 +219,11 @@ public interface CheckpointStore {
      * @param position the last position whose effects this unit of work holds
      * @throws CheckpointFencedException if another instance claimed the checkpoint (nothing is
      *     committed)
+     * @throws one.flowmade.aether.AetherTransientException if the store cannot be reached: the unit
+     *     of work is rolled back where the store has transactions; retry it from the last committed
+     *     checkpoint
+     * @throws IllegalStateException if the transaction already ended (a JDBC transaction that
+     *     committed or rolled back)
      */
     void commit(long position);
 

@@ -34,7 +34,9 @@ import one.flowmade.aether.AetherTransientException;
  * not exist, and beside it {@code <table>_parked}, the parking list ({@link ErrorPolicy#park()}):
  * one row per parked event, primary key {@code (name, position)}. Only a {@link DataSource} is needed: use a pool (HikariCP) in production. Thread-safe;
  * methods block on the database; a database that cannot be reached is an {@link
- * AetherTransientException} and nothing is committed.
+ * AetherTransientException} and nothing is committed, except when the connection is lost during
+ * the COMMIT itself: then the database decides, and effects and checkpoint still commit or roll
+ * back together, so a restart resumes from whichever checkpoint is stored.
  */
 public final class JdbcCheckpointStore implements CheckpointStore {
   private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,55}");

@@ -97,7 +97,14 @@ public final class Projection implements AutoCloseable {
    *     namespace's last position (the projection is then {@link ProjectionState#FAILED}; reset it
    *     with {@link #resetTo(Position)} to rebuild)
    * @throws AetherTransientException if the checkpoint store or the event store cannot be
-   *     reached; the projection stays {@link ProjectionState#NEW} and may be started again
+   *     reached while the checkpoint is claimed or the namespace's last position read: the
+   *     projection stays {@link ProjectionState#NEW} and may be started again. If the
+   *     subscription cannot be opened (a {@link one.flowmade.aether.StoreUnavailableException}
+   *     from {@code subscribe}), this instance is left {@link ProjectionState#CATCHING_UP}
+   *     without running and cannot be started again: close it and build a new one
+   * @throws one.flowmade.aether.PermissionDeniedException if the event store's NATS user may not
+   *     read the namespace or create the subscription: a deployment error; fix the permissions,
+   *     then build a new projection (one whose subscription was refused cannot be started again)
    */
   public void start() {
     runtime.start(0);
@@ -155,6 +162,8 @@ public final class Projection implements AutoCloseable {
    * @return the parked events
    * @throws one.flowmade.aether.AetherTransientException if the checkpoint store cannot be
    *     reached
+   * @throws UnsupportedOperationException if the checkpoint store keeps no parking list ({@link
+   *     CheckpointStore#park})
    */
   public List<ParkedEvent> parked() {
     return runtime.outcomes.parked();
@@ -166,6 +175,9 @@ public final class Projection implements AutoCloseable {
    * projection (its epoch fences the units of work); on another, every retry fails as fenced.
    *
    * @return how many were applied and left the list
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store or the event store
+   *     cannot be reached: the events not retried yet stay parked; retry later
+   * @throws UnsupportedOperationException if the checkpoint store keeps no parking list
    */
   public int retryParked() {
     return runtime.outcomes.retryParked();
@@ -175,6 +187,9 @@ public final class Projection implements AutoCloseable {
    * Empties the parking list; the events stay past the checkpoint and are not applied.
    *
    * @return how many were removed
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store cannot be reached:
+   *     retry later
+   * @throws UnsupportedOperationException if the checkpoint store keeps no parking list
    */
   public int clearParked() {
     return runtime.outcomes.clearParked();
@@ -187,6 +202,9 @@ public final class Projection implements AutoCloseable {
    * @param from {@link Position#beginning()}, {@link Position#at(long)}; {@link Position#end()}
    *     skips everything stored now
    * @throws IllegalStateException if this projection is running
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store or (for {@link
+   *     Position#end()}) the event store cannot be reached: retry; the checkpoint is unchanged
+   *     unless the reset itself reached the store
    */
   public void resetTo(Position from) {
     Objects.requireNonNull(from, "from");
@@ -202,6 +220,8 @@ public final class Projection implements AutoCloseable {
    *
    * @param time the earliest event time to apply again
    * @throws IllegalStateException if this projection is running
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store or the event store
+   *     cannot be reached: retry later
    */
   public void resetTo(Instant time) {
     runtime.resetCheckpoint(runtime.lastBefore(Objects.requireNonNull(time, "time")));
@@ -281,6 +301,8 @@ public final class Projection implements AutoCloseable {
      * @param handler the handler
      * @return this builder
      * @throws IllegalStateException if no codec is set or the type already has a handler
+     * @throws IllegalArgumentException if the codec has no event type for the class (not
+     *     registered): register it with the codec
      */
     public <T> Builder on(Class<T> type, ProjectionHandler<T> handler) {
       Objects.requireNonNull(type, "type");

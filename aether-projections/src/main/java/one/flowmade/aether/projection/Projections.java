@@ -83,6 +83,8 @@ public final class Projections {
    *
    * @return one entry per checkpoint key
    * @throws UnsupportedOperationException if the store cannot list ({@link CheckpointStore#list()})
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store cannot be reached:
+   *     retry later (an event store that cannot be reached shows as lag -1)
    */
   public List<ProjectionInfo> list() {
     long last;
@@ -103,6 +105,8 @@ public final class Projections {
    *
    * @param key the checkpoint key
    * @return the entry, empty if the store holds no checkpoint of that key
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store cannot be reached:
+   *     retry later (an event store that cannot be reached shows as lag -1)
    */
   public Optional<ProjectionInfo> info(String key) {
     Objects.requireNonNull(key, "key");
@@ -139,6 +143,8 @@ public final class Projections {
    * @return the checkpoint's new position (the last position not to be applied again)
    * @throws IllegalArgumentException if the store holds no checkpoint of that key
    * @throws IllegalStateException if an instance registered here is running
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store or (for {@link
+   *     Position#end()}) the event store cannot be reached: retry later
    */
   public long reset(String key, Position from) {
     Objects.requireNonNull(from, "from");
@@ -156,6 +162,8 @@ public final class Projections {
    * @return the checkpoint's new position
    * @throws IllegalArgumentException if the store holds no checkpoint of that key
    * @throws IllegalStateException if an instance registered here is running
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store or the event store
+   *     cannot be reached: retry later
    */
   public long reset(String key, Instant time) {
     Objects.requireNonNull(time, "time");
@@ -187,6 +195,9 @@ public final class Projections {
    *
    * @param key the checkpoint key
    * @return the parked events, oldest first
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store cannot be reached:
+   *     retry later
+   * @throws UnsupportedOperationException if the checkpoint store keeps no parking list
    */
   public List<ParkedEvent> parked(String key) {
     return checkpoints.parked(Objects.requireNonNull(key, "key"));
@@ -198,6 +209,9 @@ public final class Projections {
    *
    * @param key the checkpoint key
    * @return how many were removed
+   * @throws one.flowmade.aether.AetherTransientException if the checkpoint store cannot be reached:
+   *     retry later
+   * @throws UnsupportedOperationException if the checkpoint store keeps no parking list
    */
   public int clearParked(String key) {
     int n = checkpoints.clearParked(Objects.requireNonNull(key, "key"));
