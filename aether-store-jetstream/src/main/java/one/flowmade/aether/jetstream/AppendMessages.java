@@ -1,5 +1,11 @@
 package one.flowmade.aether.jetstream;
 
+import static io.nats.client.support.NatsJetStreamConstants.EXPECTED_LAST_SUB_SEQ_HDR;
+import static io.nats.client.support.NatsJetStreamConstants.EXPECTED_LAST_SUB_SEQ_SUB_HDR;
+import static io.nats.client.support.NatsJetStreamConstants.NATS_BATCH_COMMIT_HDR;
+import static io.nats.client.support.NatsJetStreamConstants.NATS_BATCH_ID_HDR;
+import static io.nats.client.support.NatsJetStreamConstants.NATS_BATCH_SEQUENCE_HDR;
+
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
@@ -23,11 +29,7 @@ import one.flowmade.aether.nats.SubjectLayout;
  */
 final class AppendMessages {
 
-  static final String EXPECTED_SEQ = "Nats-Expected-Last-Subject-Sequence";
-  static final String EXPECTED_SEQ_SUBJECT = "Nats-Expected-Last-Subject-Sequence-Subject";
-  static final String BATCH_ID = "Nats-Batch-Id";
-  static final String BATCH_SEQUENCE = "Nats-Batch-Sequence";
-  static final String BATCH_COMMIT = "Nats-Batch-Commit";
+  // The header names are jnats's (NatsJetStreamConstants); the commit value is ADR-50's.
   private static final String BATCH_COMMIT_VALUE = "1";
   /** The length of a random UUID's string form, the batch id. */
   private static final int UUID_LENGTH = 36;
@@ -71,11 +73,11 @@ final class AppendMessages {
     List<NewEvent> copy = List.copyOf(events);
     Set<String> ids = new HashSet<>();
     String filter = SubjectLayout.actorEvents(namespace, actorId);
-    long control = headerLength(EXPECTED_SEQ, Long.toString(Long.MAX_VALUE).length())
-        + headerLength(EXPECTED_SEQ_SUBJECT, filter.length())
-        + headerLength(BATCH_ID, UUID_LENGTH)
-        + headerLength(BATCH_SEQUENCE, Integer.toString(Limits.MAX_EVENTS_PER_APPEND).length())
-        + headerLength(BATCH_COMMIT, BATCH_COMMIT_VALUE.length());
+    long control = headerLength(EXPECTED_LAST_SUB_SEQ_HDR, Long.toString(Long.MAX_VALUE).length())
+        + headerLength(EXPECTED_LAST_SUB_SEQ_SUB_HDR, filter.length())
+        + headerLength(NATS_BATCH_ID_HDR, UUID_LENGTH)
+        + headerLength(NATS_BATCH_SEQUENCE_HDR, Integer.toString(Limits.MAX_EVENTS_PER_APPEND).length())
+        + headerLength(NATS_BATCH_COMMIT_HDR, BATCH_COMMIT_VALUE.length());
     List<Headers> templates = new ArrayList<>(copy.size());
     for (int i = 0; i < copy.size(); i++) {
       NewEvent event = copy.get(i);
@@ -112,14 +114,14 @@ final class AppendMessages {
       Headers headers = new Headers(templates.get(i));
       headers.put(CloudEventHeaders.ACTOR_VERSION, Long.toString(base.version() + i + 1));
       if (i == 0) {
-        headers.put(EXPECTED_SEQ, Long.toString(base.sequence()));
-        headers.put(EXPECTED_SEQ_SUBJECT, filter);
+        headers.put(EXPECTED_LAST_SUB_SEQ_HDR, Long.toString(base.sequence()));
+        headers.put(EXPECTED_LAST_SUB_SEQ_SUB_HDR, filter);
       }
       if (batchId != null) {
-        headers.put(BATCH_ID, batchId);
-        headers.put(BATCH_SEQUENCE, Integer.toString(i + 1));
+        headers.put(NATS_BATCH_ID_HDR, batchId);
+        headers.put(NATS_BATCH_SEQUENCE_HDR, Integer.toString(i + 1));
         if (i == n - 1) {
-          headers.put(BATCH_COMMIT, BATCH_COMMIT_VALUE);
+          headers.put(NATS_BATCH_COMMIT_HDR, BATCH_COMMIT_VALUE);
         }
       }
       messages.add(NatsMessage.builder()

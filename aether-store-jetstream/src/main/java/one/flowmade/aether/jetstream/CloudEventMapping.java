@@ -1,6 +1,7 @@
 package one.flowmade.aether.jetstream;
 
 import io.nats.client.impl.Headers;
+import io.nats.client.support.NatsJetStreamConstants;
 import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.Namespace;
@@ -28,7 +29,6 @@ import one.flowmade.aether.nats.TokenEncoding;
 final class CloudEventMapping {
 
   static final String CONTENT_TYPE = "Content-Type";
-  static final String MSG_ID = "Nats-Msg-Id";
   private static final String EVENT_ROOT = SubjectLayout.ROOT + '.' + SubjectLayout.EVENTS + '.';
 
   private CloudEventMapping() {}
@@ -37,7 +37,7 @@ final class CloudEventMapping {
     Headers h = new Headers();
     CloudEventHeaders.encode(namespace, event.id(), event.type(), actorId, version,
         event.timestamp(), event.metadata(), event.data().contentType(), h::put);
-    h.put(MSG_ID, event.id());
+    h.put(NatsJetStreamConstants.MSG_ID_HDR, event.id());
     return h;
   }
 

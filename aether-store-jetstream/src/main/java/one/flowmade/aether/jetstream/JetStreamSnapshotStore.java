@@ -8,6 +8,7 @@ import io.nats.client.api.PublishAck;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import io.nats.client.support.NatsJetStreamConstants;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -177,7 +178,7 @@ public final class JetStreamSnapshotStore implements SnapshotStore {
         }
         long expected = current.map(Current::sequence).orElse(0L);
         Headers attemptHeaders = new Headers(headers);
-        attemptHeaders.put(AppendMessages.EXPECTED_SEQ, Long.toString(expected));
+        attemptHeaders.put(NatsJetStreamConstants.EXPECTED_LAST_SUB_SEQ_HDR, Long.toString(expected));
         Message message = NatsMessage.builder().subject(subject).headers(attemptHeaders)
             .data(snapshot.state().toByteArray()).build();
         sent = true;

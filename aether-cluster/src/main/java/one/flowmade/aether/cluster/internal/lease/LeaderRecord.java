@@ -9,10 +9,7 @@ import one.flowmade.aether.cluster.internal.store.Json;
 public record LeaderRecord(String nodeId, String incarnation, Instant since) {
 
   public byte[] encode() {
-    ObjectNode root = Json.object();
-    root.put("v", 1);
-    root.put("nodeId", nodeId);
-    root.put("incarnation", incarnation);
+    ObjectNode root = Json.nodeRecord(nodeId, incarnation);
     root.put("since", since.toEpochMilli());
     return Json.bytes(root);
   }

@@ -29,10 +29,7 @@ public record MemberRecord(String nodeId, String incarnation, Instant joinedAt,
   }
 
   public byte[] encode() {
-    ObjectNode root = Json.object();
-    root.put("v", 1);
-    root.put("nodeId", nodeId);
-    root.put("incarnation", incarnation);
+    ObjectNode root = Json.nodeRecord(nodeId, incarnation);
     root.put("joinedAt", joinedAt.toEpochMilli());
     ObjectNode meta = root.putObject("metadata");
     metadata.forEach(meta::put);

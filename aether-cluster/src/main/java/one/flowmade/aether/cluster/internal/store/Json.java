@@ -21,6 +21,18 @@ public final class Json {
     return MAPPER.createObjectNode();
   }
 
+  /**
+   * Starts the value of a key that names a node: format version 1, the node's id and its
+   * incarnation (one per join), written alike by every such record.
+   */
+  public static ObjectNode nodeRecord(String nodeId, String incarnation) {
+    ObjectNode root = object();
+    root.put("v", 1);
+    root.put("nodeId", nodeId);
+    root.put("incarnation", incarnation);
+    return root;
+  }
+
   public static byte[] bytes(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
