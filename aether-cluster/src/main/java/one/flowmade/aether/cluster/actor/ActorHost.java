@@ -397,23 +397,16 @@ public final class ActorHost implements AutoCloseable {
     ClusterNode current = node;
     int shard = current.shardOf(actorId);
     Long known = epochs.get(shard);
-    long epoch = known == null ? -1 : known;
-    return new OwnedShard() {
-      @Override
-      public int shard() {
-        return shard;
-      }
+    return new NodeView(shard, known == null ? -1 : known, known, current, epochs);
+  }
 
-      @Override
-      public long epoch() {
-        return epoch;
-      }
-
-      @Override
-      public boolean isOwned() {
-        return known != null && known.equals(epochs.get(shard)) && current.ownsShard(shard);
-      }
-    };
+  /** See {@link #nodeView}: {@code known} is the epoch the listener knew, or null. */
+  private record NodeView(int shard, long epoch, Long known, ClusterNode node,
+      Map<Integer, Long> epochs) implements OwnedShard {
+    @Override
+    public boolean isOwned() {
+      return known != null && known.equals(epochs.get(shard)) && node.ownsShard(shard);
+    }
   }
 
   private static final String ERROR = "ERROR";

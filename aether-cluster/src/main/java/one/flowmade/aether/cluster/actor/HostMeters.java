@@ -2,16 +2,12 @@ package one.flowmade.aether.cluster.actor;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import one.flowmade.aether.cluster.internal.MeterSet;
 
 /**
  * An {@link ActorHost}'s meters on a Micrometer registry (loaded only when a registry is given).
@@ -26,75 +22,62 @@ final class HostMeters {
   static final String PASSIVATIONS = "aether.actor.passivations";
   static final String PASSIVATION_SNAPSHOTS = "aether.actor.passivation.snapshots";
 
-  private final MeterRegistry registry;
-  private final List<Meter> meters = new CopyOnWriteArrayList<>();
-  private final Map<String, Meter> byKey = new ConcurrentHashMap<>();
-  private volatile boolean removed;
+  private final MeterSet meters;
 
   HostMeters(MeterRegistry registry, ActorHost host) {
-    this.registry = registry;
-    meters.add(Gauge.builder(PENDING, host, ActorHost::pendingCommands)
+    this.meters = new MeterSet(registry);
+    meters.add(r -> Gauge.builder(PENDING, host, ActorHost::pendingCommands)
         .description("Commands waiting for their actor's turn or running on this node")
-        .register(registry));
+        .register(r));
   }
 
   /** Registers the gauge of one type's cached actors. */
   void cached(String type, Supplier<Number> size) {
-    meters.add(Gauge.builder(CACHED, size).tag("type", type)
-        .description("Actors of the type cached on this node").register(registry));
+    meters.add(r -> Gauge.builder(CACHED, size).tag("type", type)
+        .description("Actors of the type cached on this node").register(r));
   }
 
   /** A command's outcome (the reply's status, lower-cased) and how long it took here. */
   void command(String type, String status, long nanos) {
-    if (removed) {
-      return;
-    }
     String outcome = status.toLowerCase(Locale.ROOT);
-    Timer timer = (Timer) byKey.computeIfAbsent(COMMANDS + '\u0000' + type + '\u0000' + outcome,
-        k -> track(Timer.builder(COMMANDS).tag("type", type).tag("outcome", outcome)
+    Timer timer = meters.get(COMMANDS + '\u0000' + type + '\u0000' + outcome,
+        r -> Timer.builder(COMMANDS).tag("type", type).tag("outcome", outcome)
             .description("Hosted commands run on this node, by outcome, and how long each took"
                 + " from arrival to reply")
-            .register(registry)));
-    timer.record(nanos, TimeUnit.NANOSECONDS);
+            .register(r));
+    if (timer != null) {
+      timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Cached actors that left the cache: {@code idle}, {@code size} or {@code release}. */
   void passivated(String type, String cause, long count) {
-    if (removed) {
-      return;
+    Counter counter = counter(PASSIVATIONS, type, "cause", cause,
+        "Cached actors evicted (idle, size) or dropped at a shard's release");
+    if (counter != null) {
+      counter.increment(count);
     }
-    counter(PASSIVATIONS, type, "cause", cause,
-        "Cached actors evicted (idle, size) or dropped at a shard's release").increment(count);
   }
 
   /** A snapshot taken at eviction: {@code saved} or {@code failed}. */
   void passivationSnapshot(String type, String outcome) {
-    if (removed) {
-      return;
+    Counter counter = counter(PASSIVATION_SNAPSHOTS, type, "outcome", outcome,
+        "Snapshots of evicted actors saved, or attempted and failed");
+    if (counter != null) {
+      counter.increment();
     }
-    counter(PASSIVATION_SNAPSHOTS, type, "outcome", outcome,
-        "Snapshots of evicted actors saved, or attempted and failed").increment();
   }
 
+  /** The counter of a name, type and tag value; null once the meters were removed. */
   private Counter counter(String name, String type, String tag, String value,
       String description) {
-    return (Counter) byKey.computeIfAbsent(name + '\u0000' + type + '\u0000' + value,
-        k -> track(Counter.builder(name).tag("type", type).tag(tag, value)
-            .description(description).register(registry)));
-  }
-
-  private Meter track(Meter meter) {
-    meters.add(meter);
-    return meter;
+    return meters.get(name + '\u0000' + type + '\u0000' + value,
+        r -> Counter.builder(name).tag("type", type).tag(tag, value)
+            .description(description).register(r));
   }
 
   /** Removes every meter from the registry. */
   void remove() {
-    removed = true;
-    for (Meter meter : meters) {
-      registry.remove(meter);
-    }
-    meters.clear();
-    byKey.clear();
+    meters.remove();
   }
 }
