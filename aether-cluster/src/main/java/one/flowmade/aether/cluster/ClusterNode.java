@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import one.flowmade.aether.Health;
 import one.flowmade.aether.HealthCheck;
@@ -53,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * lease stops leading, before anyone else can take over.
  *
  * <p>Thread-safe. Accessors are non-blocking and read the node's current view. The node runs
- * three daemon threads ({@code aether-cluster-<node>-events}, {@code -membership}, {@code
- * -leader}) and, with a message handler, a NATS dispatcher; {@link #close()} stops them. The NATS
+ * three threads ({@code aether-cluster-<node>-events}, {@code -membership}, {@code -leader}),
+ * daemon threads unless {@link Builder#threadFactory} supplies them, and, with a message handler, a NATS dispatcher; {@link #close()} stops them. The NATS
  * connection belongs to the caller and is not closed. By default the node registers a JVM
  * shutdown hook that closes it, so a SIGTERM hands its shards over at once ({@link
  * Builder#shutdownHook(boolean)}); {@link #close()} removes it.
@@ -631,6 +632,27 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
     @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
     public Builder meterRegistry(MeterRegistry registry) {
       draft.meterRegistry(registry);
+      return this;
+    }
+
+    /**
+     * Sets where the node's three scheduled threads come from (default: platform daemon
+     * threads): the events thread (watch, listeners, assignments), the membership thread and the
+     * leader thread. The node names each thread it gets ({@code aether-cluster-<node>-events},
+     * {@code -membership}, {@code -leader}) and otherwise keeps what the factory made, so a factory
+     * of virtual threads ({@code Thread.ofVirtual().factory()} on Java 21 and newer) makes them
+     * virtual. The threads block on requests to NATS, each bounded by the operation timeout.
+     * Routed handlers run on the {@link #handlerExecutor handler executor} (or jnats' dispatcher),
+     * not on these.
+     *
+     * @param threadFactory the factory; it must return an unstarted thread for every call (one
+     *     returning null makes {@link #build()} fail with {@link IllegalStateException})
+     * @return this builder
+     * @throws NullPointerException if {@code threadFactory} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      draft.threadFactory(threadFactory);
       return this;
     }
 

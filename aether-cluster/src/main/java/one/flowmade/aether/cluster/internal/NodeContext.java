@@ -3,6 +3,7 @@ package one.flowmade.aether.cluster.internal;
 import io.nats.client.Connection;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.Sharding;
@@ -64,9 +65,21 @@ public final class NodeContext {
 
   private ScheduledThreadPoolExecutor executor(String role, Thread[] capture) {
     String name = "aether-cluster-" + nodeId + "-" + role;
+    ThreadFactory factory = settings.threadFactory();
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
+      Thread thread;
+      if (factory == null) {
+        thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+      } else {
+        thread = factory.newThread(runnable);
+        if (thread == null) {
+          // The executor would run nothing on this role's thread: say so where it was set.
+          throw new IllegalStateException("the thread factory " + factory
+              + " of node " + nodeId + " returned no thread for " + name);
+        }
+        thread.setName(name);
+      }
       if (capture != null) {
         capture[0] = thread;
       }

@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import one.flowmade.aether.cluster.ActorMessageHandler;
 import one.flowmade.aether.cluster.AllocationStrategy;
 import one.flowmade.aether.cluster.ClusterNode;
@@ -11,7 +12,10 @@ import one.flowmade.aether.cluster.LeadershipListener;
 import one.flowmade.aether.cluster.MembershipListener;
 import one.flowmade.aether.cluster.ShardListener;
 
-/** A {@link ClusterNode}'s configuration, checked by its builder. */
+/**
+ * A {@link ClusterNode}'s configuration, checked by its builder. {@code threadFactory} is null
+ * for the default (platform daemon threads).
+ */
 public record Settings(
     Connection connection,
     String clusterName,
@@ -34,4 +38,5 @@ public record Settings(
     LeadershipListener leadershipListener,
     ActorMessageHandler messageHandler,
     Executor handlerExecutor,
-    Duration shardDrainTimeout) {}
+    Duration shardDrainTimeout,
+    ThreadFactory threadFactory) {}

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import one.flowmade.aether.cluster.ActorMessageHandler;
 import one.flowmade.aether.cluster.AllocationStrategy;
 import one.flowmade.aether.cluster.ClusterConfigurationException;
@@ -52,6 +53,7 @@ public final class SettingsDraft {
   private Duration shardDrainTimeout;
   private MeterRegistry meterRegistry;
   private Boolean shutdownHook;
+  private ThreadFactory threadFactory;
 
   /**
    * Sets the NATS connection.
@@ -363,6 +365,18 @@ public final class SettingsDraft {
   }
 
   /**
+   * Sets where the node's scheduled threads come from.
+   *
+   * @param threadFactory the factory
+   * @throws NullPointerException if null
+   * @throws IllegalStateException if already set
+   */
+  public void threadFactory(ThreadFactory threadFactory) {
+    this.threadFactory = object("threadFactory", this.threadFactory,
+        Objects.requireNonNull(threadFactory, "threadFactory"));
+  }
+
+  /**
    * Sets whether the node registers a JVM shutdown hook that closes it.
    *
    * @param register whether to register it
@@ -415,7 +429,7 @@ public final class SettingsDraft {
         orElse(membershipListener, new MembershipListener() {}),
         orElse(shardListener, new ShardListener() {}),
         orElse(leadershipListener, new LeadershipListener() {}),
-        messageHandler, handlerExecutor, orElse(shardDrainTimeout, request));
+        messageHandler, handlerExecutor, orElse(shardDrainTimeout, request), threadFactory);
   }
 
   /**
