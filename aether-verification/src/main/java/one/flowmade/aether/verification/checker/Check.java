@@ -52,9 +52,10 @@ public enum Check {
       + " and position"),
   /** Projections: an actor is applied in one partition. */
   PROJECTION_PARTITION("every actor is applied in one partition"),
-  /** Projections: an actor's versions are applied in increasing order. */
-  PROJECTION_ORDER("an actor's versions are applied in increasing order within each owner epoch,"
-      + " and across epochs with exactly-once effects"),
+  /** Projections: an actor's versions are applied in order. */
+  PROJECTION_ORDER("an actor's versions are applied in order: none before its predecessor (a"
+      + " replay may go back with at-least-once effects), each right after the one before with"
+      + " exactly-once effects"),
   /** Projections: one node applies a partition per owner epoch. */
   PROJECTION_TWO_OWNERS("no partition is applied by two nodes in one owner epoch"),
   /** Projections with exactly-once effects: a stale owner commits nothing after a newer one. */

@@ -18,9 +18,11 @@ import one.flowmade.aether.verification.history.StoredEvent;
  * Checks what a projection applied against the namespace's stored events ({@link
  * ProjectionHistory}): every stored event applied at least once, and exactly once (counted once,
  * recorded once) with exactly-once effects; every application of a stored event as stored; each
- * actor in one partition; an actor's versions applied in increasing order within each owner epoch
- * (and across epochs with exactly-once effects, where a crashed owner's uncommitted work leaves
- * no trace); one node per partition and epoch; and, with exactly-once effects, no application of
+ * actor in one partition; an actor's versions applied in order: never one before its predecessor
+ * (with at-least-once effects a replay may go back, to a unit of work retried after the
+ * checkpoint store failed or redone by the next owner, but never ahead), and with exactly-once
+ * effects each version exactly one after the one applied before it, across owner epochs too (a
+ * crashed or fenced owner's uncommitted work leaves no trace); one node per partition and epoch; and, with exactly-once effects, no application of
  * an older epoch committed after one of a newer epoch of its partition (a stale owner fenced).
  *
  * <p>Stateless and thread-safe.
@@ -113,20 +115,20 @@ public final class ProjectionChecker {
       found.add(violation(Check.PROJECTION_PARTITION, "actor '" + actor + "' was applied in"
           + " partitions " + partitions.keySet(), List.copyOf(partitions.values())));
     }
-    Map<String, AppliedEvent> lastInEpoch = new LinkedHashMap<>();
     AppliedEvent last = null;
+    long highest = 0;
     for (AppliedEvent a : applications) {
-      String owner = a.partition() + "/" + a.epoch();
-      AppliedEvent before = lastInEpoch.put(owner, a);
-      if (before != null && a.version() <= before.version()) {
+      if (a.version() > highest + 1) {
         found.add(violation(Check.PROJECTION_ORDER, "actor '" + actor + "' v" + a.version()
-            + " was applied after v" + before.version() + " in epoch " + a.epoch()
-            + " of partition " + a.partition(), List.of(before, a)));
-      } else if (exactlyOnce && last != null && a.version() <= last.version()) {
+            + " was applied (epoch " + a.epoch() + " of partition " + a.partition() + ") before v"
+            + (highest + 1) + (last == null ? "" : "; the one before was v" + last.version()),
+            last == null ? List.of(a) : List.of(last, a)));
+      } else if (exactlyOnce && last != null && a.version() != last.version() + 1) {
         found.add(violation(Check.PROJECTION_ORDER, "actor '" + actor + "' v" + a.version()
             + " (epoch " + a.epoch() + ") was applied after v" + last.version() + " (epoch "
             + last.epoch() + ") with exactly-once effects", List.of(last, a)));
       }
+      highest = Math.max(highest, a.version());
       last = a;
     }
   }

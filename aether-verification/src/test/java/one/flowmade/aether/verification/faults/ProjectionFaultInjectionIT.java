@@ -134,7 +134,7 @@ final class ProjectionFaultInjectionIT {
         }
         Awaitility.await("every projection node running").atMost(Duration.ofSeconds(120))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> nodes.stream().allMatch(p -> FaultRun.output(dir, p).contains("running")));
+            .until(() -> nodes.stream().allMatch(p -> running(dir, p)));
         Moment started = Moment.now();
 
         Writer writer = new Writer(events, seed);
@@ -331,6 +331,16 @@ final class ProjectionFaultInjectionIT {
             "log=" + dir.resolve(label + ".jsonl"), "shards=" + SHARDS,
             "partitions=" + PARTITIONS, "projection=" + PROJECTION, "store=" + store,
             "jdbc=" + jdbcUrl));
+  }
+
+  /** Whether the node says it runs; throws with its output if it has exited instead. */
+  private static boolean running(Path dir, AetherProcess node) {
+    String output = FaultRun.output(dir, node);
+    if (!node.isAlive() && !output.contains("running")) {
+      throw new AssertionError("projection node " + node.label() + " exited at start:\n"
+          + output.substring(Math.max(0, output.length() - 4000)));
+    }
+    return output.contains("running");
   }
 
   private static boolean caughtUp(DataSource db, Set<String> storedIds) throws SQLException {
