@@ -697,12 +697,16 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
      */
     public ClusterNode build() {
       Settings settings = settings();
-      MeterRegistry registry = draft.meterRegistry();
+      // Typed Object, not MeterRegistry: a lambda that captured a MeterRegistry would make the
+      // JVM load Micrometer for every node, and Micrometer is an optional dependency (without it
+      // on the class path build() failed with NoClassDefFoundError). The cast below runs only
+      // when a registry was given.
+      Object registry = draft.meterRegistry();
       ClusterNode node = new ClusterNode(settings, NodeJoin.join(settings, runtime -> {
         if (registry != null) {
-          runtime.meters(new MicrometerNodeMeters(registry, settings.clusterName(),
-              settings.nodeId(), runtime::isLeader, () -> runtime.members().size(),
-              () -> runtime.activeShards().size()));
+          runtime.meters(new MicrometerNodeMeters((MeterRegistry) registry,
+              settings.clusterName(), settings.nodeId(), runtime::isLeader,
+              () -> runtime.members().size(), () -> runtime.activeShards().size()));
         }
       }));
       if (draft.shutdownHook()) {
