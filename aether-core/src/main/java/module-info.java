@@ -13,6 +13,8 @@ module one.flowmade.aether.core {
   // (javac resolves it there), and OpenTelemetry is optional for all of them.
   requires static io.opentelemetry.api;
   requires static io.opentelemetry.context;
+  // @Nullable: read by compilers and checkers only, never needed at run time.
+  requires static org.jspecify;
 
   exports one.flowmade.aether;
   exports one.flowmade.aether.codec;

@@ -9,6 +9,7 @@
 module one.flowmade.aether.nats {
   requires transitive one.flowmade.aether.core;
   requires transitive io.nats.jnats;
+  requires static org.jspecify;
 
   exports one.flowmade.aether.nats;
   exports one.flowmade.aether.nats.internal to

@@ -1,5 +1,7 @@
 package one.flowmade.aether;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception Aether throws for a failure that is not a programming error.
  *
@@ -17,7 +19,7 @@ public abstract class AetherException extends RuntimeException {
    * @param message what went wrong
    * @param cause the underlying failure, or null
    */
-  protected AetherException(String message, Throwable cause) {
+  protected AetherException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

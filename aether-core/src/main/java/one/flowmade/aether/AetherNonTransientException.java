@@ -1,5 +1,7 @@
 package one.flowmade.aether;
 
+import org.jspecify.annotations.Nullable;
+
 /** A failure that retrying the same call will not cure. */
 public class AetherNonTransientException extends AetherException {
 
@@ -11,7 +13,7 @@ public class AetherNonTransientException extends AetherException {
    * @param message what went wrong
    * @param cause the underlying failure, or null
    */
-  public AetherNonTransientException(String message, Throwable cause) {
+  public AetherNonTransientException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

@@ -1,5 +1,7 @@
 package one.flowmade.aether;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failure that may go away: the same call may succeed if retried, for example after a NATS
  * stream-leader election. Retrying an append with the same events is always safe.
@@ -14,7 +16,7 @@ public class AetherTransientException extends AetherException {
    * @param message what went wrong
    * @param cause the underlying failure, or null
    */
-  public AetherTransientException(String message, Throwable cause) {
+  public AetherTransientException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

@@ -1,5 +1,7 @@
 package one.flowmade.aether;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The store could not find out whether an append was stored (for example the server stayed
  * unreachable). The events are either stored exactly once or not at all; retrying the same append
@@ -13,9 +15,9 @@ public final class AppendOutcomeUnknownException extends AetherTransientExceptio
    * Creates the exception.
    *
    * @param message what happened
-   * @param cause the underlying failure
+   * @param cause the underlying failure, or null
    */
-  public AppendOutcomeUnknownException(String message, Throwable cause) {
+  public AppendOutcomeUnknownException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,5 +1,7 @@
 package one.flowmade.aether;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Stored data could not be decoded: an unknown event type, malformed data, or a message that is
  * not an Aether event.
@@ -14,7 +16,7 @@ public class DecodingException extends AetherNonTransientException {
    * @param message what could not be decoded and why
    * @param cause the underlying failure, or null
    */
-  public DecodingException(String message, Throwable cause) {
+  public DecodingException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -3,6 +3,7 @@ package one.flowmade.aether;
 import java.time.Instant;
 import java.util.Objects;
 import one.flowmade.aether.internal.LazyEvents;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored event: immutable history of one actor.
@@ -30,9 +31,10 @@ public final class Event {
   private final String actorId;
   private final long version;
   private final long position;
-  private final LazyEvents.Source source;
-  private volatile Instant timestamp;
-  private volatile Metadata metadata;
+  // Null for an event made decoded; then timestamp and metadata are set from the start.
+  private final LazyEvents.@Nullable Source source;
+  private volatile @Nullable Instant timestamp;
+  private volatile @Nullable Metadata metadata;
   private final Payload data;
 
   static {
@@ -150,7 +152,7 @@ public final class Event {
   public Instant timestamp() {
     Instant t = timestamp;
     if (t == null) {
-      t = Objects.requireNonNull(source.timestamp(), "timestamp");
+      t = Objects.requireNonNull(lazySource().timestamp(), "timestamp");
       timestamp = t;
     }
     return t;
@@ -166,11 +168,16 @@ public final class Event {
   public Metadata metadata() {
     Metadata m = metadata;
     if (m == null) {
-      m = Objects.requireNonNull(source.metadata(), "metadata");
+      m = Objects.requireNonNull(lazySource().metadata(), "metadata");
       metadata = m;
     }
     return m;
   }
+  /** The source of an event read from a store: the only kind whose timestamp or metadata is unset. */
+  private LazyEvents.Source lazySource() {
+    return Objects.requireNonNull(source, "an event without a timestamp or metadata has a source");
+  }
+
 
   /**
    * Returns the data.

@@ -1,13 +1,14 @@
 package one.flowmade.aether;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** {@link Tracing#none()}: records nothing, loads no OpenTelemetry class. Stateless. */
 enum NoTracing implements Tracing, Tracing.Operation, Tracing.CurrentScope {
   INSTANCE;
 
   @Override
-  public Operation start(String name, Kind kind, Metadata carrier) {
+  public Operation start(String name, Kind kind, @Nullable Metadata carrier) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(kind, "kind");
     return this;

@@ -13,6 +13,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** {@link Tracing#of(OpenTelemetry)}. Thread-safe. */
 final class OpenTelemetryTracing implements Tracing {
@@ -26,7 +27,7 @@ final class OpenTelemetryTracing implements Tracing {
     }
 
     @Override
-    public String get(Metadata carrier, String key) {
+    public @Nullable String get(@Nullable Metadata carrier, String key) {
       return carrier == null ? null : carrier.get(key).orElse(null);
     }
   };
@@ -38,7 +39,7 @@ final class OpenTelemetryTracing implements Tracing {
   }
 
   @Override
-  public Operation start(String name, Kind kind, Metadata carrier) {
+  public Operation start(String name, Kind kind, @Nullable Metadata carrier) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(kind, "kind");
     Context parent = Context.current();

@@ -1,5 +1,7 @@
 package one.flowmade.aether;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The store could not be reached or did not answer in time; nothing was changed by the call that
  * threw it (for appends whose outcome is in doubt, see {@link AppendOutcomeUnknownException}).
@@ -12,9 +14,9 @@ public final class StoreUnavailableException extends AetherTransientException {
    * Creates the exception.
    *
    * @param message what happened
-   * @param cause the underlying failure
+   * @param cause the underlying failure, or null
    */
-  public StoreUnavailableException(String message, Throwable cause) {
+  public StoreUnavailableException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a subscription starts and what it receives.
@@ -76,7 +77,7 @@ public record SubscriptionOptions(Position from, Optional<String> durableName,
   /** Builds {@link SubscriptionOptions}. Not thread-safe; each input is checked when set. */
   public static final class Builder {
     private Position from = Position.beginning();
-    private String durableName;
+    private @Nullable String durableName;
     private Set<String> eventTypes = Set.of();
 
     private Builder() {}

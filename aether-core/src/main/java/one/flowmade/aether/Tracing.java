@@ -2,6 +2,7 @@ package one.flowmade.aether;
 
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Traces Aether's operations — appends, loads, commands and the handlers that process events —
@@ -71,7 +72,7 @@ public interface Tracing {
    * @return the operation; {@link Operation#end()} must be called
    * @throws NullPointerException if {@code name} or {@code kind} is null
    */
-  Operation start(String name, Kind kind, Metadata carrier);
+  Operation start(String name, Kind kind, @Nullable Metadata carrier);
 
   /**
    * Starts a {@link Kind#CONSUMER} span for processing an event: its parent is the event's

@@ -3,6 +3,7 @@ package one.flowmade.aether.actor;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import one.flowmade.aether.AppendResult;
@@ -19,6 +20,7 @@ import one.flowmade.aether.codec.DecodeFailureListener;
 import one.flowmade.aether.codec.DecodeFailurePolicy;
 import one.flowmade.aether.codec.EventCodec;
 import one.flowmade.aether.codec.StateCodec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +44,13 @@ final class ActorLoader<S, E> {
   private final Class<E> eventClass;
   private final EventStore eventStore;
   private final EventCodec codec;
-  private final SnapshotStore snapshotStore;
-  private final StateCodec<S> stateCodec;
+  private final @Nullable SnapshotStore snapshotStore;
+  private final @Nullable StateCodec<S> stateCodec;
   private final DecodeFailureListener decodeFailureListener;
   private final int commandIdHorizon;
 
   ActorLoader(ActorModel<S, E> model, Class<E> eventClass, EventStore eventStore,
-      EventCodec codec, SnapshotStore snapshotStore, StateCodec<S> stateCodec,
+      EventCodec codec, @Nullable SnapshotStore snapshotStore, @Nullable StateCodec<S> stateCodec,
       DecodeFailureListener decodeFailureListener, int commandIdHorizon) {
     this.model = model;
     this.eventClass = eventClass;
@@ -64,7 +66,7 @@ final class ActorLoader<S, E> {
    * An actor as loaded: its state, the version of the snapshot it started from (0 if none) and,
    * if a command id was looked for and found, that command's earlier events.
    */
-  record Loaded<S, E>(ActorState<S> state, long snapshotVersion, Earlier<E> earlier) {}
+  record Loaded<S, E>(ActorState<S> state, long snapshotVersion, @Nullable Earlier<E> earlier) {}
 
   /** A command's events found in the store, and where they were appended. */
   record Earlier<E>(List<E> events, AppendResult append) {}
@@ -75,7 +77,7 @@ final class ActorLoader<S, E> {
    * @param commandId the command id to look for, or null
    */
   Loaded<S, E> load(String actorId, Deadline deadline, DecodeFailurePolicy policy,
-      String commandId) {
+      @Nullable String commandId) {
     return load(actorId, deadline, policy, commandId, null);
   }
 
@@ -106,7 +108,7 @@ final class ActorLoader<S, E> {
   }
 
   private Loaded<S, E> load(String actorId, Deadline deadline, DecodeFailurePolicy policy,
-      String commandId, Set<String> seenCommandIds) {
+      @Nullable String commandId, @Nullable Set<String> seenCommandIds) {
     S state = null;
     long version = 0;
     long position = 0;
@@ -115,7 +117,8 @@ final class ActorLoader<S, E> {
       Optional<Snapshot> snapshot = snapshotStore.load(actorId, deadline);
       if (snapshot.isPresent()) {
         try {
-          state = stateCodec.decode(snapshot.get().state());
+          state = Objects.requireNonNull(stateCodec, "set with the snapshot store")
+              .decode(snapshot.get().state());
           version = snapshot.get().version();
           position = snapshot.get().position();
           snapshotVersion = version;
@@ -206,7 +209,8 @@ final class ActorLoader<S, E> {
         last.version(), first.position(), last.position()));
   }
 
-  private E decode(Event event, DecodeFailurePolicy policy) {
+  /** Returns the decoded event, or null if it cannot be decoded and the policy skips it. */
+  private @Nullable E decode(Event event, DecodeFailurePolicy policy) {
     try {
       Object decoded = codec.decode(event);
       if (!eventClass.isInstance(decoded)) {

@@ -21,6 +21,7 @@ import one.flowmade.aether.codec.DecodeFailureListener;
 import one.flowmade.aether.codec.DecodeFailurePolicy;
 import one.flowmade.aether.codec.EventCodec;
 import one.flowmade.aether.codec.StateCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs an {@link ActorModel} on any {@link EventStore} (and optionally a {@link SnapshotStore}):
@@ -76,13 +77,15 @@ public final class ActorRepository<S, E> {
   private final Tracing tracing;
 
   private ActorRepository(Builder<S, E> b) {
-    this.loader = new ActorLoader<>(b.model, b.eventClass, b.eventStore, b.codec,
+    EventStore eventStore = Objects.requireNonNull(b.eventStore, "checked by build()");
+    EventCodec codec = Objects.requireNonNull(b.codec, "checked by build()");
+    this.loader = new ActorLoader<>(b.model, b.eventClass, eventStore, codec,
         b.snapshotStore, b.stateCodec, b.decodeFailureListener, b.commandIdHorizon);
     SnapshotPolicy snapshotPolicy = b.snapshotPolicy != null ? b.snapshotPolicy
         : b.snapshotStore != null ? SnapshotPolicy.everyEvents(100) : SnapshotPolicy.never();
     this.snapshots = new SnapshotSaver<>(b.snapshotStore, b.stateCodec, snapshotPolicy);
-    this.commands = new CommandExecution<>(b.model, b.codec, loader,
-        new AppendRetries(b.eventStore, b.retryPolicy), snapshots, b.commandDecodeFailurePolicy);
+    this.commands = new CommandExecution<>(b.model, codec, loader,
+        new AppendRetries(eventStore, b.retryPolicy), snapshots, b.commandDecodeFailurePolicy);
     this.decodeFailurePolicy = b.decodeFailurePolicy;
     this.commandDecodeFailurePolicy = b.commandDecodeFailurePolicy;
     this.commandTimeout = b.commandTimeout;
@@ -464,18 +467,18 @@ public final class ActorRepository<S, E> {
   public static final class Builder<S, E> {
     private final ActorModel<S, E> model;
     private final Class<E> eventClass;
-    private EventStore eventStore;
-    private EventCodec codec;
-    private SnapshotStore snapshotStore;
-    private StateCodec<S> stateCodec;
-    private SnapshotPolicy snapshotPolicy;
+    private @Nullable EventStore eventStore;
+    private @Nullable EventCodec codec;
+    private @Nullable SnapshotStore snapshotStore;
+    private @Nullable StateCodec<S> stateCodec;
+    private @Nullable SnapshotPolicy snapshotPolicy;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private DecodeFailurePolicy decodeFailurePolicy = DecodeFailurePolicy.REPORT_AND_SKIP;
     private DecodeFailurePolicy commandDecodeFailurePolicy = DecodeFailurePolicy.FAIL;
     private DecodeFailureListener decodeFailureListener = DecodeFailureListener.none();
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private int commandIdHorizon = DEFAULT_COMMAND_ID_HORIZON;
-    private Executor executor;
+    private @Nullable Executor executor;
     private Tracing tracing = Tracing.none();
 
     private Builder(ActorModel<S, E> model, Class<E> eventClass) {

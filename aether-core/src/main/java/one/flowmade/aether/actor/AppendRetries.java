@@ -11,6 +11,7 @@ import one.flowmade.aether.EventStore;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.StoreUnavailableException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,7 @@ final class AppendRetries {
    */
   AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events,
       Deadline deadline) {
-    AetherTransientException unknown = null;
+    @Nullable AetherTransientException unknown = null;
     for (int attempt = 1; ; attempt++) {
       try {
         return eventStore.append(actorId, expected, events, deadline);
@@ -87,7 +88,7 @@ final class AppendRetries {
 
   private static AetherTransientException finalTransientFailure(String actorId,
       List<NewEvent> events, int attempts, AetherTransientException last,
-      AetherTransientException unknown) {
+      @Nullable AetherTransientException unknown) {
     if (unknown == null || last instanceof AppendOutcomeUnknownException) {
       return last;
     }

@@ -11,6 +11,7 @@ import one.flowmade.aether.Tracing;
 import one.flowmade.aether.VersionConflictException;
 import one.flowmade.aether.codec.DecodeFailurePolicy;
 import one.flowmade.aether.codec.EventCodec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,12 +58,13 @@ final class CommandExecution<S, E> {
     for (int attempt = 1; ; attempt++) {
       ActorLoader.Loaded<S, E> loaded = loader.load(actorId, deadline,
           commandDecodeFailurePolicy, commandId);
-      if (loaded.earlier() != null) {
+      ActorLoader.Earlier<E> earlier = loaded.earlier();
+      if (earlier != null) {
         LOG.debug("command '{}' on actor '{}' was applied before (versions {}..{}); nothing"
-            + " appended", commandId, actorId, loaded.earlier().append().firstVersion(),
-            loaded.earlier().append().lastVersion());
-        return new CommandResult<>(loaded.state(), loaded.earlier().events(),
-            Optional.of(loaded.earlier().append()), attempt - 1, true);
+            + " appended", commandId, actorId, earlier.append().firstVersion(),
+            earlier.append().lastVersion());
+        return new CommandResult<>(loaded.state(), earlier.events(),
+            Optional.of(earlier.append()), attempt - 1, true);
       }
       List<E> decided = List.copyOf(decider.decide(loaded.state().state()));
       if (decided.isEmpty()) {
@@ -108,13 +110,13 @@ final class CommandExecution<S, E> {
     return new CommandResult<>(after, decided, Optional.of(appended), 1);
   }
 
-  private static Metadata metadata(CommandOptions options, String commandId) {
+  private static Metadata metadata(CommandOptions options, @Nullable String commandId) {
     return commandId == null ? options.metadata()
         : options.metadata().with(CommandIds.METADATA_KEY, commandId);
   }
 
   /** Encodes decided events with the metadata; with a command id, their ids derive from it. */
-  private List<NewEvent> newEvents(String actorId, String commandId, Metadata metadata,
+  private List<NewEvent> newEvents(String actorId, @Nullable String commandId, Metadata metadata,
       List<E> decided) {
     List<NewEvent> newEvents = new ArrayList<>(decided.size());
     for (int i = 0; i < decided.size(); i++) {

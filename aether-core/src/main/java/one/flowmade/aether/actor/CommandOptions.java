@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import one.flowmade.aether.Deadline;
 import one.flowmade.aether.Metadata;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to run one command: its command id (for idempotent retries), the metadata every event it
@@ -28,13 +29,13 @@ public final class CommandOptions {
   private static final CommandOptions DEFAULTS = new CommandOptions(null, Metadata.empty(), null,
       null);
 
-  private final String commandId;
+  private final @Nullable String commandId;
   private final Metadata metadata;
-  private final Duration timeout;
-  private final Deadline deadline;
+  private final @Nullable Duration timeout;
+  private final @Nullable Deadline deadline;
 
-  private CommandOptions(String commandId, Metadata metadata, Duration timeout,
-      Deadline deadline) {
+  private CommandOptions(@Nullable String commandId, Metadata metadata, @Nullable Duration timeout,
+      @Nullable Deadline deadline) {
     this.commandId = commandId;
     this.metadata = metadata;
     this.timeout = timeout;

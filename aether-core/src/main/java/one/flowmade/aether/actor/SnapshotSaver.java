@@ -1,10 +1,12 @@
 package one.flowmade.aether.actor;
 
 import java.time.Instant;
+import java.util.Objects;
 import one.flowmade.aether.Deadline;
 import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.SnapshotStore;
 import one.flowmade.aether.codec.StateCodec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +23,8 @@ final class SnapshotSaver<S> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ActorRepository.class);
 
-  private final SnapshotStore snapshotStore;
-  private final StateCodec<S> stateCodec;
+  private final @Nullable SnapshotStore snapshotStore;
+  private final @Nullable StateCodec<S> stateCodec;
   private final SnapshotPolicy policy;
 
   /**
@@ -30,7 +32,8 @@ final class SnapshotSaver<S> {
    * @param stateCodec the state's codec, or null without a store
    * @param policy the policy (ignored without a store)
    */
-  SnapshotSaver(SnapshotStore snapshotStore, StateCodec<S> stateCodec, SnapshotPolicy policy) {
+  SnapshotSaver(@Nullable SnapshotStore snapshotStore, @Nullable StateCodec<S> stateCodec,
+      SnapshotPolicy policy) {
     this.snapshotStore = snapshotStore;
     this.stateCodec = stateCodec;
     this.policy = policy;
@@ -50,7 +53,7 @@ final class SnapshotSaver<S> {
             new SnapshotPolicy.Context(state, lastSnapshotVersion, appended))) {
       return;
     }
-    save(state, deadline);
+    save(snapshotStore, state, deadline);
   }
 
   /** Saves a snapshot of a passivated actor if the policy asks for one; returns whether it did. */
@@ -59,14 +62,15 @@ final class SnapshotSaver<S> {
         new SnapshotPolicy.Context(state, lastSnapshotVersion, 0))) {
       return false;
     }
-    save(state, deadline);
+    save(snapshotStore, state, deadline);
     return true;
   }
 
-  private void save(ActorState<S> state, Deadline deadline) {
+  private void save(SnapshotStore store, ActorState<S> state, Deadline deadline) {
+    StateCodec<S> codec = Objects.requireNonNull(stateCodec, "set with the snapshot store");
     try {
-      snapshotStore.save(new Snapshot(state.actorId(), state.version(), state.position(),
-          Instant.now(), stateCodec.encode(state.state())), deadline);
+      store.save(new Snapshot(state.actorId(), state.version(), state.position(),
+          Instant.now(), codec.encode(state.state())), deadline);
     } catch (RuntimeException e) {
       LOG.warn("could not save a snapshot of actor '{}' at version {}; the events are stored"
           + " and the actor loads from them", state.actorId(), state.version(), e);

@@ -1,6 +1,7 @@
 package one.flowmade.aether.bus;
 
 import one.flowmade.aether.AetherTransientException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bus cannot carry out the call now, for example because NATS is disconnected and the
@@ -16,7 +17,7 @@ public final class BusUnavailableException extends AetherTransientException {
    * @param message what failed and why
    * @param cause the underlying failure, or null
    */
-  public BusUnavailableException(String message, Throwable cause) {
+  public BusUnavailableException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -17,6 +17,7 @@ import java.util.Set;
 import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Payload;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default {@link EventCodec}: JSON through Jackson, with event classes registered by type name
@@ -156,7 +157,7 @@ public final class JacksonEventCodec implements EventCodec {
 
   /** Builds a {@link JacksonEventCodec}. Not thread-safe; each input is checked when set. */
   public static final class Builder {
-    private ObjectMapper mapper;
+    private @Nullable ObjectMapper mapper;
     private final Map<String, Class<?>> classesByType = new HashMap<>();
     private final Map<Class<?>, String> typesByClass = new HashMap<>();
     private final Map<String, JsonUpcaster> upcastersByType = new HashMap<>();

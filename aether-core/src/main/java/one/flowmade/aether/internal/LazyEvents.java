@@ -6,6 +6,7 @@ import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Payload;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds stored {@link Event}s whose timestamp and metadata are decoded when a caller first
@@ -70,8 +71,9 @@ public final class LazyEvents {
     Payload wrap(byte[] bytes, String contentType);
   }
 
-  private static volatile Factory factory;
-  private static volatile PayloadFactory payloads;
+  // Set by the static initialisers of Event and Payload; read after forcing them to run.
+  private static volatile @Nullable Factory factory;
+  private static volatile @Nullable PayloadFactory payloads;
 
   private LazyEvents() {}
 
@@ -118,7 +120,7 @@ public final class LazyEvents {
     Factory f = factory;
     if (f == null) {
       initialise(Event.class);
-      f = factory;
+      f = Objects.requireNonNull(factory, "Event's static initialiser installs the factory");
     }
     return f.make(id, type, actorId, version, position, data, source);
   }
@@ -136,7 +138,7 @@ public final class LazyEvents {
     PayloadFactory f = payloads;
     if (f == null) {
       initialise(Payload.class);
-      f = payloads;
+      f = Objects.requireNonNull(payloads, "Payload's static initialiser installs the factory");
     }
     return f.wrap(Objects.requireNonNull(bytes, "bytes"), contentType);
   }

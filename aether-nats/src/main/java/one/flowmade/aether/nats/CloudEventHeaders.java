@@ -25,6 +25,7 @@ import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.internal.LazyEvents;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The CloudEvents NATS binding in binary content mode, as every Aether implementation writes and
@@ -267,20 +268,20 @@ public final class CloudEventHeaders {
 
   /** The undecoded attribute values of one message, collected in one pass over its headers. */
   private static final class RawAttributes {
-    String specVersion;
-    String id;
-    String source;
-    String type;
-    String subject;
-    String time;
-    String contentType;
-    String version;
+    @Nullable String specVersion;
+    @Nullable String id;
+    @Nullable String source;
+    @Nullable String type;
+    @Nullable String subject;
+    @Nullable String time;
+    @Nullable String contentType;
+    @Nullable String version;
     /** Extension headers: lower-case name, value, name, value … */
-    String[] metadata;
+    String @Nullable [] metadata;
     int metadataCount;
 
     /** Takes one {@code ce-} header; a null value is ignored. */
-    void put(String name, String value) {
+    void put(String name, @Nullable String value) {
       if (value == null) {
         return;
       }
@@ -312,7 +313,10 @@ public final class CloudEventHeaders {
    * Decodes extension headers into metadata, skipping the ignored attributes and names that are
    * not metadata keys.
    */
-  private static Metadata metadata(String[] pairs, int count) {
+  private static Metadata metadata(String @Nullable [] pairs, int count) {
+    if (pairs == null) {
+      return Metadata.empty(); // no extension header: count is 0
+    }
     Metadata.Builder builder = null;
     for (int i = 0; i < count; i += 2) {
       String lower = pairs[i];
@@ -337,10 +341,10 @@ public final class CloudEventHeaders {
   private static final class LazyAttributes implements LazyEvents.Source {
     private final long position;
     private final String time;
-    private final String[] metadata;
+    private final String @Nullable [] metadata;
     private final int metadataCount;
 
-    LazyAttributes(long position, String time, String[] metadata, int metadataCount) {
+    LazyAttributes(long position, String time, String @Nullable [] metadata, int metadataCount) {
       this.position = position;
       this.time = time;
       this.metadata = metadata;
@@ -577,7 +581,7 @@ public final class CloudEventHeaders {
         + " index " + (i - 1) + ": '" + value + "'");
   }
 
-  private static void checkSpecVersion(String specVersion) {
+  private static void checkSpecVersion(@Nullable String specVersion) {
     if (specVersion == null) {
       throw missing(SPEC_VERSION);
     }
@@ -587,7 +591,7 @@ public final class CloudEventHeaders {
     }
   }
 
-  private static String required(String header, String value) {
+  private static String required(String header, @Nullable String value) {
     if (value == null) {
       throw missing(header);
     }
@@ -606,7 +610,7 @@ public final class CloudEventHeaders {
     }
   }
 
-  private static Instant parseTime(String time) {
+  private static Instant parseTime(@Nullable String time) {
     if (time == null) {
       throw missing(TIME);
     }
@@ -618,7 +622,7 @@ public final class CloudEventHeaders {
     }
   }
 
-  private static long parseVersion(String version) {
+  private static long parseVersion(@Nullable String version) {
     if (version == null) {
       return 0;
     }

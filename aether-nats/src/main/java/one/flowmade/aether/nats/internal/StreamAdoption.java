@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import one.flowmade.aether.UnsafeStreamException;
 import one.flowmade.aether.UnsafeStreamException.Violation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The adoption check every Aether component runs when it opens an existing stream or bucket: a
@@ -113,7 +114,7 @@ public final class StreamAdoption {
         : "");
   }
 
-  private static String describe(String stream, String externalApi) {
+  private static String describe(String stream, @Nullable String externalApi) {
     return externalApi == null ? stream : stream + " (external api " + externalApi + ")";
   }
 }
