@@ -3,6 +3,7 @@
  */
 module one.flowmade.aether.store.memory {
   requires transitive one.flowmade.aether.core;
+  requires static org.jspecify;
 
   exports one.flowmade.aether.memory;
 }

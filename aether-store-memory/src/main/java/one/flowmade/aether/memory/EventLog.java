@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,6 +17,7 @@ import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.VersionConflictException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one namespace, the in-memory counterpart of a JetStream stream and its durable
@@ -140,7 +142,7 @@ final class EventLog {
    * Returns the original result if the batch repeats a stored append, or null if its first id is
    * new. Like JetStream's message-id deduplication, a retry is recognised by ids alone.
    */
-  private AppendResult originalOfRetry(String actorId, List<NewEvent> batch) {
+  private @Nullable AppendResult originalOfRetry(String actorId, List<NewEvent> batch) {
     Event first = eventsById.get(batch.get(0).id());
     if (first == null) {
       return null;
@@ -148,7 +150,8 @@ final class EventLog {
     if (!first.actorId().equals(actorId)) {
       throw idInUse(first.id(), first);
     }
-    List<Event> stream = actors.get(actorId);
+    List<Event> stream = Objects.requireNonNull(actors.get(actorId),
+        "an actor with a stored event has a stream");
     int start = (int) first.version() - 1;
     for (int i = 1; i < batch.size(); i++) {
       String id = batch.get(i).id();
@@ -171,8 +174,8 @@ final class EventLog {
    * reads back the event after the expected sequence: so such a retry is recognised also after
    * the duplicate window. Null otherwise.
    */
-  private static AppendResult storedAfterExpectedVersion(String actorId,
-      ExpectedVersion expected, List<Event> stream, List<NewEvent> batch) {
+  private static @Nullable AppendResult storedAfterExpectedVersion(String actorId,
+      ExpectedVersion expected, @Nullable List<Event> stream, List<NewEvent> batch) {
     long start;
     if (expected instanceof ExpectedVersion.Exactly exactly) {
       start = exactly.version();

@@ -19,6 +19,7 @@ import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.SubscriptionOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link EventStore} that holds one namespace's events in memory, with the semantics of the
@@ -335,10 +336,10 @@ public final class InMemoryEventStore implements EventStore {
    * Builds an {@link InMemoryEventStore}. Not thread-safe; each input is checked when it is set.
    */
   public static final class Builder {
-    private Namespace namespace;
-    private EventLog sharedLog;
-    private Duration closeTimeout;
-    private Duration duplicateWindow;
+    private @Nullable Namespace namespace;
+    private @Nullable EventLog sharedLog;
+    private @Nullable Duration closeTimeout;
+    private @Nullable Duration duplicateWindow;
 
     private Builder() {}
 

@@ -8,6 +8,7 @@ import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Snapshot;
 import one.flowmade.aether.SnapshotStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link SnapshotStore} that holds the latest snapshot of each actor of one namespace in memory,
@@ -118,8 +119,8 @@ public final class InMemorySnapshotStore implements SnapshotStore {
    * set.
    */
   public static final class Builder {
-    private Namespace namespace;
-    private ConcurrentMap<String, Snapshot> shared;
+    private @Nullable Namespace namespace;
+    private @Nullable ConcurrentMap<String, Snapshot> shared;
 
     private Builder() {}
 

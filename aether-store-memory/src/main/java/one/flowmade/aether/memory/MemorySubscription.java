@@ -13,6 +13,7 @@ import one.flowmade.aether.Event;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.SubscriptionOptions;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ final class MemorySubscription implements EventSubscription {
 
   private volatile boolean closeRequested;
   private volatile boolean live;
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
   private volatile long lastPosition;
   /** The next position to examine; confined to {@link #thread}. */
   private long next;
