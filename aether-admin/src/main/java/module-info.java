@@ -7,6 +7,7 @@
 module one.flowmade.aether.admin {
   requires transitive one.flowmade.aether.core;
   requires one.flowmade.aether.nats;
+  requires static org.jspecify;
   requires transitive io.nats.jnats;
 
   exports one.flowmade.aether.admin;

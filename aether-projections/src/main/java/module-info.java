@@ -6,6 +6,7 @@
 module one.flowmade.aether.projections {
   requires transitive one.flowmade.aether.core;
   requires one.flowmade.aether.nats;
+  requires static org.jspecify;
   requires transitive io.nats.jnats;
   requires transitive java.sql;
 

@@ -29,6 +29,7 @@ import one.flowmade.aether.admin.ProvisioningPlan.Status;
 import one.flowmade.aether.nats.internal.AetherStreams;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
 import one.flowmade.aether.nats.internal.PermissionViolations;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates and updates the streams and buckets of one namespace as Aether needs them: the event
@@ -226,7 +227,7 @@ public final class Provisioner {
     return StreamConfiguration.builder(required).replicas(replicas).storageType(storage).build();
   }
 
-  private static Resource compare(Target t, StreamConfiguration found) {
+  private static Resource compare(Target t, @Nullable StreamConfiguration found) {
     String name = t.wanted().getName();
     if (found == null) {
       return new Resource(t.kind(), name, Status.MISSING, List.of());
@@ -253,7 +254,7 @@ public final class Provisioner {
     }
   }
 
-  private StreamInfo info(JetStreamManagement jsm, String stream) {
+  private @Nullable StreamInfo info(JetStreamManagement jsm, String stream) {
     PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       return jsm.getStreamInfo(stream);

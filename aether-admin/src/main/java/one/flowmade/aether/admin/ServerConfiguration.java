@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import one.flowmade.aether.Namespace;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code nats-server} configuration for Aether's namespaces, generated from the same names the
@@ -43,7 +44,7 @@ public final class ServerConfiguration {
   private final Mode mode;
   private final String sharedAccount;
   private final int port;
-  private final String storeDir;
+  private final @Nullable String storeDir;
   private final List<NamespaceAccount> accounts;
 
   private ServerConfiguration(Builder b) {
@@ -187,7 +188,7 @@ public final class ServerConfiguration {
     private Mode mode = Mode.ACCOUNT_PER_NAMESPACE;
     private String sharedAccount = "AETHER";
     private int port = -1;
-    private String storeDir;
+    private @Nullable String storeDir;
     private final Map<Namespace, NamespaceAccount> accounts = new LinkedHashMap<>();
     private final Map<String, String> userNamespace = new HashMap<>();
 

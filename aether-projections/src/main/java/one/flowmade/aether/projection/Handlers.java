@@ -2,10 +2,12 @@ package one.flowmade.aether.projection;
 
 import java.sql.Connection;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.codec.EventCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A projection's handlers: typed ones decoded through the codec, one for any event, and the
@@ -17,14 +19,14 @@ final class Handlers {
   /** A handler for one event type with the class its data decodes to. */
   record Typed<T>(Class<T> type, ProjectionHandler<T> handler) {}
 
-  private final EventCodec codec;
+  private final @Nullable EventCodec codec; // null only without typed handlers
   private final Map<String, Typed<?>> typed;
-  private final ProjectionHandler<Event> any;
+  private final @Nullable ProjectionHandler<Event> any;
   private final int partition;
   private final int partitions;
 
-  Handlers(EventCodec codec, Map<String, Typed<?>> typed, ProjectionHandler<Event> any,
-      int partition, int partitions) {
+  Handlers(@Nullable EventCodec codec, Map<String, Typed<?>> typed,
+      @Nullable ProjectionHandler<Event> any, int partition, int partitions) {
     this.codec = codec;
     this.typed = Map.copyOf(typed);
     this.any = any;
@@ -60,7 +62,8 @@ final class Handlers {
   private <T> void invokeTyped(Typed<T> handler, Event e, Context context) throws Exception {
     Object decoded;
     try {
-      decoded = codec.decode(e.type(), e.data());
+      decoded = Objects.requireNonNull(codec, "a typed handler is added after the codec")
+          .decode(e.type(), e.data());
     } catch (RuntimeException decodeFailure) {
       throw new UndecodableData(decodeFailure);
     }

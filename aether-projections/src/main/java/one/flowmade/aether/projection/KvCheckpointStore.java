@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.nats.TokenEncoding;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checkpoints in a NATS KV bucket of the namespace, {@code aether-projections-<namespace>}: needs
@@ -197,7 +198,7 @@ public final class KvCheckpointStore implements CheckpointStore {
           if (revision == null) {
             KeyValueEntry entry = get(k);
             Checkpoint stored = entry == null ? null : decode(key, entry);
-            if (stored == null || stored.epoch() != epoch) {
+            if (entry == null || stored == null || stored.epoch() != epoch) {
               throw new CheckpointFencedException(key, epoch, stored == null
                   ? "the checkpoint is gone" : "the bucket holds epoch " + stored.epoch());
             }
@@ -378,7 +379,7 @@ public final class KvCheckpointStore implements CheckpointStore {
     }
   }
 
-  private KeyValueEntry get(String k) {
+  private @Nullable KeyValueEntry get(String k) {
     try {
       KeyValueEntry entry = kv.get(k);
       return entry == null || entry.getOperation() != KeyValueOperation.PUT ? null : entry;

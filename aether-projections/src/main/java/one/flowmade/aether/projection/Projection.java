@@ -14,6 +14,7 @@ import one.flowmade.aether.Event;
 import one.flowmade.aether.EventStore;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.codec.EventCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named, checkpointed consumer of a namespace's events that maintains a read model.
@@ -240,12 +241,12 @@ public final class Projection implements AutoCloseable {
    * Builds a {@link Projection}. Not thread-safe; each input is checked when set.
    */
   public static final class Builder {
-    private String name;
-    private EventStore store;
-    private EventCodec codec;
+    private @Nullable String name;
+    private @Nullable EventStore store;
+    private @Nullable EventCodec codec;
     private final Map<String, Handlers.Typed<?>> handlers = new HashMap<>();
-    private ProjectionHandler<Event> anyHandler;
-    private CheckpointStore checkpoints;
+    private @Nullable ProjectionHandler<Event> anyHandler;
+    private @Nullable CheckpointStore checkpoints;
     private ErrorPolicy policy = ErrorPolicy.stop();
     private int batchSize = 100;
     private int partition = 0;

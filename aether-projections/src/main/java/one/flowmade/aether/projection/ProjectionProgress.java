@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A running projection's progress: state, committed position, counters, lag and last error.
@@ -17,7 +18,7 @@ final class ProjectionProgress {
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private volatile ProjectionState state = ProjectionState.NEW;
-  private volatile String lastError;
+  private volatile @Nullable String lastError;
   private volatile Duration lagTime = Duration.ZERO;
   private final CatchUpMeter meter = new CatchUpMeter();
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import one.flowmade.aether.Position;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,19 +62,19 @@ public final class ProjectionRebuild implements AutoCloseable {
   private final Projection serving;
   private final Projection replacement;
   private final Consumer<Projection> onSwitch;
-  private final Position startFrom;
+  private final @Nullable Position startFrom;
   private final CountDownLatch ended = new CountDownLatch(1);
   private final CountDownLatch cancelled = new CountDownLatch(1);
   private final Object lock = new Object();
   private volatile State state = State.NEW;
-  private volatile String failure;
+  private volatile @Nullable String failure;
   private boolean replacementKept;
-  private Thread watcher;
+  private @Nullable Thread watcher;
 
   private ProjectionRebuild(Builder b) {
-    this.serving = b.serving;
-    this.replacement = b.replacement;
-    this.onSwitch = b.onSwitch;
+    this.serving = Objects.requireNonNull(b.serving, "checked by build()");
+    this.replacement = Objects.requireNonNull(b.replacement, "checked by build()");
+    this.onSwitch = Objects.requireNonNull(b.onSwitch, "checked by build()");
     this.startFrom = b.startFrom;
   }
 
@@ -259,10 +260,10 @@ public final class ProjectionRebuild implements AutoCloseable {
 
   /** Builds a {@link ProjectionRebuild}. Not thread-safe; each input is checked when set. */
   public static final class Builder {
-    private Projection serving;
-    private Projection replacement;
-    private Consumer<Projection> onSwitch;
-    private Position startFrom;
+    private @Nullable Projection serving;
+    private @Nullable Projection replacement;
+    private @Nullable Consumer<Projection> onSwitch;
+    private @Nullable Position startFrom;
 
     private Builder() {}
 

@@ -11,6 +11,7 @@ import one.flowmade.aether.EventStore;
 import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.SubscriptionOptions;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,8 @@ final class ProjectionRuntime {
   private final Object lifecycle = new Object();
   private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile long epoch;
-  private volatile EventSubscription subscription;
-  private Thread worker;
+  private volatile @Nullable EventSubscription subscription;
+  private @Nullable Thread worker;
 
   ProjectionRuntime(ProjectionSettings settings) {
     this.settings = settings;
@@ -49,7 +50,7 @@ final class ProjectionRuntime {
     return epoch;
   }
 
-  EventSubscription subscription() {
+  @Nullable EventSubscription subscription() {
     return subscription;
   }
 
@@ -194,7 +195,7 @@ final class ProjectionRuntime {
   }
 
   /** Stops the projection on its own: state {@link ProjectionState#FAILED}, the error kept. */
-  void fail(String message, Throwable cause) {
+  void fail(String message, @Nullable Throwable cause) {
     progress.error(message);
     progress.state(ProjectionState.FAILED);
     LOG.error("projection {} stopped: {}", key, message, cause);
