@@ -6,6 +6,7 @@
 module one.flowmade.aether.projections.cluster {
   requires transitive one.flowmade.aether.projections;
   requires transitive one.flowmade.aether.cluster;
+  requires static org.jspecify;
 
   exports one.flowmade.aether.projection.cluster;
 }

@@ -19,6 +19,7 @@ import one.flowmade.aether.cluster.Sharding;
 import one.flowmade.aether.projection.Projection;
 import one.flowmade.aether.projection.ProjectionState;
 import one.flowmade.aether.projection.ProjectionStatus;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,12 +79,12 @@ public final class ClusteredProjection implements AutoCloseable {
   private final Map<Integer, PartitionSlot> slots;
   /** One unstarted instance per partition, for the stored checkpoint of partitions run elsewhere. */
   private final List<Projection> probes;
-  private volatile ClusterNode node;
+  private volatile @Nullable ClusterNode node;
   private volatile int shardCount;
   private volatile boolean closed;
 
   private ClusteredProjection(Builder b) {
-    this.template = b.template;
+    this.template = Objects.requireNonNull(b.template, "checked by build()");
     this.partitions = b.partitions;
     List<Projection> built = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
@@ -163,7 +164,7 @@ public final class ClusteredProjection implements AutoCloseable {
    * @param next another listener, or {@code null}
    * @return the shard listener
    */
-  public ShardListener shardListener(ShardListener next) {
+  public ShardListener shardListener(@Nullable ShardListener next) {
     ShardListener after = next != null ? next : new ShardListener() { };
     return new ShardListener() {
       @Override
@@ -201,7 +202,8 @@ public final class ClusteredProjection implements AutoCloseable {
     };
   }
 
-  private PartitionSlot slotOf(int shard) {
+  /** The slot of a shard's partition, or null if the shard runs none here. */
+  private @Nullable PartitionSlot slotOf(int shard) {
     int count = shardCount;
     if (count == 0) {
       ClusterNode n = node;
@@ -326,7 +328,7 @@ public final class ClusteredProjection implements AutoCloseable {
    * Builds a {@link ClusteredProjection}. Not thread-safe.
    */
   public static final class Builder {
-    private Projection.Builder template;
+    private Projection.@Nullable Builder template;
     private int partitions;
 
     private Builder() {}

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.cluster.ReleaseReason;
 import one.flowmade.aether.projection.Projection;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ final class PartitionSlot {
    * @param shard the shard of the last acquisition, -1 before any
    * @param epoch the epoch of the last acquisition, 0 before any
    */
-  record Snapshot(Projection instance, boolean held, int shard, long epoch) {}
+  record Snapshot(@Nullable Projection instance, boolean held, int shard, long epoch) {}
 
   private final String name;
   private final int partition;
@@ -58,11 +59,11 @@ final class PartitionSlot {
   private boolean held;
   private int shard = -1;
   private long epoch;
-  private Thread starter;
+  private @Nullable Thread starter;
   /** The instance of the current acquisition: running, or failed to start. */
-  private Run current;
+  private @Nullable Run current;
   /** The instance the last release stopped. */
-  private Run previous;
+  private @Nullable Run previous;
 
   PartitionSlot(String name, int partition, Factory factory) {
     this.name = name;
