@@ -494,7 +494,7 @@ public final class CloudEventHeaders {
   private static boolean isLowerCase(String name) {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c >= 'A' && c <= 'Z' || c > '~') {
+      if ((c >= 'A' && c <= 'Z') || c > '~') {
         return false;
       }
     }

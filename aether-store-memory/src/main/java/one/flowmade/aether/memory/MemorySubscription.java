@@ -181,8 +181,8 @@ final class MemorySubscription implements EventSubscription {
       } catch (Exception | Error e) {
         fail("stopped: the handler failed on the event at position " + event.position()
             + " (actor '" + event.actorId() + "', type '" + event.type() + "')", e);
-        if (e instanceof VirtualMachineError) {
-          throw (VirtualMachineError) e;
+        if (e instanceof VirtualMachineError fatal) {
+          throw fatal;
         }
         return false;
       }
@@ -198,8 +198,8 @@ final class MemorySubscription implements EventSubscription {
       handler.onLive();
     } catch (RuntimeException | Error e) {
       fail("stopped: the handler's onLive failed", e);
-      if (e instanceof VirtualMachineError) {
-        throw (VirtualMachineError) e;
+      if (e instanceof VirtualMachineError fatal) {
+        throw fatal;
       }
       return false;
     }
