@@ -7,7 +7,7 @@
 module one.flowmade.aether.admin {
   requires transitive one.flowmade.aether.core;
   requires one.flowmade.aether.nats;
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // @Nullable in the exported API
   requires transitive io.nats.jnats;
 
   exports one.flowmade.aether.admin;

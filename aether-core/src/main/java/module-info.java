@@ -13,8 +13,10 @@ module one.flowmade.aether.core {
   // (javac resolves it there), and OpenTelemetry is optional for all of them.
   requires static io.opentelemetry.api;
   requires static io.opentelemetry.context;
-  // @Nullable: read by compilers and checkers only, never needed at run time.
-  requires static org.jspecify;
+  // @Nullable in the exported API: read by compilers and checkers only, never needed at run
+  // time; transitive so that javac sees it where the API is used (it comes with this module's
+  // Maven dependencies).
+  requires static transitive org.jspecify;
 
   exports one.flowmade.aether;
   exports one.flowmade.aether.codec;

@@ -9,7 +9,7 @@
 module one.flowmade.aether.nats {
   requires transitive one.flowmade.aether.core;
   requires transitive io.nats.jnats;
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // @Nullable in the exported API
 
   exports one.flowmade.aether.nats;
   exports one.flowmade.aether.nats.internal to

@@ -6,7 +6,8 @@
 module one.flowmade.aether.projections.cluster {
   requires transitive one.flowmade.aether.projections;
   requires transitive one.flowmade.aether.cluster;
-  requires static org.jspecify;
+  // Transitive: the exported shardListener(ShardListener) shows @Nullable (javac warns otherwise).
+  requires static transitive org.jspecify;
 
   exports one.flowmade.aether.projection.cluster;
 }

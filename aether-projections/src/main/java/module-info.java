@@ -6,7 +6,7 @@
 module one.flowmade.aether.projections {
   requires transitive one.flowmade.aether.core;
   requires one.flowmade.aether.nats;
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // @Nullable in the exported API
   requires transitive io.nats.jnats;
   requires transitive java.sql;
 

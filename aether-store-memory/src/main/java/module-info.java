@@ -3,7 +3,7 @@
  */
 module one.flowmade.aether.store.memory {
   requires transitive one.flowmade.aether.core;
-  requires static org.jspecify;
+  requires static transitive org.jspecify; // @Nullable in the exported API
 
   exports one.flowmade.aether.memory;
 }

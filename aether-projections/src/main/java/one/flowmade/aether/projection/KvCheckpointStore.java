@@ -225,7 +225,8 @@ public final class KvCheckpointStore implements CheckpointStore {
    * @return the new revision, or null if another writer changed the key first
    * @throws AetherTransientException if the bucket cannot be written
    */
-  private Long compareAndSet(String key, String k, Long revision, byte[] value) {
+  private @Nullable Long compareAndSet(String key, String k, @Nullable Long revision,
+      byte[] value) {
     try {
       return revision == null ? kv.create(k, value) : kv.update(k, value, revision);
     } catch (JetStreamApiException e) {
@@ -238,7 +239,7 @@ public final class KvCheckpointStore implements CheckpointStore {
     }
   }
 
-  private static Long revisionOf(KeyValueEntry entry) {
+  private static @Nullable Long revisionOf(@Nullable KeyValueEntry entry) {
     return entry == null ? null : entry.getRevision();
   }
 
@@ -277,7 +278,7 @@ public final class KvCheckpointStore implements CheckpointStore {
     while (true) {
       KeyValueEntry entry = get(k);
       Checkpoint stored = entry == null ? null : decode(key, entry);
-      if (stored == null || stored.epoch() != epoch) {
+      if (entry == null || stored == null || stored.epoch() != epoch) {
         throw new CheckpointFencedException(key, epoch, stored == null ? "the checkpoint is gone"
             : "the bucket holds epoch " + stored.epoch() + "; the parked event was not recorded");
       }
