@@ -5,6 +5,7 @@
 module one.flowmade.aether.testkit {
   requires transitive one.flowmade.aether.core;
   requires one.flowmade.aether.nats;
+  requires static transitive org.jspecify; // @Nullable in the exported API
   requires transitive io.nats.jnats;
   requires transitive org.junit.jupiter.api;
   requires org.assertj.core;

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import one.flowmade.aether.actor.ActorModel;
 import one.flowmade.aether.actor.Decider;
 import one.flowmade.aether.codec.EventCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Given-when-then tests for an {@link ActorModel} and its deciders, without a store:
@@ -32,7 +33,7 @@ public final class ActorFixture<S, E> {
 
   private final ActorModel<S, E> model;
   private final String actorId;
-  private EventCodec codec;
+  private @Nullable EventCodec codec;
 
   private ActorFixture(ActorModel<S, E> model, String actorId) {
     this.model = model;
@@ -145,9 +146,9 @@ public final class ActorFixture<S, E> {
   public final class Then {
     private final List<E> events;
     private final S state;
-    private final RuntimeException rejection;
+    private final @Nullable RuntimeException rejection;
 
-    private Then(List<E> events, S state, RuntimeException rejection) {
+    private Then(List<E> events, S state, @Nullable RuntimeException rejection) {
       this.events = events;
       this.state = state;
       this.rejection = rejection;

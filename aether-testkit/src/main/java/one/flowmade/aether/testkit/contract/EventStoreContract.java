@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import one.flowmade.aether.Event;
@@ -188,14 +189,14 @@ public abstract class EventStoreContract extends StreamReadContract {
     for (String name : names) {
       NewEvent event = new NewEvent(sharedId, "Tick", Instant.now(), Metadata.empty(),
           Payload.json("{\"ns\":\"" + name + "\"}"));
-      stores.get(name).append("x", ExpectedVersion.noStream(), event);
+      store(stores, name).append("x", ExpectedVersion.noStream(), event);
     }
     for (String name : names) {
-      stores.get(name).append("x", ExpectedVersion.exactly(1), event("Marker"));
+      store(stores, name).append("x", ExpectedVersion.exactly(1), event("Marker"));
     }
 
     for (String name : names) {
-      EventStore namespaceStore = stores.get(name);
+      EventStore namespaceStore = store(stores, name);
       String own = "{\"ns\":\"" + name + "\"}";
       assertThat(namespaceStore.latestVersion("x")).isEqualTo(2);
       assertThat(namespaceStore.lastPosition()).isEqualTo(2);
@@ -318,5 +319,9 @@ public abstract class EventStoreContract extends StreamReadContract {
         "order-1", ExpectedVersion.any(), events(1)).get(timeout().toMillis(),
         TimeUnit.MILLISECONDS));
     assertThat(unwrap(async)).isInstanceOf(IllegalStateException.class);
+  }
+
+  private static EventStore store(Map<String, EventStore> stores, String name) {
+    return Objects.requireNonNull(stores.get(name), name);
   }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import one.flowmade.aether.Namespace;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scope of one test of a contract suite: a random namespace prefix unique to the test, and
@@ -21,7 +22,7 @@ final class TestScope {
 
   private final String prefixStart;
   private final List<AutoCloseable> resources = new ArrayList<>();
-  private String prefix;
+  private @Nullable String prefix;
 
   /**
    * Creates a scope whose prefixes start with a letter of the suite's own, so the namespaces of

@@ -3,6 +3,7 @@ package one.flowmade.aether.testkit.nats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.testcontainers.containers.Network;
 
 /**
@@ -20,7 +21,7 @@ final class ContainerLauncher implements Launcher {
 
   private final String image;
   private final Duration startTimeout;
-  private Network network;
+  private @Nullable Network network;
   private boolean closed;
 
   ContainerLauncher(String image, Duration startTimeout) {
@@ -42,7 +43,7 @@ final class ContainerLauncher implements Launcher {
   public synchronized ServerRuntime create(
       NodeSpec node,
       List<NodeSpec> peers,
-      String clusterName,
+      @Nullable String clusterName,
       String extraConfig,
       boolean syncAlways) {
     if (closed) {

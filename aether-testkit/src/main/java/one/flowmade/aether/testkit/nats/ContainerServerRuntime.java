@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -29,7 +30,8 @@ final class ContainerServerRuntime extends AbstractServerRuntime {
   private boolean created;
 
   ContainerServerRuntime(
-      NodeSpec node, String image, Network network, String config, Duration startTimeout) {
+      NodeSpec node, String image, @Nullable Network network, String config,
+      Duration startTimeout) {
     super(node.name());
     GenericContainer<?> c =
         new GenericContainer<>(DockerImageName.parse(image))

@@ -3,6 +3,7 @@ package one.flowmade.aether.testkit.nats;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings that {@link NatsServer.Builder} and {@link NatsCluster.Builder} share: which binary
@@ -16,7 +17,7 @@ final class LaunchSettings {
 
   private static final String NAME_PATTERN = "[A-Za-z0-9_-]+";
 
-  private Path executable;
+  private @Nullable Path executable;
   private String config = "";
   private boolean configSet;
   private Duration startTimeout;

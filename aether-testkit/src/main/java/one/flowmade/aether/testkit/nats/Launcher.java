@@ -2,6 +2,7 @@ package one.flowmade.aether.testkit.nats;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates the runtimes of the servers of one {@link NatsServer} or {@link NatsCluster}, from a
@@ -36,7 +37,7 @@ interface Launcher extends AutoCloseable {
   ServerRuntime create(
       NodeSpec node,
       List<NodeSpec> peers,
-      String clusterName,
+      @Nullable String clusterName,
       String extraConfig,
       boolean syncAlways);
 
@@ -50,7 +51,7 @@ interface Launcher extends AutoCloseable {
    * @return a runtime that has launched nothing yet
    */
   default ServerRuntime create(
-      NodeSpec node, List<NodeSpec> peers, String clusterName, String extraConfig) {
+      NodeSpec node, List<NodeSpec> peers, @Nullable String clusterName, String extraConfig) {
     return create(node, peers, clusterName, extraConfig, false);
   }
 

@@ -3,6 +3,7 @@ package one.flowmade.aether.testkit.nats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Launches servers from a local {@code nats-server} binary whose version has been checked.
@@ -28,7 +29,7 @@ record LocalLauncher(Path executable, NatsServerVersion serverVersion) implement
   public ServerRuntime create(
       NodeSpec node,
       List<NodeSpec> peers,
-      String clusterName,
+      @Nullable String clusterName,
       String extraConfig,
       boolean syncAlways) {
     ServerConfig.Cluster cluster =

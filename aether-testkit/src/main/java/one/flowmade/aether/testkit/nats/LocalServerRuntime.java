@@ -11,9 +11,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,7 @@ final class LocalServerRuntime extends AbstractServerRuntime {
   private final Path executable;
   private final Path configFile;
   private final Path logFile;
-  private Process process;
+  private @Nullable Process process;
 
   /**
    * Creates the runtime and writes the configuration file; launches nothing.
@@ -67,7 +69,7 @@ final class LocalServerRuntime extends AbstractServerRuntime {
     }
     ProcessBuilder builder =
         new ProcessBuilder(executable.toString(), "--config", configFile.toString())
-            .directory(configFile.getParent().toFile())
+            .directory(directoryOf(configFile).toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
@@ -91,7 +93,7 @@ final class LocalServerRuntime extends AbstractServerRuntime {
 
   @Override
   public synchronized OptionalLong pid() {
-    return isAlive() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
+    return isAlive() ? OptionalLong.of(started().pid()) : OptionalLong.empty();
   }
 
   @Override
@@ -108,23 +110,23 @@ final class LocalServerRuntime extends AbstractServerRuntime {
     if (!isAlive()) {
       return;
     }
-    process.destroy();
+    started().destroy();
     try {
-      if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (started().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         return;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    LOG.warn("{} (pid {}) ignored SIGTERM for {}; killing it", name, process.pid(), grace);
+    LOG.warn("{} (pid {}) ignored SIGTERM for {}; killing it", name, started().pid(), grace);
     kill(SIGNAL_TIMEOUT);
   }
 
   private void awaitExit(Duration timeout) {
     try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!started().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new NatsServerException(
-            name + " (pid " + process.pid() + ") did not exit within " + timeout);
+            name + " (pid " + started().pid() + ") did not exit within " + timeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -151,7 +153,7 @@ final class LocalServerRuntime extends AbstractServerRuntime {
     if (!isAlive()) {
       throw new IllegalStateException(name + " is not running");
     }
-    long pid = process.pid();
+    long pid = started().pid();
     // The shell's built-in kill exists wherever /bin/sh does, unlike a kill binary on PATH.
     ProcessBuilder builder =
         new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " \"$1\"", "sh", Long.toString(pid))
@@ -175,9 +177,18 @@ final class LocalServerRuntime extends AbstractServerRuntime {
     }
   }
 
+  /** The process of a launched server: only after {@link #isAlive()} said so, or launch. */
+  private Process started() {
+    return Objects.requireNonNull(process, "the server was launched");
+  }
+
+  private static Path directoryOf(Path file) {
+    return Objects.requireNonNull(file.getParent(), "a file in a directory");
+  }
+
   /** On Linux, waits until /proc says the process is (or is no longer) stopped. */
   private void awaitProcState(boolean stopped) {
-    Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+    Path stat = Path.of("/proc", Long.toString(started().pid()), "stat");
     if (!Files.isReadable(stat)) {
       return;
     }

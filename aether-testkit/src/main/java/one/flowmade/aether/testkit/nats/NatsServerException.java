@@ -1,5 +1,7 @@
 package one.flowmade.aether.testkit.nats;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@code nats-server} for a test could not be found, started or controlled. The message says
  * what was tried and, when a server process failed, ends with the last lines of its log.
@@ -26,7 +28,7 @@ public class NatsServerException extends IllegalStateException {
    * @param message what failed and what to do about it
    * @param cause the underlying failure, or null
    */
-  public NatsServerException(String message, Throwable cause) {
+  public NatsServerException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

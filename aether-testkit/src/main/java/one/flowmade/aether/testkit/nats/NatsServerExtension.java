@@ -3,6 +3,7 @@ package one.flowmade.aether.testkit.nats;
 import io.nats.client.Connection;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -40,14 +41,15 @@ public final class NatsServerExtension
   private static final Logger LOG = LoggerFactory.getLogger(NatsServerExtension.class);
   private static final int LOG_LINES_ON_FAILURE = 30;
 
-  private final Supplier<NatsServer> serverFactory;
-  private final Supplier<NatsCluster> clusterFactory;
-  private NatsServer server;
-  private NatsCluster cluster;
-  private String owner;
+  private final @Nullable Supplier<NatsServer> serverFactory;
+  private final @Nullable Supplier<NatsCluster> clusterFactory;
+  private @Nullable NatsServer server;
+  private @Nullable NatsCluster cluster;
+  private @Nullable String owner;
 
   private NatsServerExtension(
-      Supplier<NatsServer> serverFactory, Supplier<NatsCluster> clusterFactory) {
+      @Nullable Supplier<NatsServer> serverFactory,
+      @Nullable Supplier<NatsCluster> clusterFactory) {
     this.serverFactory = serverFactory;
     this.clusterFactory = clusterFactory;
   }
@@ -121,7 +123,7 @@ public final class NatsServerExtension
     return running(cluster);
   }
 
-  private static <T> T running(T value) {
+  private static <T> T running(@Nullable T value) {
     if (value == null) {
       throw new IllegalStateException(
           "no server is running: it starts before the tests of the class that registers the"
@@ -181,7 +183,7 @@ public final class NatsServerExtension
     if (serverFactory != null) {
       server = serverFactory.get();
     } else {
-      cluster = clusterFactory.get();
+      cluster = Objects.requireNonNull(clusterFactory, "one of the factories is set").get();
     }
     owner = context.getUniqueId();
   }

@@ -1,6 +1,7 @@
 package one.flowmade.aether.testkit.nats;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration file of one server: name, client and monitoring listeners, JetStream with a
@@ -22,7 +23,7 @@ record ServerConfig(
     int clientPort,
     int monitorPort,
     String storeDir,
-    Cluster cluster,
+    @Nullable Cluster cluster,
     String extra,
     boolean syncAlways) {
 
@@ -33,7 +34,7 @@ record ServerConfig(
       int clientPort,
       int monitorPort,
       String storeDir,
-      Cluster cluster,
+      @Nullable Cluster cluster,
       String extra) {
     this(serverName, host, clientPort, monitorPort, storeDir, cluster, extra, false);
   }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -166,7 +167,8 @@ final class ServerGroup implements AutoCloseable {
     log.debug("closed {} and deleted {}", description, directory);
   }
 
-  private static RuntimeException withSuppressed(RuntimeException first, RuntimeException next) {
+  private static RuntimeException withSuppressed(@Nullable RuntimeException first,
+      RuntimeException next) {
     if (first == null) {
       return next;
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ final class ServerLocator {
   private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration DOCKER_PROBE_TIMEOUT = Duration.ofSeconds(15);
   private static final Map<VersionKey, NatsServerVersion> VERSIONS = new ConcurrentHashMap<>();
-  private static volatile Boolean dockerAvailable;
+  private static volatile @Nullable Boolean dockerAvailable;
 
   private ServerLocator() {}
 
@@ -53,13 +54,13 @@ final class ServerLocator {
    * @throws UnsupportedNatsServerException if the binary found is too old
    * @throws NatsServerException if none is found; the message says how to get one
    */
-  static Launcher locate(Path executable, String image, Duration startTimeout) {
+  static Launcher locate(@Nullable Path executable, String image, Duration startTimeout) {
     return locate(
         executable, image, startTimeout, System::getenv, ServerLocator::probeDockerOnce);
   }
 
   static Launcher locate(
-      Path executable,
+      @Nullable Path executable,
       String image,
       Duration startTimeout,
       UnaryOperator<String> environment,

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ final class ServerNode implements NatsNode {
   private final ServerRuntime runtime;
   private final Duration startTimeout;
   private final String source;
-  private volatile NatsServerVersion version;
+  private volatile @Nullable NatsServerVersion version;
   private volatile boolean paused;
   private volatile boolean closed;
 
@@ -319,7 +320,7 @@ final class ServerNode implements NatsNode {
    *
    * @param connection the connection, or null
    */
-  static void closeQuietly(Connection connection) {
+  static void closeQuietly(@Nullable Connection connection) {
     if (connection == null) {
       return;
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -128,7 +129,8 @@ public final class PostgresServer implements AutoCloseable {
 
   private static int major(Path bin) {
     try {
-      return Integer.parseInt(bin.getParent().getFileName().toString());
+      // bin is <base>/<version>/bin (see locate), so it has a parent.
+      return Integer.parseInt(Objects.requireNonNull(bin.getParent()).getFileName().toString());
     } catch (NumberFormatException e) {
       return 0;
     }

@@ -27,6 +27,7 @@ import one.flowmade.aether.projection.ProjectionState;
 import one.flowmade.aether.projection.ProjectionStatus;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Given-then tests for a projection's handlers: given these events, then the read model is this.
@@ -68,18 +69,18 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class ProjectionFixture implements AutoCloseable {
 
   private final ObservedStore store;
-  private final EventCodec codec;
+  private final @Nullable EventCodec codec;
   private final Supplier<Projection.Builder> definition;
   private final CheckpointStore checkpoints;
   private final Duration timeout;
   private final List<String> given = new ArrayList<>();
-  private Projection projection;
+  private @Nullable Projection projection;
   private boolean closed;
 
   private ProjectionFixture(Builder b) {
-    this.store = new ObservedStore(b.store);
+    this.store = new ObservedStore(Objects.requireNonNull(b.store, "checked by build()"));
     this.codec = b.codec;
-    this.definition = b.definition;
+    this.definition = Objects.requireNonNull(b.definition, "checked by build()");
     this.checkpoints = b.checkpoints != null ? b.checkpoints : new InMemoryCheckpointStore();
     this.timeout = b.timeout;
   }
@@ -310,7 +311,7 @@ public final class ProjectionFixture implements AutoCloseable {
   /** The user's store, remembering the options the projection subscribed with. */
   private static final class ObservedStore implements EventStore {
     private final EventStore delegate;
-    private volatile SubscriptionOptions options;
+    private volatile @Nullable SubscriptionOptions options;
 
     ObservedStore(EventStore delegate) {
       this.delegate = delegate;
@@ -385,10 +386,10 @@ public final class ProjectionFixture implements AutoCloseable {
    * Builds a {@link ProjectionFixture}. Not thread-safe.
    */
   public static final class Builder {
-    private EventStore store;
-    private EventCodec codec;
-    private Supplier<Projection.Builder> definition;
-    private CheckpointStore checkpoints;
+    private @Nullable EventStore store;
+    private @Nullable EventCodec codec;
+    private @Nullable Supplier<Projection.Builder> definition;
+    private @Nullable CheckpointStore checkpoints;
     private Duration timeout = Duration.ofSeconds(10);
 
     private Builder() {}
