@@ -239,7 +239,11 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
    * lease expire on their own. Idempotent: a call while another thread is closing the node (its
    * shutdown hook, say) waits until that close has finished, so what is closed after the node
    * (host, stores, connection) is closed after the handover; a call from a listener of the node
-   * returns at once. Removes the node's JVM shutdown hook ({@link Builder#shutdownHook}).
+   * returns at once. Removes the node's JVM shutdown hook ({@link Builder#shutdownHook}). A
+   * thread interrupted before the call still leaves gracefully; its interrupt flag is set again
+   * when close returns. After close the accessors keep answering (the node owns nothing and is
+   * no member) and the router's requests fail with {@link IllegalStateException} naming the
+   * node.
    */
   @Override
   public void close() {

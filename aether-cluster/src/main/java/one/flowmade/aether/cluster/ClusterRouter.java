@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import one.flowmade.aether.AetherException;
+import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.cluster.internal.RouterSettings;
 import one.flowmade.aether.cluster.internal.SettingsChecks;
 import one.flowmade.aether.cluster.internal.SettingsDraft;
@@ -108,6 +109,9 @@ public final class ClusterRouter {
    * @throws ActorRequestException if the owner's handler threw
    * @throws IllegalArgumentException if the actor id is invalid
    * @throws IllegalStateException if the connection or the router's node is closed
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): the owner may or may not have handled the message; send
+   *     it again if the interrupt was not a stop
    */
   public byte[] request(String actorId, byte[] payload) {
     return request(actorId, payload, requestTimeout);
@@ -125,6 +129,9 @@ public final class ClusterRouter {
    * @throws ActorRequestException if the owner's handler threw
    * @throws IllegalArgumentException if the actor id is invalid or the timeout not positive
    * @throws IllegalStateException if the connection or the router's node is closed
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): the owner may or may not have handled the message; send
+   *     it again if the interrupt was not a stop
    */
   public byte[] request(String actorId, byte[] payload, Duration timeout) {
     CompletableFuture<byte[]> reply = requestAsync(actorId, payload, timeout);
@@ -133,7 +140,8 @@ public final class ClusterRouter {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reply.cancel(false);
-      throw new IllegalStateException("interrupted while waiting for a reply for " + actorId, e);
+      throw new AetherTransientException("interrupted while waiting for a reply for actor '"
+          + actorId + "'; the owner may have handled the message", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof AetherException ae) {

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Payload;
@@ -97,6 +99,9 @@ public final class ActorClient {
    *     time: it may or may not have been applied; the same advice as above
    * @throws IllegalStateException if the router (or the node it belongs to) or its connection is
    *     closed: a programming or shutdown-order error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): the command may or may not have been applied; send it
+   *     again with the same command id if the interrupt was not a stop
    */
   public <E, C> CommandOutcome<E> send(ActorType<E, C> type, String actorId, C command) {
     return send(type, actorId, command, null, router.requestTimeout());
@@ -129,16 +134,26 @@ public final class ActorClient {
    *     instead of replying (not an {@link ActorHost}'s handler): see its message
    * @throws IllegalStateException if the router (or the node it belongs to) or its connection is
    *     closed: a programming or shutdown-order error, retrying does not help
+   * @throws AetherTransientException if the calling thread is interrupted while waiting (the
+   *     interrupt flag is set again): the command may or may not have been applied; send it
+   *     again with the same command id if the interrupt was not a stop
    */
   public <E, C> CommandOutcome<E> send(ActorType<E, C> type, String actorId, C command,
       String commandId, Duration timeout) {
+    CompletableFuture<CommandOutcome<E>> outcome =
+        sendAsync(type, actorId, command, commandId, timeout);
     try {
-      return sendAsync(type, actorId, command, commandId, timeout).join();
-    } catch (CompletionException e) {
+      return outcome.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AetherTransientException("interrupted while waiting for the outcome of the"
+          + " command for actor '" + actorId + "'; it may or may not have been applied: send it"
+          + " again with the same command id", e);
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw e;
+      throw new CompletionException(e.getCause());
     }
   }
 

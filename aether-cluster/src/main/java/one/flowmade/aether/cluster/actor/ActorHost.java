@@ -207,10 +207,14 @@ public final class ActorHost implements AutoCloseable {
    * @param node the node built with this host's handler and listener
    * @throws NullPointerException if {@code node} is null
    * @throws IllegalStateException if already attached (a host serves one node; build one host
-   *     per node)
+   *     per node), or if the host is closed
    */
   public synchronized void attach(ClusterNode node) {
     Objects.requireNonNull(node, "node");
+    if (closed) {
+      throw new IllegalStateException("the actor host is closed; build a new one for node '"
+          + node.nodeId() + "'");
+    }
     if (this.node != null) {
       throw new IllegalStateException("the host is already attached to node '"
           + this.node.nodeId() + "'");
@@ -242,8 +246,9 @@ public final class ActorHost implements AutoCloseable {
 
   /**
    * Drops every cached actor and removes the host's meters; later commands are answered "moved"
-   * (nothing appended), so {@link ActorClient} sends them to another owner. Idempotent; never
-   * throws. Does not close the node: close the node first, so that its shards are handed over
+   * (nothing appended), so {@link ActorClient} sends them to another owner, and a later {@link
+   * #attach} throws {@link IllegalStateException}. Idempotent; never
+   * throws, also on an interrupted thread (it does not wait). Does not close the node: close the node first, so that its shards are handed over
    * (see {@link one.flowmade.aether.Shutdown} and {@code docs/operations.md}, "Shutdown").
    */
   @Override

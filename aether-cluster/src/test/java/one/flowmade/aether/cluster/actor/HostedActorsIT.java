@@ -474,4 +474,46 @@ final class HostedActorsIT extends HostedActorsTests {
         .status()).isEqualTo(CommandOutcome.Status.ALREADY_APPLIED);
     assertThat(stored("p-1")).hasSize(4);
   }
+
+  @Test
+  void afterClose_andWhileInterrupted_theHostAndTheClientFollowOneRule() {
+    ClusterNode a = startNode("a", 100);
+    awaitAllShardsOwned();
+    ActorClient client = client(a);
+    ActorHost host = hosts.get("a");
+    assertThat(client.send(ACCOUNT, "closed-1", new Deposit(1), "c-1", Duration.ofSeconds(20))
+        .status()).isEqualTo(CommandOutcome.Status.APPLIED);
+
+    // interrupted while waiting: the flag is set again and the failure is transient
+    Thread.currentThread().interrupt();
+    assertThatThrownBy(() -> client.send(ACCOUNT, "closed-1", new Deposit(1), "c-2",
+        Duration.ofSeconds(20)))
+        .isInstanceOf(AetherTransientException.class)
+        .hasMessageContaining("interrupted while waiting for the outcome of the command for"
+            + " actor 'closed-1'");
+    assertThat(Thread.interrupted()).isTrue();
+
+    // close on an interrupted thread does not throw and leaves the flag set
+    Thread.currentThread().interrupt();
+    host.close();
+    assertThat(Thread.interrupted()).isTrue();
+    host.close();
+
+    // after close: attaching fails naming the closed host; commands append nothing
+    assertThatThrownBy(() -> host.attach(a)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the actor host is closed");
+    assertThat(host.cachedActors()).isZero();
+    assertThatThrownBy(() -> client.send(ACCOUNT, "closed-1", new Deposit(1), "c-3",
+        Duration.ofMillis(500)))
+        .isInstanceOf(ShardUnavailableException.class)
+        .hasMessageContaining("closed");
+    assertThat(stored("closed-1")).hasSizeLessThanOrEqualTo(2);
+
+    // the node closed too: the client fails at once naming it
+    a.close();
+    assertThatThrownBy(() -> client.send(ACCOUNT, "closed-1", new Deposit(1), "c-4",
+        Duration.ofSeconds(20)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("node a of cluster " + cluster + " is closed");
+  }
 }

@@ -170,17 +170,26 @@ public final class NodeRuntime implements LeaderElection {
   /**
    * Leaves gracefully: resigns, releases every shard, deletes the membership. Idempotent: a
    * call while another thread closes the node waits until that close has finished, except on
-   * the node's events thread (a listener), which returns at once.
+   * the node's events thread (a listener), which returns at once. A caller interrupted before
+   * the call still leaves; its interrupt flag is set again on return.
    */
   public void close() {
-    if (!node.markClosed(false)) {
-      awaitClosed();
-      return;
-    }
+    // an interrupted caller still hands the shards over: its waits below would return at once
+    boolean interrupted = Thread.interrupted();
     try {
-      leave();
+      if (!node.markClosed(false)) {
+        awaitClosed();
+        return;
+      }
+      try {
+        leave();
+      } finally {
+        closed.countDown();
+      }
     } finally {
-      closed.countDown();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
