@@ -73,7 +73,13 @@ final class AppendRetries {
         }
         LOG.warn("transient failure appending to actor '{}' (attempt {}), retrying the same"
             + " events: {}", actorId, attempt, e.getMessage());
-        backOffTransient(attempt, deadline);
+        try {
+          backOffTransient(attempt, deadline);
+        } catch (AetherTransientException interrupted) {
+          // Interrupted while backing off: an earlier attempt may have stored the events, so
+          // the failure is resolved like any other last failure (the flag stays set).
+          throw finalTransientFailure(actorId, events, attempt, interrupted, unknown);
+        }
         if (deadline.isExpired()) {
           throw finalTransientFailure(actorId, events, attempt, e, unknown);
         }

@@ -186,6 +186,26 @@ final class ActorRepositoryTest {
   }
 
   @Test
+  void execute_interruptedWhileBackingOffAfterAnUnknownOutcome_failsAsOutcomeUnknown() {
+    InterruptingStore lossy = new InterruptingStore(store);
+    ActorRepository<Counter, CounterEvent> counters = repository(lossy)
+        .commandTimeout(Duration.ofSeconds(5)).build();
+
+    try {
+      // The first append's outcome is unknown and the thread is interrupted before the retry's
+      // backoff: the events may be stored, so the failure must say "outcome unknown", not
+      // "interrupted" (which a caller could read as nothing stored).
+      assertThatThrownBy(() -> counters.execute("c", c -> List.of(new Added(1))))
+          .isInstanceOf(AppendOutcomeUnknownException.class)
+          .hasMessageContaining("unknown outcome");
+      assertThat(Thread.currentThread().isInterrupted()).as("interrupt flag restored").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(lossy.appends.get()).isEqualTo(1);
+  }
+
+  @Test
   void execute_storeFailingTransientlyForever_givesUpAtTheCommandDeadline() {
     ScriptedStore scripted = new ScriptedStore(store, null);
     ActorRepository<Counter, CounterEvent> counters = repository(scripted)
@@ -556,6 +576,22 @@ final class ActorRepositoryTest {
         throw first;
       }
       throw new StoreUnavailableException("simulated: server unreachable, nothing stored", null);
+    }
+  }
+
+  /** Its append's outcome is unknown, and it interrupts the calling thread. */
+  private static final class InterruptingStore extends DelegatingStore {
+    final AtomicInteger appends = new AtomicInteger();
+
+    InterruptingStore(EventStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
+      appends.incrementAndGet();
+      Thread.currentThread().interrupt();
+      throw new AppendOutcomeUnknownException("simulated lost acknowledgement", null);
     }
   }
 
