@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import one.flowmade.aether.Event;
+import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventStore;
 import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.Position;
@@ -86,16 +87,41 @@ final class ProjectionRuntime {
       progress.position(checkpoint.position());
       progress.state(ProjectionState.CATCHING_UP);
       progress.meter().begin(key, store::lastPosition, checkpoint.position(), last);
-      SubscriptionOptions.Builder options =
-          SubscriptionOptions.builder().from(Position.after(checkpoint.position()));
-      settings.handlers().serverFilter().ifPresent(options::eventTypes);
       ProjectionWorker run = new ProjectionWorker(this);
-      subscription = store.subscribe(options.build(), run.feed());
+      subscription = store.subscribe(optionsAfter(checkpoint.position()), run.feed());
       worker = new Thread(run, "aether-projection-" + key);
       worker.setDaemon(true);
       worker.start();
       LOG.info("projection {} started at position {} (epoch {}, {} events behind)", key,
           checkpoint.position(), epoch, last - checkpoint.position());
+    }
+  }
+
+  private SubscriptionOptions optionsAfter(long position) {
+    SubscriptionOptions.Builder options =
+        SubscriptionOptions.builder().from(Position.after(position));
+    settings.handlers().serverFilter().ifPresent(options::eventTypes);
+    return options.build();
+  }
+
+  /**
+   * Replaces a subscription that stopped on a transient failure (the store gave up reaching the
+   * server) with a new one after the last applied position. Returns false if the projection is
+   * closing.
+   *
+   * @throws one.flowmade.aether.AetherTransientException if the store still cannot subscribe
+   */
+  boolean resubscribe(EventHandler feed) {
+    synchronized (lifecycle) {
+      if (closing()) {
+        return false;
+      }
+      EventSubscription old = subscription;
+      if (old != null) {
+        old.close();
+      }
+      subscription = store.subscribe(optionsAfter(progress.position()), feed);
+      return true;
     }
   }
 

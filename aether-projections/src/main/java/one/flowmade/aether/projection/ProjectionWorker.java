@@ -23,6 +23,8 @@ import one.flowmade.aether.UndecodableEvent;
 final class ProjectionWorker implements Runnable {
   private static final Object LIVE_MARK = new Object();
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration RESUBSCRIBE_FIRST = Duration.ofMillis(200);
+  private static final Duration RESUBSCRIBE_CAP = Duration.ofSeconds(5);
 
   private final ProjectionRuntime rt;
   private final ProjectionSettings settings;
@@ -30,6 +32,7 @@ final class ProjectionWorker implements Runnable {
   private final ProjectionProgress progress;
   private final ErrorPolicy policy;
   private final String key;
+  private final EventHandler feed = new Feed();
 
   ProjectionWorker(ProjectionRuntime rt) {
     this.rt = rt;
@@ -42,7 +45,7 @@ final class ProjectionWorker implements Runnable {
 
   /** Returns the subscription handler that feeds this loop through the bounded queue. */
   EventHandler feed() {
-    return new Feed();
+    return feed;
   }
 
   private final class Feed implements EventHandler {
@@ -87,10 +90,15 @@ final class ProjectionWorker implements Runnable {
         if (first == null) {
           EventSubscription s = rt.subscription();
           if (s != null && !s.isActive() && !rt.closing()) {
-            rt.fail("the subscription to namespace " + rt.store.namespace().name()
-                + " stopped: " + s.failure().map(ProjectionRuntime::describe)
-                .orElse("unknown cause"), null);
-            return;
+            Throwable failure = s.failure().orElse(null);
+            if (!(failure instanceof AetherTransientException) || !resubscribe(failure)) {
+              if (!rt.closing()) {
+                rt.fail("the subscription to namespace " + rt.store.namespace().name()
+                    + " stopped: " + (failure == null ? "unknown cause" : describe(failure)),
+                    failure);
+              }
+              return;
+            }
           }
           continue;
         }
@@ -106,6 +114,31 @@ final class ProjectionWorker implements Runnable {
     } catch (RuntimeException | Error e) {
       rt.fail("unexpected error: " + describe(e), e);
     }
+  }
+
+  /**
+   * Rides out a subscription that the store stopped because it could not reach the server for
+   * its whole retry budget: subscribes again after the last applied position, backing off from
+   * {@link #RESUBSCRIBE_FIRST} doubling to {@link #RESUBSCRIBE_CAP} while the store stays
+   * unreachable, until it works or the projection closes. Nothing is skipped: the new
+   * subscription starts after the checkpointed work. Returns false if the projection is closing.
+   */
+  private boolean resubscribe(Throwable cause) {
+    rt.progress.error("subscription stopped, subscribing again: " + describe(cause));
+    LOG.warn("projection {}: its subscription stopped on a transient failure ({}); subscribing"
+        + " again after position {}", key, describe(cause), progress.position());
+    Duration wait = RESUBSCRIBE_FIRST;
+    while (rt.pause(wait)) {
+      try {
+        return rt.resubscribe(feed);
+      } catch (AetherTransientException e) {
+        LOG.warn("projection {}: subscribing again failed ({}); next try in {} ms", key,
+            describe(e), wait.multipliedBy(2).toMillis());
+        wait = wait.multipliedBy(2).compareTo(RESUBSCRIBE_CAP) > 0 ? RESUBSCRIBE_CAP
+            : wait.multipliedBy(2);
+      }
+    }
+    return false;
   }
 
   /** Returns false once the projection must stop. */

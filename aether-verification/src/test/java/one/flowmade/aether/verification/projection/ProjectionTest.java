@@ -1,13 +1,5 @@
 package one.flowmade.aether.verification.projection;
 
-import one.flowmade.aether.projection.Checkpoint;
-import one.flowmade.aether.projection.ErrorPolicy;
-import one.flowmade.aether.projection.InMemoryCheckpointStore;
-import one.flowmade.aether.projection.ParkedEvent;
-import one.flowmade.aether.projection.Projection;
-import one.flowmade.aether.projection.ProjectionContext;
-import one.flowmade.aether.projection.ProjectionState;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -15,15 +7,31 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import one.flowmade.aether.AppendResult;
 import one.flowmade.aether.Event;
+import one.flowmade.aether.EventHandler;
+import one.flowmade.aether.EventStore;
+import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.Position;
+import one.flowmade.aether.ReadResult;
+import one.flowmade.aether.StoreUnavailableException;
+import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.memory.InMemoryEventStore;
+import one.flowmade.aether.projection.Checkpoint;
+import one.flowmade.aether.projection.ErrorPolicy;
+import one.flowmade.aether.projection.InMemoryCheckpointStore;
+import one.flowmade.aether.projection.ParkedEvent;
+import one.flowmade.aether.projection.Projection;
+import one.flowmade.aether.projection.ProjectionContext;
+import one.flowmade.aether.projection.ProjectionState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -223,5 +231,136 @@ final class ProjectionTest {
       assertThat(stale.status().lastError()).get().asString().contains("fenced");
       assertThat(checkpoints.parked("balances")).as("the stale owner's parking entry").isEmpty();
     }
+  }
+  @Test
+  void aSubscriptionStoppedByAnUnreachableServer_isOpenedAgain_andNothingIsSkipped() {
+    // The first subscription stops as a JetStream one does when it cannot re-create its
+    // consumer (seen under faults in ProjectionFaultInjectionIT): inactive, failure
+    // StoreUnavailableException. The projection subscribes again after its last position.
+    FirstSubscriptionFails failing = new FirstSubscriptionFails(store);
+    for (int i = 1; i <= 10; i++) {
+      deposit("a", i);
+    }
+    try (Projection p = Projection.builder().name("balances").eventStore(failing)
+        .checkpointStore(checkpoints).batchSize(1)
+        .onAny((e, c) -> seen.add(e.actorId() + "@" + e.version())).build()) {
+      p.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.status().position() == 10);
+      failing.stopFirst();
+      for (int i = 11; i <= 20; i++) {
+        deposit("a", i);
+      }
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> p.status().position() == 20
+          || p.status().state() == ProjectionState.FAILED);
+      assertThat(p.status().state()).as(p.status().lastError().orElse(""))
+          .isNotEqualTo(ProjectionState.FAILED);
+      assertThat(failing.subscribes).hasValue(2);
+      assertThat(seen).containsExactlyElementsOf(
+          java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(v -> "a@" + v).toList());
+    }
+  }
+
+  /** An event store whose first subscription can be made to stop as an unreachable server does. */
+  private static final class FirstSubscriptionFails implements EventStore {
+    private final EventStore delegate;
+    final java.util.concurrent.atomic.AtomicInteger subscribes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean firstStopped;
+    private volatile EventSubscription first;
+
+    FirstSubscriptionFails(EventStore delegate) {
+      this.delegate = delegate;
+    }
+
+    void stopFirst() {
+      firstStopped = true;
+      first.close();
+    }
+
+    @Override
+    public EventSubscription subscribe(SubscriptionOptions options, EventHandler handler) {
+      EventSubscription s = delegate.subscribe(options, handler);
+      if (subscribes.incrementAndGet() > 1) {
+        return s;
+      }
+      first = s;
+      return new EventSubscription() {
+        @Override
+        public Optional<String> name() {
+          return s.name();
+        }
+
+        @Override
+        public long lastPosition() {
+          return s.lastPosition();
+        }
+
+        @Override
+        public boolean isLive() {
+          return !firstStopped && s.isLive();
+        }
+
+        @Override
+        public boolean isActive() {
+          return !firstStopped && s.isActive();
+        }
+
+        @Override
+        public boolean awaitLive(Duration timeout) throws InterruptedException {
+          return s.awaitLive(timeout);
+        }
+
+        @Override
+        public Optional<Throwable> failure() {
+          return firstStopped ? Optional.of(new StoreUnavailableException("simulated: could"
+              + " not re-create the consumer, no response from the server", null)) : s.failure();
+        }
+
+        @Override
+        public void close() {
+          s.close();
+        }
+      };
+    }
+
+    @Override
+    public Namespace namespace() {
+      return delegate.namespace();
+    }
+
+    @Override
+    public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
+      return delegate.append(actorId, expected, events);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(String actorId, ExpectedVersion expected,
+        List<NewEvent> events) {
+      return delegate.appendAsync(actorId, expected, events);
+    }
+
+    @Override
+    public long latestVersion(String actorId) {
+      return delegate.latestVersion(actorId);
+    }
+
+    @Override
+    public ReadResult read(String actorId, long fromVersion, int limit) {
+      return delegate.read(actorId, fromVersion, limit);
+    }
+
+    @Override
+    public ReadResult readAll(Position from, int limit) {
+      return delegate.readAll(from, limit);
+    }
+
+    @Override
+    public long lastPosition() {
+      return delegate.lastPosition();
+    }
+
+    @Override
+    public void close() {}
   }
 }
