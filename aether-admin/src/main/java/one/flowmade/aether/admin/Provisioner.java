@@ -4,6 +4,8 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamOptions;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.Mirror;
 import io.nats.client.api.Republish;
 import io.nats.client.api.Source;
@@ -14,15 +16,21 @@ import io.nats.client.api.SubjectTransform;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.PermissionDeniedException;
+import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.admin.ProvisioningPlan.Difference;
 import one.flowmade.aether.admin.ProvisioningPlan.Resource;
 import one.flowmade.aether.admin.ProvisioningPlan.Status;
@@ -32,10 +40,11 @@ import one.flowmade.aether.nats.internal.PermissionViolations;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Creates and updates the streams and buckets of one namespace as Aether needs them: the event
- * stream, the snapshot stream, the cluster's bucket and the projection checkpoint bucket, with the
- * configurations the stores, the cluster and the checkpoint store themselves create (one place,
- * {@code aether-nats}' {@code AetherStreams}). Run it with a user of the {@link
+ * Creates and updates the streams, buckets and durable consumers of one namespace as Aether needs
+ * them: the event stream, the snapshot stream, the cluster's bucket, the projection checkpoint
+ * bucket and the consumers of the durable subscriptions declared with {@link Builder#durable},
+ * with the configurations the stores, the cluster, the checkpoint store and a durable
+ * subscription themselves create (one place, {@code aether-nats}' {@code AetherStreams}). Run it with a user of the {@link
  * Role#PROVISIONING} role; Aether's components can then run with the {@link Role#APPLICATION}
  * role, which may not create or change streams.
  *
@@ -43,6 +52,7 @@ import org.jspecify.annotations.Nullable;
  * Provisioner provisioner = Provisioner.builder(adminConnection,
  *         NamespaceResources.of(Namespace.of("orders")))
  *     .replicas(3)
+ *     .durable("billing", "OrderPlaced", "OrderPaid")   // a durable subscription's consumer
  *     .build();
  * ProvisioningPlan plan = provisioner.plan();   // changes nothing
  * System.out.print(plan.render());
@@ -56,14 +66,25 @@ import org.jspecify.annotations.Nullable;
  * {@code max_msgs_per_subject}, {@code discard}, {@code allow_rollup_hdrs}, {@code deny_delete},
  * {@code allow_msg_ttl}, {@code subject_delete_marker_ttl}, {@code allow_atomic}, {@code
  * republish}, {@code sources}, {@code mirror}, {@code subject_transform}, {@code allow_direct}
- * and {@code mirror_direct}. Durable consumers are not provisioned: Aether's components create
- * their own (both roles may).
+ * and {@code mirror_direct}.
+ *
+ * <p>A durable consumer is the one a durable subscription of that name and those event types
+ * ({@code SubscriptionOptions.builder().durable(name).eventTypes(types)}) opens on the event
+ * stream: a pull consumer named {@code aether-sub-<name>}, filtered on the namespace's event
+ * subjects of those types (all of them when none is given), explicit acks. Compared fields:
+ * {@code filter_subjects}, {@code ack_policy}, {@code ack_wait}, {@code max_ack_pending} and
+ * {@code deliver_subject}; where it starts is not compared (an existing durable resumes where it
+ * is). A new one starts at the namespace's first event. A differing one is updated in place; one
+ * the server cannot update in place (an ack policy, a push consumer) fails {@link #apply()} with
+ * the server's reason, because the provisioner never deletes a consumer. Durables not declared
+ * are left alone.
  *
  * <p>Thread-safe (it holds no state but its settings); the connection is not closed by it.
  */
 public final class Provisioner {
 
   private static final String API = "$JS.API.";
+  private static final String DURABLE = "durable consumer";
 
   /** One compared field: its JSON name, its value as text, and how to set the wanted value. */
   private record Field(String name, Function<StreamConfiguration, String> value,
@@ -111,6 +132,8 @@ public final class Provisioner {
   private final int replicas;
   private final StorageType storage;
   private final Duration requestTimeout;
+  /** Declared durable subscriptions, by name: name to event types (empty: every type). */
+  private final Map<String, Set<String>> durables;
 
   private Provisioner(Builder b) {
     this.connection = b.connection;
@@ -118,6 +141,7 @@ public final class Provisioner {
     this.replicas = b.replicas;
     this.storage = b.storage;
     this.requestTimeout = b.requestTimeout;
+    this.durables = Collections.unmodifiableMap(new TreeMap<>(b.durables));
   }
 
   /**
@@ -144,7 +168,7 @@ public final class Provisioner {
 
   /**
    * Compares what exists with what Aether needs; changes nothing. Blocks for one stream info
-   * request per stream or bucket (four).
+   * request per stream or bucket (four) and one consumer info request per declared durable.
    *
    * @return the plan
    * @throws PermissionDeniedException if the connection's user may not read a stream's info
@@ -158,20 +182,25 @@ public final class Provisioner {
       StreamInfo info = info(jsm, t.wanted().getName());
       out.add(compare(t, info == null ? null : info.getConfiguration()));
     }
+    for (ConsumerConfiguration d : durables()) {
+      out.add(compareDurable(d, consumer(jsm, d.getDurable())));
+    }
     return new ProvisioningPlan(out);
   }
 
   /**
-   * Creates the missing streams and buckets and updates the differing fields of existing ones;
-   * never deletes or purges. Idempotent: when everything matches it sends no change. Blocks.
+   * Creates the missing streams, buckets and declared durable consumers and updates the differing
+   * fields of existing ones; never deletes or purges. Idempotent: when everything matches it
+   * sends no change. Blocks.
    *
    * @return the plan it carried out (what was found before the changes)
    * @throws PermissionDeniedException if the connection's user may not create or update a
    *     stream (it needs the {@link Role#PROVISIONING} role)
    * @throws AetherTransientException if the server did not answer; applying again is safe
    * @throws AetherNonTransientException if the server refused a change (for example a storage
-   *     type, which NATS cannot change on an existing stream); the message names the stream and
-   *     the server's reason, earlier resources stay provisioned
+   *     type, which NATS cannot change on an existing stream, or a durable's ack policy); the
+   *     message names the stream or consumer and the server's reason, earlier resources stay
+   *     provisioned
    */
   public ProvisioningPlan apply() {
     JetStreamManagement jsm = jsm();
@@ -209,7 +238,95 @@ public final class Provisioner {
             subject, e);
       }
     }
+    for (ConsumerConfiguration d : durables()) {
+      ConsumerConfiguration found = consumer(jsm, d.getDurable());
+      Resource r = compareDurable(d, found);
+      out.add(r);
+      if (r.status() != Status.MATCHES) {
+        writeDurable(jsm, d, found, r);
+      }
+    }
     return new ProvisioningPlan(out);
+  }
+
+  private List<ConsumerConfiguration> durables() {
+    List<ConsumerConfiguration> out = new ArrayList<>();
+    durables.forEach((name, types) ->
+        out.add(AetherStreams.durable(resources.namespace(), name, types, 1)));
+    return out;
+  }
+
+  private String durableLabel(ConsumerConfiguration d) {
+    return resources.eventStream() + " > " + d.getDurable();
+  }
+
+  private Resource compareDurable(ConsumerConfiguration wanted,
+      @Nullable ConsumerConfiguration found) {
+    if (found == null) {
+      return new Resource(DURABLE, durableLabel(wanted), Status.MISSING, List.of());
+    }
+    Map<String, String> has = AetherStreams.durableFields(found);
+    List<Difference> differences = new ArrayList<>();
+    AetherStreams.durableFields(wanted).forEach((field, value) -> {
+      String existing = has.getOrDefault(field, "none");
+      if (!value.equals(existing)) {
+        differences.add(new Difference(field, existing, value));
+      }
+    });
+    return new Resource(DURABLE, durableLabel(wanted),
+        differences.isEmpty() ? Status.MATCHES : Status.DIFFERS, differences);
+  }
+
+  private void writeDurable(JetStreamManagement jsm, ConsumerConfiguration wanted,
+      @Nullable ConsumerConfiguration found, Resource r) {
+    String stream = resources.eventStream();
+    String name = wanted.getDurable();
+    boolean create = found == null;
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
+    try {
+      if (create) {
+        jsm.addOrUpdateConsumer(stream, wanted);
+      } else {
+        // In place: the durable keeps its position; the provisioner never deletes it.
+        jsm.updateConsumer(stream, ConsumerConfiguration.builder(found)
+            .filterSubjects(wanted.getFilterSubjects())
+            .ackPolicy(wanted.getAckPolicy())
+            .ackWait(wanted.getAckWait())
+            .maxAckPending(wanted.getMaxAckPending())
+            .deliverSubject(null)
+            .build());
+      }
+    } catch (JetStreamApiException e) {
+      throw new AetherNonTransientException("could not " + (create ? "create " : "update ")
+          + DURABLE + " '" + name + "' of stream '" + stream + "': " + e.getMessage()
+          + (create ? "" : " (differences: " + r.differences() + "; the provisioner never"
+              + " deletes a consumer: delete it by hand if it must be made anew)"), e);
+    } catch (IOException e) {
+      throw unanswered(mark, (create ? "create " : "update ") + DURABLE + " '" + name + "'",
+          List.of(API + "CONSUMER.CREATE." + stream + "." + name,
+              API + "CONSUMER.DURABLE.CREATE." + stream + "." + name,
+              API + "CONSUMER.CREATE." + stream + "." + name + "."
+                  + wanted.getFilterSubjects().get(0)), e);
+    }
+  }
+
+  private @Nullable ConsumerConfiguration consumer(JetStreamManagement jsm, String name) {
+    String stream = resources.eventStream();
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
+    try {
+      ConsumerInfo info = jsm.getConsumerInfo(stream, name);
+      return info.getConsumerConfiguration();
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == JetStreamErrors.CONSUMER_NOT_FOUND
+          || e.getApiErrorCode() == JetStreamErrors.STREAM_NOT_FOUND) {
+        return null;
+      }
+      throw new AetherNonTransientException("could not read " + DURABLE + " '" + name
+          + "' of stream '" + stream + "': " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw unanswered(mark, "read " + DURABLE + " '" + name + "'",
+          List.of(API + "CONSUMER.INFO." + stream + "." + name), e);
+    }
   }
 
   private List<Target> targets() {
@@ -271,7 +388,13 @@ public final class Provisioner {
 
   private RuntimeException unanswered(PermissionViolations.Mark mark, String what,
       String subject, IOException e) {
-    Optional<PermissionDeniedException> refused = mark.refusal(what, subject);
+    return unanswered(mark, what, List.of(subject), e);
+  }
+
+  private RuntimeException unanswered(PermissionViolations.Mark mark, String what,
+      List<String> subjects, IOException e) {
+    Optional<PermissionDeniedException> refused = mark.refusal(what,
+        subjects.toArray(String[]::new));
     if (refused.isPresent()) {
       return refused.get();
     }
@@ -311,7 +434,8 @@ public final class Provisioner {
 
   @Override
   public String toString() {
-    return "Provisioner[" + resources + ", replicas " + replicas + ", " + storage + "]";
+    return "Provisioner[" + resources + ", replicas " + replicas + ", " + storage
+        + (durables.isEmpty() ? "" : ", durables " + durables.keySet()) + "]";
   }
 
   /** Builds a {@link Provisioner}. Not thread-safe; each input is checked when set. */
@@ -321,6 +445,7 @@ public final class Provisioner {
     private int replicas = AetherStreams.DEFAULT_REPLICAS;
     private StorageType storage = AetherStreams.DEFAULT_STORAGE;
     private Duration requestTimeout = Duration.ofSeconds(5);
+    private final Map<String, Set<String>> durables = new LinkedHashMap<>();
 
     private Builder(Connection connection, NamespaceResources resources) {
       this.connection = connection;
@@ -366,6 +491,31 @@ public final class Provisioner {
         throw new IllegalArgumentException("request timeout must be positive, not " + timeout);
       }
       this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Declares a durable subscription whose consumer the provisioner creates and keeps as
+     * Aether needs it, so that the application role only adopts it: the consumer that {@code
+     * SubscriptionOptions.builder().durable(name).eventTypes(eventTypes)} opens on the event
+     * stream ({@code aether-sub-<name>}). A new one starts at the namespace's first event.
+     *
+     * @param name the durable subscription's name, as the application passes it
+     * @param eventTypes the subscription's event types, exactly as the application passes them;
+     *     none for every type
+     * @return this builder
+     * @throws IllegalArgumentException if the name or a type is invalid (the rules of {@link
+     *     SubscriptionOptions})
+     * @throws IllegalStateException if that name was already declared
+     */
+    public Builder durable(String name, String... eventTypes) {
+      Objects.requireNonNull(name, "name");
+      SubscriptionOptions checked = SubscriptionOptions.builder().durable(name)
+          .eventTypes(eventTypes).build();
+      if (durables.containsKey(name)) {
+        throw new IllegalStateException("durable '" + name + "' was already declared");
+      }
+      durables.put(name, checked.eventTypes());
       return this;
     }
 

@@ -4,16 +4,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@link Provisioner#plan()} found: for each stream and bucket a namespace needs, whether it
- * is missing, matches what Aether needs, or differs (and in which fields). Immutable and
- * thread-safe.
+ * What {@link Provisioner#plan()} found: for each stream, bucket and declared durable consumer a
+ * namespace needs, whether it is missing, matches what Aether needs, or differs (and in which
+ * fields). Immutable and thread-safe.
  *
- * @param resources one entry per stream or bucket, in a fixed order: event stream, snapshot
- *     stream, cluster bucket, checkpoint bucket
+ * @param resources one entry per stream, bucket or durable, in a fixed order: event stream,
+ *     snapshot stream, cluster bucket, checkpoint bucket, then the declared durable consumers by
+ *     name
  */
 public record ProvisioningPlan(List<Resource> resources) {
 
-  /** The state of one stream or bucket. */
+  /** The state of one stream, bucket or durable consumer. */
   public enum Status {
     /** It does not exist; {@link Provisioner#apply()} creates it. */
     MISSING,
@@ -24,7 +25,7 @@ public record ProvisioningPlan(List<Resource> resources) {
   }
 
   /**
-   * One field of an existing stream that is not what Aether needs.
+   * One field of an existing stream or consumer that is not what Aether needs.
    *
    * @param field the field's name as the server's JSON has it, e.g. {@code republish}
    * @param found the value found
@@ -49,10 +50,12 @@ public record ProvisioningPlan(List<Resource> resources) {
   }
 
   /**
-   * One stream or bucket.
+   * One stream, bucket or durable consumer.
    *
-   * @param kind what it is, e.g. {@code "event stream"} or {@code "cluster bucket"}
-   * @param stream the stream's name (a bucket's is {@code KV_<bucket>})
+   * @param kind what it is, e.g. {@code "event stream"}, {@code "cluster bucket"} or {@code
+   *     "durable consumer"}
+   * @param stream the stream's name (a bucket's is {@code KV_<bucket>}); for a durable consumer
+   *     {@code <stream> > <consumer>}, e.g. {@code AETHER_orders > aether-sub-billing}
    * @param status missing, matches or differs
    * @param differences the fields that differ, empty unless {@link Status#DIFFERS}
    */
@@ -81,7 +84,8 @@ public record ProvisioningPlan(List<Resource> resources) {
   }
 
   /**
-   * Returns whether every stream and bucket exists as Aether needs it (nothing to apply).
+   * Returns whether every stream, bucket and durable exists as Aether needs it (nothing to
+   * apply).
    *
    * @return true if all match
    */

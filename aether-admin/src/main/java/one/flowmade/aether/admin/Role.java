@@ -9,7 +9,9 @@ import java.util.List;
  * <ul>
  *   <li>{@link #APPLICATION}: everything Aether does at run time — append (publish to the event
  *       subjects), read ({@code $JS.API.STREAM.MSG.GET} and {@code $JS.API.DIRECT.GET} on its own
- *       streams), ephemeral, ordered and durable consumers on its own streams, snapshots, the
+ *       streams), ephemeral, ordered and durable consumers on its own streams (a durable the
+ *       provisioning role made is adopted as it is; the role may still create durables, see
+ *       {@link #publishAllow}), snapshots, the
  *       cluster and checkpoint buckets (get, put, watch), bus and cluster subjects, and its
  *       private inbox — and
  *       nothing that changes where data flows: no stream or bucket create, update, delete or purge.
@@ -55,6 +57,11 @@ public enum Role {
       }
       pub.add("$JS.API.CONSUMER.CREATE." + s);
       pub.add("$JS.API.CONSUMER.CREATE." + s + ".>");
+      // The application role keeps this although durables can be provisioned: jnats sends a
+      // durable with several filter subjects here, also when a durable subscription recreates
+      // its consumer after unacknowledged deliveries; and withholding it would not stop the role
+      // from creating durables, which CONSUMER.CREATE.<stream>.<name> (needed by ordered
+      // consumers) creates as well (docs/security.md, Limits).
       pub.add("$JS.API.CONSUMER.DURABLE.CREATE." + s + ".>");
       pub.add("$JS.API.CONSUMER.INFO." + s + ".>");
       if (this == APPLICATION) {

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.Republish;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
@@ -17,6 +21,7 @@ import java.util.List;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.ExpectedVersion;
+import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
@@ -38,12 +43,13 @@ import org.junit.jupiter.api.Test;
  * with an application and a provisioning user): plan reads only, apply creates and then is a
  * no-op, a tampered stream shows its differences and is repaired, and the application role runs
  * the JetStream stores on a provisioned namespace and fails at once, naming the provisioning
- * role, on one that is not.
+ * role, on one that is not. Declared durable consumers are planned, created and updated in place
+ * (never deleted), and the application user's durable subscription adopts them.
  */
 final class ProvisionerIT {
 
   static final List<String> NAMESPACES =
-      List.of("fresh", "created", "tampered", "orders", "unprov");
+      List.of("fresh", "created", "tampered", "orders", "unprov", "durables", "strict");
   private static NatsServer server;
 
   /** The accounts block of a generated configuration for the given namespaces. */
@@ -58,9 +64,21 @@ final class ProvisionerIT {
     return text.substring(text.indexOf("accounts {"));
   }
 
+  /**
+   * The generated configuration, except that {@code strict}'s application user may not create
+   * durables with several filter subjects (jnats sends those to {@code
+   * $JS.API.CONSUMER.DURABLE.CREATE}): an application role an operator narrowed.
+   */
   @BeforeAll
   static void start() {
-    server = NatsServer.builder().config(accounts(NAMESPACES)).start();
+    StringBuilder conf = new StringBuilder();
+    for (String line : accounts(NAMESPACES).split("\n", -1)) {
+      conf.append(line.contains("{user: \"strict-app\"")
+          ? line.replace("\"$JS.API.CONSUMER.DURABLE.CREATE.AETHER_strict.>\", ", "") : line)
+          .append('\n');
+    }
+    assertThat(conf.toString()).contains("$JS.API.CONSUMER.DURABLE.CREATE.AETHER_strict.>");
+    server = NatsServer.builder().config(conf.toString()).start();
   }
 
   @AfterAll
@@ -73,6 +91,20 @@ final class ProvisionerIT {
         .userInfo(ns + (role == Role.APPLICATION ? "-app" : "-admin"),
             role == Role.APPLICATION ? "app-secret" : "admin-secret")
         .inboxPrefix("_INBOX_" + ns).build());
+  }
+
+  static Connection connect(NatsServer server, String ns, Role role, List<String> errors)
+      throws Exception {
+    return Nats.connect(server.connectionOptions()
+        .userInfo(ns + (role == Role.APPLICATION ? "-app" : "-admin"),
+            role == Role.APPLICATION ? "app-secret" : "admin-secret")
+        .inboxPrefix("_INBOX_" + ns)
+        .errorListener(new ErrorListener() {
+          @Override
+          public void errorOccurred(Connection conn, String error) {
+            errors.add(error);
+          }
+        }).build());
   }
 
   private static Provisioner provisioner(Connection c, String ns) {
@@ -193,6 +225,127 @@ final class ProvisionerIT {
       assertThatThrownBy(() -> provisioner(app, "unprov").apply())
           .isInstanceOf(PermissionDeniedException.class)
           .hasMessageContaining("PROVISIONING role");
+    }
+  }
+  @Test
+  void aDeclaredDurable_isPlannedAndCreated_andTheApplicationUsersSubscriptionAdoptsIt()
+      throws Exception {
+    Namespace ns = Namespace.of("durables");
+    List<String> adminErrors = Collections.synchronizedList(new ArrayList<>());
+    try (Connection admin = connect(server, "durables", Role.PROVISIONING, adminErrors)) {
+      Provisioner p = Provisioner.builder(admin, NamespaceResources.of(ns))
+          .durable("billing", "Placed", "Paid").durable("audit").build();
+      ProvisioningPlan plan = p.plan();
+      assertThat(plan.resources().subList(4, 6)).extracting(Resource::kind, Resource::stream,
+          Resource::status).containsExactly(
+              org.assertj.core.groups.Tuple.tuple("durable consumer",
+                  "AETHER_durables > aether-sub-audit", Status.MISSING),
+              org.assertj.core.groups.Tuple.tuple("durable consumer",
+                  "AETHER_durables > aether-sub-billing", Status.MISSING));
+      assertThat(plan.render()).contains(
+          "MISSING  durable consumer AETHER_durables > aether-sub-billing\n");
+      p.apply();
+      assertThat(p.plan().upToDate()).as(p.plan().render()).isTrue();
+    }
+    assertThat(adminErrors).isEmpty();
+    JetStreamManagement jsm;
+    List<String> appErrors = Collections.synchronizedList(new ArrayList<>());
+    try (Connection admin = connect(server, "durables", Role.PROVISIONING);
+        Connection app = connect(server, "durables", Role.APPLICATION, appErrors);
+        JetStreamEventStore events = JetStreamEventStore.builder(app, ns).build()) {
+      jsm = admin.jetStreamManagement();
+      ConsumerInfo made = jsm.getConsumerInfo("AETHER_durables", "aether-sub-billing");
+      events.append("o-1", ExpectedVersion.noStream(), List.of(
+          NewEvent.of("Placed", Payload.json("{}")), NewEvent.of("Shipped", Payload.json("{}")),
+          NewEvent.of("Paid", Payload.json("{}"))));
+      List<Event> seen = Collections.synchronizedList(new ArrayList<>());
+      try (EventSubscription billing = events.subscribe(SubscriptionOptions.builder()
+          .durable("billing").eventTypes("Paid", "Placed").build(), seen::add)) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 2);
+        assertThat(billing.isActive()).isTrue();
+      }
+      assertThat(seen).as("the provisioned durable starts at the first event, filtered")
+          .extracting(Event::type).containsExactly("Placed", "Paid");
+      assertThat(jsm.getConsumerInfo("AETHER_durables", "aether-sub-billing").getCreationTime())
+          .as("adopted, not made anew").isEqualTo(made.getCreationTime());
+      assertThat(appErrors).as("what the application user was refused").isEmpty();
+    }
+    try (Connection admin = connect(server, "durables", Role.PROVISIONING)) {
+      assertThat(Provisioner.builder(admin, NamespaceResources.of(ns))
+          .durable("billing", "Placed", "Paid").build().plan().upToDate()).isTrue();
+    }
+  }
+
+  @Test
+  void aChangedDurable_showsItsDifferences_isUpdatedInPlace_andNeverDeleted() throws Exception {
+    Namespace ns = Namespace.of("durables");
+    try (Connection admin = connect(server, "durables", Role.PROVISIONING)) {
+      Provisioner p = Provisioner.builder(admin, NamespaceResources.of(ns))
+          .durable("changed", "Placed").build();
+      p.apply();
+      JetStreamManagement jsm = admin.jetStreamManagement();
+      ConsumerInfo made = jsm.getConsumerInfo("AETHER_durables", "aether-sub-changed");
+      jsm.updateConsumer("AETHER_durables", ConsumerConfiguration.builder(
+          made.getConsumerConfiguration()).maxAckPending(10).build());
+
+      ProvisioningPlan plan = p.plan();
+      Resource durable = plan.resources().get(4);
+      assertThat(durable.status()).isEqualTo(Status.DIFFERS);
+      assertThat(durable.differences()).containsExactly(
+          new ProvisioningPlan.Difference("max_ack_pending", "10", "1024"));
+      assertThat(plan.render()).contains(
+          "DIFFERS  durable consumer AETHER_durables > aether-sub-changed\n"
+              + "  max_ack_pending: found 10, wanted 1024\n");
+      p.apply();
+      assertThat(p.plan().upToDate()).isTrue();
+      assertThat(jsm.getConsumerInfo("AETHER_durables", "aether-sub-changed").getCreationTime())
+          .as("updated in place").isEqualTo(made.getCreationTime());
+
+      jsm.addOrUpdateConsumer("AETHER_durables", ConsumerConfiguration.builder()
+          .durable("aether-sub-noack").ackPolicy(AckPolicy.None)
+          .filterSubjects("aether.ev.durables.>").build());
+      Provisioner noAck = Provisioner.builder(admin, NamespaceResources.of(ns))
+          .durable("noack").build();
+      assertThat(noAck.plan().resources().get(4).differences())
+          .contains(new ProvisioningPlan.Difference("ack_policy", "none", "explicit"));
+      assertThatThrownBy(noAck::apply).isInstanceOf(AetherNonTransientException.class)
+          .hasMessageContaining("aether-sub-noack").hasMessageContaining("never deletes");
+      assertThat(jsm.getConsumerInfo("AETHER_durables", "aether-sub-noack")).isNotNull();
+    }
+  }
+
+  @Test
+  void anApplicationUserThatMayNotCreateTheDurable_failsAtOnce_namingTheProvisioningRole()
+      throws Exception {
+    Namespace ns = Namespace.of("strict");
+    try (Connection admin = connect(server, "strict", Role.PROVISIONING)) {
+      Provisioner.builder(admin, NamespaceResources.of(ns)).build().apply();
+    }
+    try (Connection admin = connect(server, "strict", Role.PROVISIONING);
+        Connection app = connect(server, "strict", Role.APPLICATION);
+        JetStreamEventStore events = JetStreamEventStore.builder(app, ns)
+            .retryBudget(RetryBudget.defaults().withTimeLimit(Duration.ofSeconds(60))).build()) {
+      events.append("o-1", ExpectedVersion.noStream(), NewEvent.of("Placed", Payload.json("{}")));
+      SubscriptionOptions audit = SubscriptionOptions.builder().durable("audit")
+          .eventTypes("Placed", "Paid").build();
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> events.subscribe(audit, e -> { }))
+          .isInstanceOf(PermissionDeniedException.class)
+          .hasMessageContaining("$JS.API.CONSUMER.DURABLE.CREATE.AETHER_strict.aether-sub-audit")
+          .hasMessageContaining("PROVISIONING role must create it")
+          .hasMessageContaining("aether-admin provision --namespace strict --durable"
+              + " audit:Paid,Placed --apply");
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("refused at once, not after the 60 s retry budget")
+          .isLessThan(Duration.ofSeconds(15));
+
+      Provisioner.builder(admin, NamespaceResources.of(ns)).durable("audit", "Placed", "Paid")
+          .build().apply();
+      List<Event> seen = Collections.synchronizedList(new ArrayList<>());
+      try (EventSubscription adopted = events.subscribe(audit, seen::add)) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 1);
+        assertThat(adopted.isActive()).isTrue();
+      }
     }
   }
 }

@@ -573,13 +573,19 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * consumer named {@code aether-sub-<name>} on the namespace's stream, acknowledging each event
    * after the handler returned, so it delivers at least once and resumes after the last handled
    * event, also in another process. Event type filters are filter subjects: the server filters.
-   * Open a durable name in one process at a time.
+   * Open a durable name in one process at a time. An existing consumer of that name (made by an
+   * earlier run, or ahead of time by the namespace's provisioning role with aether-admin's
+   * {@code Provisioner.Builder.durable}) is adopted and resumes where it is; a missing one is
+   * created at {@link SubscriptionOptions#from()}; one whose filters or acks differ is updated
+   * in place.
    *
    * @throws StoreUnavailableException if the consumer cannot be created within the retry budget
    * @throws IllegalStateException if a durable subscription of that name is already open (close it
    *     first, or in another process: wait until that one stops), or the store is closed
    * @throws PermissionDeniedException if the store's NATS user may not create or read the
-   *     subscription's consumer: a deployment error, retrying does not help
+   *     subscription's consumer: a deployment error, retrying does not help. For a durable that
+   *     is missing or differs, the message says the provisioning role must create it and names
+   *     the {@code aether-admin provision --durable} command; nothing was deleted
    */
   @Override
   public EventSubscription subscribe(SubscriptionOptions options, EventHandler handler) {

@@ -7,16 +7,16 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
-import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +27,15 @@ import one.flowmade.aether.Event;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventSubscription;
 import one.flowmade.aether.Metadata;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.Tracing;
 import one.flowmade.aether.jetstream.EventLog.Found;
-import one.flowmade.aether.nats.SubjectLayout;
+import one.flowmade.aether.nats.internal.AetherStreams;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
+import one.flowmade.aether.nats.internal.PermissionViolations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +51,7 @@ final class StoreSubscription implements EventSubscription {
   private static final Duration PULL_EXPIRY = Duration.ofSeconds(4);
   private static final Duration STALL_CHECK_CATCHING_UP = Duration.ofSeconds(2);
   private static final Duration STALL_CHECK_LIVE = Duration.ofSeconds(10);
-  private static final Duration ACK_WAIT = Duration.ofSeconds(30);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
-  static final String DURABLE_PREFIX = "aether-sub-";
 
   private final StoreContext context;
   private final EventLog log;
@@ -82,10 +82,7 @@ final class StoreSubscription implements EventSubscription {
     this.options = options;
     this.handler = handler;
     this.onClosed = onClosed;
-    this.filters = options.eventTypes().isEmpty()
-        ? List.of(log.allFilter())
-        : options.eventTypes().stream().sorted()
-            .map(type -> SubjectLayout.typeEvents(context.namespace(), type)).toList();
+    this.filters = AetherStreams.filters(context.namespace(), options.eventTypes());
     long end = log.lastPosition();
     this.start = options.from() instanceof Position.At at ? at.position() : end + 1;
     this.consumer = context.call("open a subscription", () -> CompletableFuture
@@ -104,7 +101,14 @@ final class StoreSubscription implements EventSubscription {
   /**
    * Opens the consumer. A durable name is exclusive: when opening (not when this subscription
    * reopens its own consumer), a consumer that another client is pulling from is refused, never
-   * taken over, because recreating it would delete it under that client.
+   * taken over, because recreating it would delete it under that client. An existing durable
+   * consumer (one this subscription made earlier, or one the namespace's provisioning role made
+   * ahead of it) is adopted as it is and resumes where it is; one whose configuration differs
+   * from {@link AetherStreams#durable} is updated in place, and one with deliveries not yet
+   * acknowledged is recreated after its ack floor. A user that may not create or update the
+   * durable (an application role without those rights) fails at once, before anything is
+   * deleted, with a {@link PermissionDeniedException} saying the
+   * provisioning role must create it.
    */
   private BaseConsumerContext openConsumer(long start, boolean exclusive) {
     try {
@@ -115,7 +119,7 @@ final class StoreSubscription implements EventSubscription {
             .startSequence(Math.max(1, start));
         return log.streamContext().createOrderedConsumer(config);
       }
-      String name = DURABLE_PREFIX + options.durableName().get();
+      String name = AetherStreams.durableConsumerName(options.durableName().get());
       JetStreamManagement jsm = context.connection().jetStreamManagement();
       String stream = context.api().stream();
       ConsumerInfo info = consumerInfo(jsm, stream, name);
@@ -127,14 +131,27 @@ final class StoreSubscription implements EventSubscription {
             + " has dropped its pull requests (within " + PULL_EXPIRY.toSeconds() + " s)");
       }
       if (info == null) {
-        jsm.addOrUpdateConsumer(stream, durableConfig(name, Math.max(1, start)));
-      } else if (mustRecreate(info)) {
-        long resumeAt = Math.max(info.getAckFloor().getStreamSequence() + 1,
-            info.getConsumerConfiguration().getDeliverPolicy() == DeliverPolicy.ByStartSequence
-                ? info.getConsumerConfiguration().getStartSequence() : 1);
-        LOG.debug("recreating durable consumer '{}' to resume at position {}", name, resumeAt);
-        jsm.deleteConsumer(stream, name);
-        jsm.addOrUpdateConsumer(stream, durableConfig(name, resumeAt));
+        write(jsm, stream, durableConfig(Math.max(1, start)), false);
+      } else {
+        ConsumerConfiguration found = info.getConsumerConfiguration();
+        boolean unacked = info.getNumAckPending() > 0
+            || info.getDelivered().getStreamSequence() > info.getAckFloor().getStreamSequence();
+        boolean differs = !AetherStreams.durableFields(found)
+            .equals(AetherStreams.durableFields(durableConfig(1)));
+        if (differs || unacked) {
+          // In place first: it keeps the position, and a user that may not change the durable
+          // is refused here, before anything is deleted.
+          boolean updated = updateInPlace(jsm, stream, found);
+          if (unacked || !updated) {
+            long resumeAt = Math.max(info.getAckFloor().getStreamSequence() + 1,
+                found.getDeliverPolicy() == DeliverPolicy.ByStartSequence
+                    ? found.getStartSequence() : 1);
+            LOG.debug("recreating durable consumer '{}' to resume at position {}", name,
+                resumeAt);
+            jsm.deleteConsumer(stream, name);
+            write(jsm, stream, durableConfig(resumeAt), false);
+          }
+        }
       }
       return log.streamContext().getConsumerContext(name);
     } catch (IOException e) {
@@ -158,30 +175,73 @@ final class StoreSubscription implements EventSubscription {
   }
 
   /**
-   * A durable consumer resumes after its ack floor: if messages were delivered but not acked (a
-   * handler failed, a process stopped) or the type filter changed, it is recreated there, so the
-   * first unhandled event is delivered first and order is kept.
+   * Sets the fields {@link AetherStreams#durableFields} compares on the existing durable; false
+   * if the server cannot change them in place (an ack policy, a push consumer).
    */
-  private boolean mustRecreate(ConsumerInfo info) {
-    ConsumerConfiguration config = info.getConsumerConfiguration();
-    List<String> existing = config.getFilterSubjects();
-    boolean sameFilters = existing != null
-        && new HashSet<>(existing).equals(new HashSet<>(filters));
-    return !sameFilters || info.getNumAckPending() > 0
-        || info.getDelivered().getStreamSequence() > info.getAckFloor().getStreamSequence()
-        || config.getAckPolicy() != AckPolicy.Explicit;
+  private boolean updateInPlace(JetStreamManagement jsm, String stream,
+      ConsumerConfiguration found) throws IOException {
+    ConsumerConfiguration wanted = durableConfig(1);
+    ConsumerConfiguration update = ConsumerConfiguration.builder(found)
+        .filterSubjects(wanted.getFilterSubjects())
+        .ackWait(wanted.getAckWait())
+        .maxAckPending(wanted.getMaxAckPending())
+        .build();
+    try {
+      write(jsm, stream, update, true);
+      return true;
+    } catch (JetStreamApiException e) {
+      LOG.debug("durable consumer '{}' cannot be updated in place: {}", found.getDurable(),
+          e.getMessage());
+      return false;
+    }
   }
 
-  private ConsumerConfiguration durableConfig(String name, long start) {
-    return ConsumerConfiguration.builder()
-        .durable(name)
-        .ackPolicy(AckPolicy.Explicit)
-        .ackWait(ACK_WAIT)
-        .maxAckPending(1024)
-        .deliverPolicy(DeliverPolicy.ByStartSequence)
-        .startSequence(start)
-        .filterSubjects(filters)
-        .build();
+  /**
+   * Creates or updates the durable; a refusal for lack of permission fails at once, saying the
+   * provisioning role must do it.
+   */
+  private void write(JetStreamManagement jsm, String stream, ConsumerConfiguration config,
+      boolean update) throws IOException, JetStreamApiException {
+    PermissionViolations.Mark mark = PermissionViolations.mark(context.connection());
+    try {
+      if (update) {
+        jsm.updateConsumer(stream, config);
+      } else {
+        jsm.addOrUpdateConsumer(stream, config);
+      }
+    } catch (IOException e) {
+      String name = config.getDurable();
+      List<String> subjects = new ArrayList<>(List.of(
+          "$JS.API.CONSUMER.CREATE." + stream + "." + name,
+          "$JS.API.CONSUMER.DURABLE.CREATE." + stream + "." + name));
+      if (filters.size() == 1) {
+        subjects.add("$JS.API.CONSUMER.CREATE." + stream + "." + name + "." + filters.get(0));
+      }
+      Optional<PermissionDeniedException> refused = mark.refusal((update ? "update" : "create")
+          + " the durable consumer '" + name + "' of stream '" + stream + "'", remedy(name),
+          subjects);
+      if (refused.isPresent()) {
+        throw refused.get();
+      }
+      throw e;
+    }
+  }
+
+  private String remedy(String consumer) {
+    String ns = context.namespace().name();
+    String durable = options.durableName().orElseThrow();
+    String types = options.eventTypes().isEmpty() ? ""
+        : ":" + String.join(",", new TreeSet<>(options.eventTypes()));
+    return "the durable consumer '" + consumer + "' is missing or differs from what this"
+        + " subscription needs, and this user may not create or update it: the namespace's"
+        + " PROVISIONING role must create it. Provision it with a provisioning-role user"
+        + " (aether-admin provision --namespace " + ns + " --durable " + durable + types
+        + " --apply, or aether-admin's Provisioner.Builder.durable), then subscribe again";
+  }
+
+  private ConsumerConfiguration durableConfig(long start) {
+    return AetherStreams.durable(context.namespace(), options.durableName().orElseThrow(),
+        options.eventTypes(), start);
   }
 
   // ---- delivery ----------------------------------------------------------------------------

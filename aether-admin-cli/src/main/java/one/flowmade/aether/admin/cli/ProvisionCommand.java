@@ -22,10 +22,11 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = AdminCommand.EXIT_HEADING,
     exitCodeList = {AdminCommand.EXIT_OK, AdminCommand.EXIT_FAILED, AdminCommand.EXIT_USAGE},
     description = {"Creates or updates a namespace's streams and buckets (event stream, snapshot"
-        + " stream, cluster bucket, checkpoint bucket) as Aether needs them.",
+        + " stream, cluster bucket, checkpoint bucket), and the durable consumers given with"
+        + " --durable, as Aether needs them.",
         "Without --apply it prints what is missing or differs and changes nothing; with --apply"
             + " it changes only the differing fields and prints what it did. It never deletes or"
-            + " purges a stream. Connect as the namespace's provisioning user."})
+            + " purges a stream or deletes a consumer. Connect as the namespace's provisioning user."})
 final class ProvisionCommand implements Callable<Integer> {
 
   @Spec

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.admin.NamespaceResources;
+import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.testkit.nats.NatsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +21,13 @@ import org.junit.jupiter.api.Test;
  * {@code provision} and {@code verify} run in this JVM against a real server configured by
  * aether-admin (an account per namespace, each with an application and a provisioning user):
  * verify reports what is missing, provision without --apply changes nothing, --apply creates and
- * then is a no-op, drift is shown and repaired, and failures exit 1 with one line.
+ * then is a no-op, drift is shown and repaired, durable consumers given with --durable are
+ * planned, created and verified, and failures exit 1 with one line.
  */
 final class ProvisionCommandIT {
 
   private static final List<String> NAMESPACES =
-      List.of("empty", "dry", "applied", "drifted", "refused");
+      List.of("empty", "dry", "applied", "drifted", "refused", "durable");
   private static NatsServer server;
 
   /**
@@ -189,5 +191,43 @@ final class ProvisionCommandIT {
         "t");
     assertThat(both.code()).isEqualTo(AetherAdmin.USAGE);
     assertThat(both.err()).contains("give one of --user/--password, --creds and --token");
+  }
+  @Test
+  void durables_areShownInThePlan_createdWithApply_andVerified() throws Exception {
+    String placed = SubjectLayout.typeEvents(Namespace.of("durable"), "OrderPlaced");
+    String paid = SubjectLayout.typeEvents(Namespace.of("durable"), "OrderPaid");
+    Cli dry = cli("provision", "durable", "--durable", "billing:OrderPlaced,OrderPaid",
+        "--durable", "audit");
+    assertThat(dry.code()).as(dry.toString()).isZero();
+    assertThat(dry.out()).contains(
+        "MISSING  durable consumer AETHER_durable > aether-sub-audit\n",
+        "MISSING  durable consumer AETHER_durable > aether-sub-billing\n",
+        "6 missing; nothing was changed");
+
+    Cli applied = cli("provision", "durable", "--apply", "--durable",
+        "billing:OrderPlaced,OrderPaid", "--durable", "audit");
+    assertThat(applied.code()).as(applied.toString()).isZero();
+    assertThat(applied.out()).contains(
+        "created   durable consumer AETHER_durable > aether-sub-audit\n",
+        "created   durable consumer AETHER_durable > aether-sub-billing\n");
+    try (Connection c = admin("durable")) {
+      assertThat(c.jetStreamManagement().getConsumerInfo("AETHER_durable", "aether-sub-billing")
+          .getConsumerConfiguration().getFilterSubjects()).containsExactlyInAnyOrder(
+              paid, placed);
+    }
+    Cli verified = cli("verify", "durable", "--durable", "billing:OrderPlaced,OrderPaid");
+    assertThat(verified.code()).as(verified.toString()).isZero();
+    assertThat(verified.out()).contains(
+        "MATCHES  durable consumer AETHER_durable > aether-sub-billing\n");
+
+    Cli otherTypes = cli("verify", "durable", "--durable", "billing:OrderPlaced");
+    assertThat(otherTypes.code()).isEqualTo(AetherAdmin.FAILED);
+    assertThat(otherTypes.out()).contains(
+        "DIFFERS  durable consumer AETHER_durable > aether-sub-billing\n",
+        "  filter_subjects: found [" + paid + ", " + placed + "], wanted [" + placed + "]\n");
+
+    Cli bad = cli("verify", "durable", "--durable", "bill ing");
+    assertThat(bad.code()).isEqualTo(AetherAdmin.USAGE);
+    assertThat(bad.err()).contains("Invalid value for option '--durable'").hasLineCount(1);
   }
 }

@@ -1,19 +1,28 @@
 package one.flowmade.aether.nats.internal;
 
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.Republish;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.nats.SubjectLayout;
 
 /**
  * The configuration of every stream and key-value bucket Aether uses, written once: the stores,
- * the cluster and the checkpoint store create them from here, {@link StreamAdoption} checks
+ * the cluster and the checkpoint store create them from here, and so does a durable
+ * subscription its consumer ({@link #durable}), {@link StreamAdoption} checks
  * existing ones against it, and {@code aether-admin}'s provisioner creates and verifies them from
  * it. Each method returns the configuration with Aether's defaults (one replica, file storage);
  * callers apply the settings their builders allow. Not instantiable.
@@ -35,7 +44,88 @@ public final class AetherStreams {
   private static final String CLUSTER_BUCKET = "aether-cluster-";
   private static final String CHECKPOINT_BUCKET = "aether-projections-";
 
+  /** What a durable subscription's consumer name puts before the subscription's name. */
+  public static final String DURABLE_PREFIX = "aether-sub-";
+  /** How long a durable subscription's delivered event may stay unacknowledged. */
+  public static final Duration DURABLE_ACK_WAIT = Duration.ofSeconds(30);
+  /** How many delivered events of a durable subscription may be unacknowledged at once. */
+  public static final int DURABLE_MAX_ACK_PENDING = 1024;
+
   private AetherStreams() {}
+
+  /**
+   * Returns the name of a durable subscription's consumer on the event stream.
+   *
+   * @param durableName the subscription's durable name
+   * @return {@code aether-sub-<name>}
+   */
+  public static String durableConsumerName(String durableName) {
+    return DURABLE_PREFIX + Objects.requireNonNull(durableName, "durableName");
+  }
+
+  /**
+   * Returns the filter subjects of a subscription: the namespace's event subjects of each type,
+   * sorted, or all its event subjects when no type is given.
+   *
+   * @param namespace the namespace
+   * @param eventTypes the event types; empty for every type
+   * @return the filter subjects
+   */
+  public static List<String> filters(Namespace namespace, Collection<String> eventTypes) {
+    if (eventTypes.isEmpty()) {
+      return List.of(SubjectLayout.allEvents(namespace));
+    }
+    return new TreeSet<>(eventTypes).stream()
+        .map(type -> SubjectLayout.typeEvents(namespace, type)).toList();
+  }
+
+  /**
+   * Returns the consumer of a durable subscription: a pull consumer on the event stream named
+   * {@link #durableConsumerName}, filtered on the subscription's event types, explicit acks
+   * ({@link #DURABLE_ACK_WAIT}, at most {@link #DURABLE_MAX_ACK_PENDING} pending), starting at
+   * {@code startSequence}. The subscription creates it when it is missing; aether-admin's
+   * provisioner creates it ahead of the subscription (starting at 1).
+   *
+   * @param namespace the namespace
+   * @param durableName the subscription's durable name
+   * @param eventTypes its event types; empty for every type
+   * @param startSequence the first position to deliver, at least 1
+   * @return the configuration
+   */
+  public static ConsumerConfiguration durable(Namespace namespace, String durableName,
+      Collection<String> eventTypes, long startSequence) {
+    return ConsumerConfiguration.builder()
+        .durable(durableConsumerName(durableName))
+        .ackPolicy(AckPolicy.Explicit)
+        .ackWait(DURABLE_ACK_WAIT)
+        .maxAckPending(DURABLE_MAX_ACK_PENDING)
+        .deliverPolicy(DeliverPolicy.ByStartSequence)
+        .startSequence(Math.max(1, startSequence))
+        .filterSubjects(filters(namespace, eventTypes))
+        .build();
+  }
+
+  /**
+   * Returns the fields of a durable subscription's consumer that must be as {@link #durable}
+   * makes them, by their JSON names, as text: {@code filter_subjects} (sorted), {@code
+   * ack_policy}, {@code ack_wait}, {@code max_ack_pending} and {@code deliver_subject} ({@code
+   * none}: a pull consumer). Where a consumer starts is not among them: an existing durable
+   * resumes where it is.
+   *
+   * @param config a consumer's configuration
+   * @return the fields, in that order
+   */
+  public static Map<String, String> durableFields(ConsumerConfiguration config) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    List<String> filters = config.getFilterSubjects();
+    fields.put("filter_subjects", filters == null ? "[]" : new TreeSet<>(filters).toString());
+    fields.put("ack_policy", String.valueOf(config.getAckPolicy()));
+    fields.put("ack_wait", String.valueOf(config.getAckWait()));
+    fields.put("max_ack_pending", Long.toString(config.getMaxAckPending()));
+    fields.put("deliver_subject", config.getDeliverSubject() == null ? "none"
+        : config.getDeliverSubject());
+    return fields;
+  }
 
   /**
    * Returns the event stream of a namespace: {@code AETHER_<ns>} on {@code aether.ev.<ns>.>},

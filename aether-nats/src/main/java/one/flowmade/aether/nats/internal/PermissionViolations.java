@@ -1,6 +1,7 @@
 package one.flowmade.aether.nats.internal;
 
 import io.nats.client.Connection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import one.flowmade.aether.PermissionDeniedException;
@@ -60,6 +61,22 @@ public final class PermissionViolations {
         return Optional.empty();
       }
       return fromServerError(now, what, subjects);
+    }
+
+    /**
+     * Returns the failure to report, with what to do about it, if the server reported, since
+     * the mark, a publish violation for one of {@code subjects}.
+     *
+     * @param what what the caller was doing, for the message
+     * @param remedy what to do, e.g. which role has the right; completes the message
+     * @param subjects the subjects the caller published to after the mark
+     * @return the failure, or empty if no such violation was reported since the mark
+     */
+    public Optional<PermissionDeniedException> refusal(String what, String remedy,
+        List<String> subjects) {
+      return refusal(what, subjects.toArray(String[]::new)).map(refused ->
+          PermissionDeniedException.toPublish(refused.subject(), what,
+              String.valueOf(connection.getLastError()).trim(), remedy));
     }
   }
 
