@@ -27,7 +27,10 @@ public enum Part {
    * -Xmx64m}, against a raw ordered consumer in the same kind of JVM.
    */
   FOLD,
-  /** Hosted actors against the reload-per-command path (R1 and R3), heap per cached actor. */
+  /**
+   * Hosted actors against the reload-per-command path (R1 and R3), heap per cached actor, and the
+   * bank-app shape (3 node processes, 20 shared accounts, R3).
+   */
   ACTORS,
   /**
    * Projection catch-up with KV checkpoints against a raw ordered consumer, and exactly-once

@@ -12,7 +12,8 @@ import one.flowmade.aether.testkit.nats.NatsServer;
 
 /**
  * The {@code actors} part of the suite: hosted actors against the reload-per-command path on a
- * single nats-server (R1) and a 3-node cluster (R3), and the heap per cached hosted actor.
+ * single nats-server (R1) and a 3-node cluster (R3), the heap per cached hosted actor, and the
+ * bank-app shape ({@link BankApp}: 3 processes, 20 accounts, R3).
  */
 public final class ActorsPart {
 
@@ -61,6 +62,42 @@ public final class ActorsPart {
       try (HostedVsReload scenario = new HostedVsReload(r3, sizes)) {
         scenario.run(section);
       }
+      bankApp(report, r3, nats.urls(), quick ? BankSizes.QUICK : BankSizes.FULL);
+    }
+  }
+
+  static final String BANK_DESCRIPTION = "The issue's bank-app shape: %d JVMs, each a"
+      + " `ClusterNode` (64 shards, default timings) with an `ActorHost` hosting the"
+      + " bank-account actor, on the 3-node `nats-server` cluster, streams with 3 replicas. In"
+      + " each JVM %d sender threads deposit into %d accounts shared by all threads of all JVMs,"
+      + " each deposit to an account chosen at random, one at a time per thread, each with its"
+      + " own command id. Hosted: `ActorClient.send` (routed to the account's owner, state"
+      + " cached). Baseline, today's path: `ActorRepository.execute` in the sending JVM (every"
+      + " command loads the latest snapshot and the events after it, at least the command-id"
+      + " horizon; concurrent writers on one account conflict and retry, default"
+      + " `RetryPolicy`). Same repository on both sides: a snapshot every %d events, command-id"
+      + " horizon %d. Each side has its own accounts. A deposit not acknowledged (transient"
+      + " failure, or a conflict after the repository's attempts) is sent again with the same"
+      + " command id until it is; its latency counts from the first attempt. %d deposits per"
+      + " thread and round; after a warm-up round of each side, rounds alternate which side goes"
+      + " first; throughput is all JVMs' acknowledged deposits over the time from the start"
+      + " signal to the last JVM's report; the ratio is hosted ÷ reload (median of per-round"
+      + " ratios). After every round the balances are checked against the acknowledged"
+      + " deposits.";
+
+  /**
+   * Runs the bank-app shape on the 3-node cluster.
+   *
+   * @throws IllegalStateException if a deposit is lost or duplicated
+   */
+  static void bankApp(Report report, NatsTarget r3, String urls, BankSizes sizes)
+      throws Exception {
+    Section section = report.add(new Section("Hosted actors: the bank-app shape (3 processes,"
+        + " 20 accounts, R3)", String.format(java.util.Locale.ROOT, BANK_DESCRIPTION,
+            BankApp.PROCESSES, sizes.threads(), sizes.accounts(), sizes.snapshotEvery(),
+            sizes.snapshotEvery(), sizes.commandsPerThread())));
+    try (BankApp bank = new BankApp(r3, urls, sizes)) {
+      bank.run(section);
     }
   }
 

@@ -22,7 +22,6 @@ import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.actor.ActorRepository;
 import one.flowmade.aether.actor.ActorState;
 import one.flowmade.aether.actor.CommandOptions;
-import one.flowmade.aether.actor.SnapshotPolicy;
 import one.flowmade.aether.benchmarks.actors.Bank.Account;
 import one.flowmade.aether.benchmarks.actors.Bank.Deposit;
 import one.flowmade.aether.benchmarks.actors.Bank.Deposited;
@@ -37,7 +36,6 @@ import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.actor.ActorClient;
 import one.flowmade.aether.cluster.actor.ActorHost;
 import one.flowmade.aether.cluster.actor.CommandOutcome;
-import one.flowmade.aether.codec.JacksonStateCodec;
 import one.flowmade.aether.jetstream.JetStreamEventStore;
 import one.flowmade.aether.jetstream.JetStreamSnapshotStore;
 
@@ -66,7 +64,7 @@ import one.flowmade.aether.jetstream.JetStreamSnapshotStore;
  */
 final class HostedVsReload implements AutoCloseable {
 
-  private static final int SHARDS = 64;
+  static final int SHARDS = 64;
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
   private static final int RAW_WINDOW = 256;
 
@@ -93,16 +91,7 @@ final class HostedVsReload implements AutoCloseable {
         .replicas(target.replicas()).build());
     JetStreamSnapshotStore snapshots = track(JetStreamSnapshotStore.builder(stores, namespace)
         .replicas(target.replicas()).build());
-    this.repository = ActorRepository.builder(Bank.MODEL, Deposited.class)
-        .eventStore(events).codec(Bank.CODEC)
-        .snapshots(snapshots, JacksonStateCodec.of(Account.class))
-        .snapshotPolicy(SnapshotPolicy.everyEvents(sizes.snapshotEvery()))
-        // The first runs of this part read more than 32 events with an ordered consumer each,
-        // which lingered and hit the server's consumer limit (10026); reads now use batched
-        // direct gets (ReadConsumersIT), and the horizon stays at the snapshot interval so the
-        // figures compare with those runs.
-        .commandIdHorizon(sizes.snapshotEvery())
-        .build();
+    this.repository = Bank.repository(events, snapshots, sizes.snapshotEvery());
     ActorHost host = track(ActorHost.builder()
         .register(Bank.ACCOUNT, repository, Bank::decide)
         .maxCachedActors(sizes.actors() + 10L)
@@ -127,10 +116,23 @@ final class HostedVsReload implements AutoCloseable {
    */
   static ClusterNode startNode(Connection connection, int replicas, ActorHost host,
       java.util.concurrent.Executor handlers) {
+    ClusterNode node = joinCluster(connection, "bench-actors-"
+        + Long.toHexString(System.nanoTime()), "node-1", replicas, host, handlers);
+    awaitEveryShard(node);
+    return node;
+  }
+
+  /**
+   * Joins {@code cluster} (of {@code SHARDS} shards) as {@code nodeId}, hosting {@code host}'s
+   * actors, with the cluster's default timings, and attaches the host; returns without waiting
+   * for shards.
+   */
+  static ClusterNode joinCluster(Connection connection, String cluster, String nodeId,
+      int replicas, ActorHost host, java.util.concurrent.Executor handlers) {
     ClusterNode node = ClusterNode.builder()
         .connection(connection)
-        .clusterName("bench-actors-" + Long.toHexString(System.nanoTime()))
-        .nodeId("node-1")
+        .clusterName(cluster)
+        .nodeId(nodeId)
         .replicas(replicas)
         .shardCount(SHARDS)
         .messageHandler(host.messageHandler())
@@ -138,7 +140,6 @@ final class HostedVsReload implements AutoCloseable {
         .handlerExecutor(handlers)
         .build();
     host.attach(node);
-    awaitEveryShard(node);
     return node;
   }
 

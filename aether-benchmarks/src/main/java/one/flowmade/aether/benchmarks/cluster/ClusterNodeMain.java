@@ -60,10 +60,8 @@ public final class ClusterNodeMain {
         ? RawLease.start(nc, cluster, node, timings, () -> say("ELECTED " + now()))
         : aether(nc, cluster, node, timings);
     say("READY");
-    // Runs until the parent kills this JVM or closes stdin.
-    while (System.in.read() >= 0) {
-      // Input is ignored; end of input means the parent wants this node to leave.
-    }
+    // Runs until the parent kills this JVM or closes stdin; input is ignored.
+    ChildJvm.readCommands(line -> { });
     running.close();
     nc.close();
   }
@@ -102,9 +100,8 @@ public final class ClusterNodeMain {
     return System.currentTimeMillis();
   }
 
-  static synchronized void say(String line) {
-    System.out.println(line);
-    System.out.flush();
+  static void say(String line) {
+    ChildJvm.say(line);
   }
 
   private static final AtomicLong PEAK_LIVE = new AtomicLong();
