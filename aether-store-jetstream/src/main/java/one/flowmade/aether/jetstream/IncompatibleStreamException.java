@@ -23,14 +23,29 @@ public final class IncompatibleStreamException extends AetherNonTransientExcepti
    * Creates the exception.
    *
    * @param streamName the stream that cannot be adopted
-   * @param differences each difference: the setting, what was found and what is required
+   * @param differences each difference: the setting, what was found and what is required; at
+   *     least one
+   * @throws NullPointerException if {@code streamName}, {@code differences} or one of its
+   *     entries is null
+   * @throws IllegalArgumentException if {@code differences} is empty
    */
   public IncompatibleStreamException(String streamName, List<String> differences) {
-    super("stream '" + streamName + "' exists with a configuration this store cannot adopt: "
-        + String.join("; ", differences)
+    super("stream '" + Objects.requireNonNull(streamName, "streamName") + "' exists with a"
+        + " configuration this store cannot adopt: " + String.join("; ", checked(differences))
         + ". Nothing was changed; edit the stream or the store's configuration", null);
-    this.streamName = Objects.requireNonNull(streamName, "streamName");
+    this.streamName = streamName;
     this.differences = differences.toArray(new String[0]);
+  }
+
+  private static List<String> checked(List<String> differences) {
+    Objects.requireNonNull(differences, "differences");
+    if (differences.isEmpty()) {
+      throw new IllegalArgumentException("differences must name at least one setting, was empty");
+    }
+    for (int i = 0; i < differences.size(); i++) {
+      Objects.requireNonNull(differences.get(i), "differences[" + i + "]");
+    }
+    return differences;
   }
 
   /**
