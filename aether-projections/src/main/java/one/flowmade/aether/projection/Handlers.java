@@ -46,7 +46,7 @@ final class Handlers {
 
   /** Applies one event: nothing if its actor belongs to another partition. */
   void invoke(Event e, Optional<Connection> connection) throws Exception {
-    if (partitions > 1 && Projection.partitionOf(e.actorId(), partitions) != partition) {
+    if (partitions > 1 && Projection.partitionOfChecked(e.actorId(), partitions) != partition) {
       return;
     }
     Context context = new Context(e, connection);

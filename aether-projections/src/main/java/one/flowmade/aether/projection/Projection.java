@@ -80,11 +80,27 @@ public final class Projection implements AutoCloseable {
    * Returns the partition an actor belongs to: a stable hash (CRC-32 of its UTF-8 bytes) modulo
    * the number of partitions.
    *
-   * @param actorId the actor
+   * @param actorId the actor, not empty
    * @param partitions the number of partitions, at least 1
    * @return the partition, 0 to {@code partitions - 1}
+   * @throws NullPointerException if {@code actorId} is null
+   * @throws IllegalArgumentException if {@code actorId} is empty or {@code partitions} is less
+   *     than 1
    */
   public static int partitionOf(String actorId, int partitions) {
+    Objects.requireNonNull(actorId, "actorId");
+    if (actorId.isEmpty()) {
+      throw new IllegalArgumentException("actorId must not be empty (no stored event has an empty"
+          + " actor id)");
+    }
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
+    }
+    return partitionOfChecked(actorId, partitions);
+  }
+
+  /** {@link #partitionOf} for the actor id of a stored event and a count checked by the builder. */
+  static int partitionOfChecked(String actorId, int partitions) {
     CRC32 crc = new CRC32();
     crc.update(actorId.getBytes(StandardCharsets.UTF_8));
     return (int) (crc.getValue() % partitions);

@@ -131,12 +131,29 @@ public final class ClusteredProjection implements AutoCloseable {
   /**
    * Returns the shard whose owner processes a partition of a projection.
    *
-   * @param name the projection's name
-   * @param partition the partition, 0 to {@code partitions - 1}
-   * @param shardCount the cluster's shard count
+   * @param name the projection's name (not its checkpoint key)
+   * @param partition the partition, 0 to {@code partitions - 1}; a cluster runs a projection only
+   *     with at least as many shards as partitions, so less than {@code shardCount}
+   * @param shardCount the cluster's shard count, 1 to {@link Sharding#MAX_SHARDS}
    * @return the shard, 0 to {@code shardCount - 1}
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is empty, {@code shardCount} is out of range,
+   *     or {@code partition} is negative or not less than {@code shardCount}
    */
   public static int shardOf(String name, int partition, int shardCount) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("name must not be empty");
+    }
+    if (shardCount < 1 || shardCount > Sharding.MAX_SHARDS) {
+      throw new IllegalArgumentException("shardCount must be 1 to " + Sharding.MAX_SHARDS
+          + ", was " + shardCount);
+    }
+    if (partition < 0 || partition >= shardCount) {
+      throw new IllegalArgumentException("partition must be 0 to shardCount - 1 ("
+          + (shardCount - 1) + "), was " + partition + " (a projection needs at least as many"
+          + " shards as partitions)");
+    }
     long offset = Long.remainderUnsigned(Sharding.hash64(name), shardCount);
     return (int) ((offset + partition) % shardCount);
   }
@@ -297,7 +314,7 @@ public final class ClusteredProjection implements AutoCloseable {
     SortedMap<Integer, PartitionStatus> all = new TreeMap<>();
     slots.forEach((p, slot) -> {
       PartitionSlot.Snapshot s = slot.snapshot();
-      int shard = count == 0 ? -1 : shardOf(name, p, count);
+      int shard = count == 0 || p >= count ? -1 : shardOf(name, p, count); // fewer: runs none
       Optional<String> owner = shard < 0 ? Optional.empty()
           : assignment.flatMap(a -> a.owner(shard));
       Optional<ProjectionStatus> here = Optional.ofNullable(s.instance())

@@ -13,7 +13,8 @@ import one.flowmade.aether.projection.ProjectionStatus;
  * @param checkpointKey the partition's checkpoint key ({@code <name>-p<i>of<n>}, or the name of an
  *     exclusive projection)
  * @param shard the cluster shard whose owner runs it; -1 while this node knows no shard count
- *     (before its first assignment)
+ *     (before its first assignment), or when the cluster has fewer shards than the projection
+ *     has partitions (then no partition runs)
  * @param owner the node that owns the shard in the newest assignment this node has seen; empty
  *     before any assignment, while the shard is unassigned, or before {@link
  *     ClusteredProjection#attach attach}

@@ -44,6 +44,25 @@ final class ClusteredProjectionTest {
   }
 
   @Test
+  void shardOf_badInput_isRejectedNamingTheArgumentAndValue() {
+    assertThatThrownBy(() -> ClusteredProjection.shardOf(null, 0, 16))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("name");
+    assertThatThrownBy(() -> ClusteredProjection.shardOf("", 0, 16))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+    assertThatThrownBy(() -> ClusteredProjection.shardOf("balances", -1, 16))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("partition")
+        .hasMessageContaining("was -1");
+    assertThatThrownBy(() -> ClusteredProjection.shardOf("balances", 16, 16))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 16");
+    assertThatThrownBy(() -> ClusteredProjection.shardOf("balances", 0, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shardCount")
+        .hasMessageContaining("was 0");
+    assertThatThrownBy(() -> ClusteredProjection.shardOf("balances", 0, Sharding.MAX_SHARDS + 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shardCount");
+    assertThat(ClusteredProjection.shardOf("balances", 15, 16)).isBetween(0, 15);
+  }
+
+  @Test
   void builder_refusesMissingOrConflictingModesAndTemplates_namingWhatIsWrong() {
     assertThatThrownBy(() -> ClusteredProjection.builder().partitions(4).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("projection(...)");
