@@ -114,14 +114,15 @@ public final class Projection implements AutoCloseable {
    *     namespace's last position (the projection is then {@link ProjectionState#FAILED}; reset it
    *     with {@link #resetTo(Position)} to rebuild)
    * @throws AetherTransientException if the checkpoint store or the event store cannot be
-   *     reached while the checkpoint is claimed or the namespace's last position read: the
-   *     projection stays {@link ProjectionState#NEW} and may be started again. If the
-   *     subscription cannot be opened (a {@link one.flowmade.aether.StoreUnavailableException}
-   *     from {@code subscribe}), this instance is left {@link ProjectionState#CATCHING_UP}
-   *     without running and cannot be started again: close it and build a new one
+   *     reached while the checkpoint is claimed, the namespace's last position read or the
+   *     subscription opened (a {@link one.flowmade.aether.StoreUnavailableException} from {@code
+   *     subscribe}): nothing runs, the projection stays {@link ProjectionState#NEW} (the error in
+   *     {@link ProjectionStatus#lastError()}) and may be started again
    * @throws one.flowmade.aether.PermissionDeniedException if the event store's NATS user may not
-   *     read the namespace or create the subscription: a deployment error; fix the permissions,
-   *     then build a new projection (one whose subscription was refused cannot be started again)
+   *     read the namespace or create the subscription: a deployment error; the projection is
+   *     then {@link ProjectionState#FAILED} with the error in its status, applied nothing, and
+   *     can be reset and closed; fix the permissions, then build a new one to run (a failed
+   *     instance is not started again). Any other exception from {@code subscribe} does the same
    */
   public void start() {
     runtime.start(0);

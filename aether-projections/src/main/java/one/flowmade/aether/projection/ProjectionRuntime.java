@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventStore;
@@ -85,10 +86,30 @@ final class ProjectionRuntime {
       }
       epoch = checkpoint.epoch();
       progress.position(checkpoint.position());
+      ProjectionWorker run = new ProjectionWorker(this);
+      try {
+        subscription = store.subscribe(optionsAfter(checkpoint.position()), run.feed());
+      } catch (AetherTransientException unavailable) {
+        // as when the claim or the last position cannot be had: nothing runs, start may be retried
+        queue.clear();
+        progress.error("could not subscribe to namespace " + store.namespace().name() + ": "
+            + describe(unavailable) + "; not started, start again");
+        LOG.warn("projection {} not started: could not subscribe: {}", key,
+            describe(unavailable));
+        throw unavailable;
+      } catch (RuntimeException refused) {
+        queue.clear();
+        progress.error("the subscription to namespace " + store.namespace().name()
+            + " was refused: " + describe(refused));
+        progress.state(ProjectionState.FAILED);
+        LOG.error("projection {} not started: the subscription was refused: {}", key,
+            describe(refused));
+        throw refused;
+      }
+      // only now: the state says CATCHING_UP only while a worker applies what the subscription
+      // delivers (the worker sets LIVE, so it starts after this)
       progress.state(ProjectionState.CATCHING_UP);
       progress.meter().begin(key, store::lastPosition, checkpoint.position(), last);
-      ProjectionWorker run = new ProjectionWorker(this);
-      subscription = store.subscribe(optionsAfter(checkpoint.position()), run.feed());
       worker = new Thread(run, "aether-projection-" + key);
       worker.setDaemon(true);
       worker.start();
