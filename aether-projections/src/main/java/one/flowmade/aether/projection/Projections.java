@@ -141,7 +141,8 @@ public final class Projections {
    * @param key the checkpoint key
    * @param from where the next start applies from
    * @return the checkpoint's new position (the last position not to be applied again)
-   * @throws IllegalArgumentException if the store holds no checkpoint of that key
+   * @throws IllegalArgumentException if the store holds no checkpoint of that key (the message
+   *     names the key and what to check; nothing is changed)
    * @throws IllegalStateException if an instance registered here is running
    * @throws one.flowmade.aether.AetherTransientException if the checkpoint store or (for {@link
    *     Position#end()}) the event store cannot be reached: retry later
@@ -181,8 +182,11 @@ public final class Projections {
       }
     }
     if (checkpoints.load(key).isEmpty()) {
-      throw new IllegalArgumentException("no checkpoint '" + key + "' in this store; known: "
-          + checkpoints.list().keySet());
+      throw new IllegalArgumentException("cannot reset projection '" + key + "': this"
+          + " checkpoint store holds no checkpoint of that key (no instance of it was ever started"
+          + " on this store). Check the key (a partition's is <name>-p<i>of<n>; list() shows the"
+          + " keys held), or start the projection once to create its checkpoint; nothing was"
+          + " changed");
     }
     checkpoints.reset(key, position);
     LOG.warn("projection {} reset by request: its next start applies events after position {};"

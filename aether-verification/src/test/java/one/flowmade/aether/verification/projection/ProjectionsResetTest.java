@@ -1,0 +1,73 @@
+package one.flowmade.aether.verification.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+import one.flowmade.aether.Namespace;
+import one.flowmade.aether.Position;
+import one.flowmade.aether.memory.InMemoryEventStore;
+import one.flowmade.aether.projection.Checkpoint;
+import one.flowmade.aether.projection.CheckpointStore;
+import one.flowmade.aether.projection.InMemoryCheckpointStore;
+import one.flowmade.aether.projection.Projections;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A reset of a key the store does not hold says so, on any store. */
+final class ProjectionsResetTest {
+  private final InMemoryEventStore events = InMemoryEventStore.create(Namespace.of("bank"));
+
+  @AfterEach
+  void closeStore() {
+    events.close();
+  }
+
+  @Test
+  void resetOfAnUnknownKey_onAStoreThatCannotList_namesTheKeyAndWhatToDo() {
+    InMemoryCheckpointStore memory = new InMemoryCheckpointStore();
+    memory.claim("balances");
+    Projections projections = Projections.of(new CannotList(memory), events);
+
+    assertThatThrownBy(() -> projections.reset("balance", Position.beginning()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'balance'")
+        .hasMessageContaining("no checkpoint")
+        .hasMessageContaining("start the projection once");
+    assertThat(projections.reset("balances", Position.at(1))).isZero();
+  }
+
+  /** A user's store that implements only what it must (list() is optional). */
+  private static final class CannotList implements CheckpointStore {
+    private final CheckpointStore delegate;
+
+    CannotList(CheckpointStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Checkpoint claim(String key) {
+      return delegate.claim(key);
+    }
+
+    @Override
+    public Checkpoint claim(String key, long epoch) {
+      return delegate.claim(key, epoch);
+    }
+
+    @Override
+    public Optional<Checkpoint> load(String key) {
+      return delegate.load(key);
+    }
+
+    @Override
+    public void reset(String key, long position) {
+      delegate.reset(key, position);
+    }
+
+    @Override
+    public Transaction begin(String key, long epoch) {
+      return delegate.begin(key, epoch);
+    }
+  }
+}
