@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.ReadResult;
@@ -84,7 +85,7 @@ final class ErrorOutcomes {
       } catch (CheckpointFencedException fenced) {
         rt.fail(describe(fenced), fenced);
         return false;
-      } catch (UnsupportedOperationException e) {
+      } catch (UnsupportedOperationException | AetherNonTransientException e) {
         rt.fail("position " + p.position() + " cannot be parked: " + e.getMessage(), e);
         return false;
       } catch (RuntimeException e) {
@@ -108,6 +109,10 @@ final class ErrorOutcomes {
           return true;
         } catch (CheckpointFencedException fenced) {
           rt.fail(describe(fenced), fenced);
+          return false;
+        } catch (AetherNonTransientException refused) {
+          rt.fail("position " + pos + ": the checkpoint store refused to move the checkpoint past"
+              + " it: " + describe(refused), refused);
           return false;
         } catch (RuntimeException e) {
           LOG.warn("projection {}: checkpoint store unavailable, retrying: {}", rt.key,

@@ -21,9 +21,13 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Namespace;
+import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.nats.TokenEncoding;
+import one.flowmade.aether.nats.internal.JetStreamErrors;
+import one.flowmade.aether.nats.internal.PermissionViolations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,19 +41,24 @@ import org.jspecify.annotations.Nullable;
  * <p>Effects of handlers are not part of the commit: delivery is at least once, and handlers
  * make their effects idempotent with the event id or position ({@link ProjectionContext}).
  *
- * <p>Thread-safe. Methods block for one or two KV requests; an unreachable server is an {@link
- * AetherTransientException}.
+ * <p>Thread-safe. Methods block for one or two KV requests. A server that does not answer
+ * (timeout, disconnect) or cannot serve now is an {@link AetherTransientException}; a request the
+ * NATS user may not make is a {@link PermissionDeniedException}; any other refusal (a bucket
+ * configured so that it refuses the write, such as a too small maximum value size; a bad request)
+ * is an {@link AetherNonTransientException} naming the server's error codes: retrying cannot cure
+ * it.
  */
 public final class KvCheckpointStore implements CheckpointStore {
-  private static final int WRONG_LAST_SEQUENCE = 10071;
   private static final int STREAM_NOT_FOUND = 10059;
   private static final String PARKED = "parked.";
 
+  private final Connection connection;
   private final KeyValue kv;
   private final String bucket;
   private final ConcurrentHashMap<String, Long> revisions = new ConcurrentHashMap<>();
 
-  private KvCheckpointStore(KeyValue kv, String bucket) {
+  private KvCheckpointStore(Connection connection, KeyValue kv, String bucket) {
+    this.connection = connection;
     this.kv = kv;
     this.bucket = bucket;
   }
@@ -83,7 +92,7 @@ public final class KvCheckpointStore implements CheckpointStore {
           // created by another instance meanwhile: use it
         }
       }
-      return new KvCheckpointStore(connection.keyValue(bucket), bucket);
+      return new KvCheckpointStore(connection, connection.keyValue(bucket), bucket);
     } catch (IOException | JetStreamApiException e) {
       throw new AetherTransientException("could not open checkpoint bucket " + bucket, e);
     }
@@ -227,15 +236,16 @@ public final class KvCheckpointStore implements CheckpointStore {
    */
   private @Nullable Long compareAndSet(String key, String k, @Nullable Long revision,
       byte[] value) {
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       return revision == null ? kv.create(k, value) : kv.update(k, value, revision);
     } catch (JetStreamApiException e) {
       if (!isConflict(e)) {
-        throw unavailable(key, e);
+        throw failure(key, e, mark, writeSubject(k));
       }
       return null;
     } catch (IOException e) {
-      throw unavailable(key, e);
+      throw failure(key, e, mark, writeSubject(k));
     }
   }
 
@@ -283,12 +293,13 @@ public final class KvCheckpointStore implements CheckpointStore {
             : "the bucket holds epoch " + stored.epoch() + "; the parked event was not recorded");
       }
       put(key, parked, event);
+      PermissionViolations.Mark mark = PermissionViolations.mark(connection);
       try {
         revisions.put(k, kv.update(k, encode(stored), entry.getRevision()));
         return;
       } catch (JetStreamApiException e) {
         if (!isConflict(e)) {
-          throw unavailable(key, e);
+          throw failure(key, e, mark, writeSubject(k));
         }
         KeyValueEntry now = get(k);
         if (now == null || decode(key, now).epoch() != epoch) {
@@ -298,7 +309,7 @@ public final class KvCheckpointStore implements CheckpointStore {
         }
         // our own commit moved the revision: check again
       } catch (IOException e) {
-        throw unavailable(key, e);
+        throw failure(key, e, mark, writeSubject(k));
       }
     }
   }
@@ -310,10 +321,11 @@ public final class KvCheckpointStore implements CheckpointStore {
         + b64.encodeToString(event.type().getBytes(StandardCharsets.UTF_8)) + " "
         + b64.encodeToString(event.actorId().getBytes(StandardCharsets.UTF_8)) + " "
         + b64.encodeToString(event.cause().getBytes(StandardCharsets.UTF_8));
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       kv.put(k, value.getBytes(StandardCharsets.US_ASCII));
     } catch (IOException | JetStreamApiException e) {
-      throw unavailable(key, e);
+      throw failure(key, e, mark, writeSubject(k));
     }
   }
 
@@ -337,11 +349,12 @@ public final class KvCheckpointStore implements CheckpointStore {
     if (get(k) == null) {
       return false;
     }
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       kv.purge(k);
       return true;
     } catch (IOException | JetStreamApiException e) {
-      throw unavailable(key, e);
+      throw failure(key, e, mark, writeSubject(k));
     }
   }
 
@@ -371,7 +384,9 @@ public final class KvCheckpointStore implements CheckpointStore {
   private List<String> keys(String filter) {
     try {
       return kv.keys(filter);
-    } catch (IOException | JetStreamApiException e) {
+    } catch (JetStreamApiException e) {
+      throw failure("*", e, PermissionViolations.mark(connection));
+    } catch (IOException e) {
       throw new AetherTransientException("could not list the keys of bucket " + bucket + ": "
           + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -381,22 +396,52 @@ public final class KvCheckpointStore implements CheckpointStore {
   }
 
   private @Nullable KeyValueEntry get(String k) {
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
     try {
       KeyValueEntry entry = kv.get(k);
       return entry == null || entry.getOperation() != KeyValueOperation.PUT ? null : entry;
     } catch (IOException | JetStreamApiException e) {
-      throw unavailable(TokenEncoding.decode(k), e);
+      throw failure(TokenEncoding.decode(k), e, mark,
+          "$JS.API.DIRECT.GET.KV_" + bucket + "." + writeSubject(k),
+          "$JS.API.DIRECT.GET.KV_" + bucket, "$JS.API.STREAM.MSG.GET.KV_" + bucket);
     }
   }
 
-  private static boolean isConflict(JetStreamApiException e) {
-    return e.getApiErrorCode() == WRONG_LAST_SEQUENCE || e.getApiErrorCode() == 10164
-        || e.getErrorCode() == 400;
+  private String writeSubject(String k) {
+    return "$KV." + bucket + "." + k;
   }
 
-  private AetherTransientException unavailable(String key, Exception e) {
-    return new AetherTransientException("checkpoint '" + key + "' in bucket " + bucket
-        + " could not be read or written: " + e.getMessage(), e);
+  /** Only "wrong last sequence" is a lost compare-and-set; any other refusal is a failure. */
+  private static boolean isConflict(JetStreamApiException e) {
+    return JetStreamErrors.isWrongLastSequence(e.getApiErrorCode());
+  }
+
+  /**
+   * Maps a failed KV request by its cause: no answer (timeout, disconnect) or a server that cannot
+   * serve now (503, JetStream 10008) is transient; a publish the server refused for lack of
+   * permission (reported to the connection since {@code mark}, for one of {@code subjects}) is a
+   * {@link PermissionDeniedException}; any other error answer is non-transient, with the server's
+   * codes in the message, since the same request will be refused again.
+   */
+  private RuntimeException failure(String key, Exception e, PermissionViolations.Mark mark,
+      String... subjects) {
+    String what = "checkpoint '" + key + "' in bucket " + bucket + " could not be read or written";
+    if (e instanceof JetStreamApiException api) {
+      if (api.getErrorCode() == 503
+          || api.getApiErrorCode() == JetStreamErrors.TEMPORARILY_UNAVAILABLE) {
+        return new AetherTransientException(what + ": " + e.getMessage(), e);
+      }
+      return new AetherNonTransientException(what + ": the server refused the request (status "
+          + api.getErrorCode() + ", JetStream error " + api.getApiErrorCode() + ": "
+          + api.getErrorDescription() + "); retrying will not help: check the bucket's"
+          + " configuration (nats kv info " + bucket + ") and the NATS user's permissions", e);
+    }
+    Optional<PermissionDeniedException> refused = mark.refusal("read or write checkpoint '" + key
+        + "' in bucket " + bucket, subjects);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    return new AetherTransientException(what + ": " + e.getMessage(), e);
   }
 
   private static byte[] encode(Checkpoint c) {

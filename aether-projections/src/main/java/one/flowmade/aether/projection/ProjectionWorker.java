@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventHandler;
@@ -223,12 +224,14 @@ final class ProjectionWorker implements Runnable {
     int attempt = 0;
     while (!rt.closing()) {
       boolean infrastructure = false;
+      boolean handlerFailed = false;
       Exception failure;
       synchronized (rt.work) {
         try (CheckpointStore.Transaction tx = checkpoints.begin(key, rt.epoch())) {
           try {
             settings.handlers().invoke(e, tx.connection());
           } catch (Exception handlerFailure) {
+            handlerFailed = true;
             infrastructure = tx.connection().map(ProjectionWorker::isBroken).orElse(false);
             throw handlerFailure;
           }
@@ -242,6 +245,13 @@ final class ProjectionWorker implements Runnable {
           infrastructure = true;
           failure = unavailable;
         } catch (Exception other) {
+          if (!handlerFailed && other instanceof AetherNonTransientException refused) {
+            // not the event's fault, and retrying cannot cure it: no attempt, skip or park
+            rt.fail("position " + e.position() + ": the checkpoint store refused the unit of"
+                + " work: " + describe(refused) + "; fix the store (permissions, configuration),"
+                + " then start a new instance", refused);
+            return false;
+          }
           failure = other;
         }
       }
