@@ -126,8 +126,32 @@ final class ErrorOutcomes {
     return false;
   }
 
-  /** Applies every parked event again, each in its own unit of work; returns how many left. */
+  /**
+   * Applies every parked event again, each in its own unit of work that commits the checkpoint
+   * unchanged; returns how many left the list. A running projection does it under its own claim,
+   * between its units of work. One that is not running claims the checkpoint first (as a start
+   * does, fencing any other instance of the key) and commits at the position it claimed, which no
+   * other instance can move from then on.
+   */
   int retryParked() {
+    long epoch;
+    long notRunningAt;
+    if (rt.running()) {
+      epoch = rt.epoch();
+      notRunningAt = -1;
+    } else {
+      if (!rt.settings.ownership().getAsBoolean()) {
+        throw new IllegalStateException("projection " + rt.key + " is not running and its owner"
+            + " check says this instance does not own it; retry the parked events on the"
+            + " instance that runs it");
+      }
+      Checkpoint claimed = store.claim(rt.key);
+      epoch = claimed.epoch();
+      notRunningAt = claimed.position();
+      LOG.warn("projection {} is not running ({}): claimed its checkpoint (epoch {}, position {})"
+          + " to retry its parked events; any other instance of it is fenced", rt.key,
+          rt.progress.state(), epoch, notRunningAt);
+    }
     int done = 0;
     for (ParkedEvent p : store.parked(rt.key)) {
       ReadResult read = rt.store.readAll(Position.at(p.position()), 1);
@@ -137,11 +161,17 @@ final class ErrorOutcomes {
         continue;
       }
       synchronized (rt.work) {
-        try (CheckpointStore.Transaction tx = store.begin(rt.key, rt.epoch())) {
+        try (CheckpointStore.Transaction tx = store.begin(rt.key, epoch)) {
           rt.settings.handlers().invoke(event.get(), tx.connection());
-          rt.commit(tx, rt.progress.position());
+          rt.commit(tx, notRunningAt >= 0 ? notRunningAt : rt.progress.position());
+        } catch (CheckpointFencedException fenced) {
+          throw new CheckpointFencedException(rt.key, epoch, "another instance claimed the"
+              + " checkpoint while parked events were retried; " + done + " were applied, the"
+              + " others stay parked as they were: retry them on the instance that runs it");
+        } catch (one.flowmade.aether.AetherTransientException unavailable) {
+          throw unavailable;
         } catch (Exception e) {
-          store.park(rt.key, rt.epoch(), new ParkedEvent(p.position(), p.eventId(), p.type(),
+          store.park(rt.key, epoch, new ParkedEvent(p.position(), p.eventId(), p.type(),
               p.actorId(), describe(e), Instant.now().truncatedTo(ChronoUnit.MICROS)));
           continue;
         }

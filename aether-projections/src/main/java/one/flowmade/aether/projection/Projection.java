@@ -189,12 +189,21 @@ public final class Projection implements AutoCloseable {
 
   /**
    * Applies every parked event again, each in its own unit of work (the checkpoint does not move);
-   * those that succeed leave the list, the others stay with their new cause. Only on a running
-   * projection (its epoch fences the units of work); on another, every retry fails as fenced.
+   * those that succeed leave the list, the others stay with their new cause. On a running
+   * projection the units run under its claim, between its own units of work. On one that is not
+   * running (new, stopped or failed) it first claims the checkpoint, as {@link #start()} does:
+   * like {@link #resetTo(Position)}, that fences any other instance of the key wherever it runs
+   * (it stops with {@link CheckpointFencedException} at its next commit), so call it there only
+   * when no other instance should run, and not on a partition a cluster runs. Blocks until every
+   * parked event was tried.
    *
    * @return how many were applied and left the list
    * @throws one.flowmade.aether.AetherTransientException if the checkpoint store or the event store
    *     cannot be reached: the events not retried yet stay parked; retry later
+   * @throws CheckpointFencedException if another instance claimed the checkpoint meanwhile: the
+   *     events not applied yet stay parked with their cause; retry them on the instance that runs
+   * @throws IllegalStateException if the projection is not running and its {@link
+   *     Builder#ownership owner check} answers false (nothing is claimed)
    * @throws UnsupportedOperationException if the checkpoint store keeps no parking list
    */
   public int retryParked() {

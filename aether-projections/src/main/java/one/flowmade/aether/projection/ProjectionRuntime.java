@@ -227,6 +227,12 @@ final class ProjectionRuntime {
     tx.commit(position);
   }
 
+  /** Whether a worker applies events now (catching up or live). */
+  boolean running() {
+    ProjectionState state = progress.state();
+    return state == ProjectionState.CATCHING_UP || state == ProjectionState.LIVE;
+  }
+
   boolean closing() {
     return stopping.getCount() == 0;
   }

@@ -209,7 +209,8 @@ public final class Projections {
 
   /**
    * Empties a projection's parking list; the events stay past its checkpoint, unapplied. To
-   * apply them again, use {@link Projection#retryParked()} on a running instance.
+   * apply them again, use {@link Projection#retryParked()} on an instance with the handlers
+   * (running, or not running: it then claims the checkpoint).
    *
    * @param key the checkpoint key
    * @return how many were removed
