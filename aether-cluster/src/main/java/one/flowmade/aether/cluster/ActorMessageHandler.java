@@ -12,7 +12,9 @@ package one.flowmade.aether.cluster;
  * an executor.
  *
  * <p>Delivery is at least once: a sender whose attempt timed out tries again, so the same message
- * may reach the handler twice (possibly on two successive owners). Make handling idempotent, for
+ * may reach the handler twice (on two successive owners, or on one node after it had answered
+ * more than 2 s before; a retry that arrives while the first attempt still runs on the node, or
+ * within 2 s of its reply, gets that reply and does not reach the handler). Make handling idempotent, for
  * example with the message id of an event append.
  *
  * <p>Fencing: the node calls {@link #handle(String, byte[], OwnedShard)}, which by default calls

@@ -27,7 +27,9 @@ import one.flowmade.aether.nats.TokenEncoding;
  * answers that it no longer owns it; the router then tries again with a short backoff (25 ms
  * doubling to 500 ms) until the new owner answers or the request timeout passes, and then fails
  * with a {@link ShardUnavailableException} that says what it saw. An attempt that gets no reply
- * within the attempt timeout is also tried again, so delivery is at least once.
+ * within the attempt timeout is also tried again, so delivery is at least once. Every attempt of
+ * one request carries the same request id: a node where an earlier attempt still runs, or was
+ * answered in the last 2 s, answers with that attempt's reply instead of running it again.
  *
  * <p>Get one from {@link ClusterNode#router()}, or build one with {@link #builder()} in a process
  * that only sends. A router holds no threads or subscriptions of its own and needs no closing; a
@@ -255,8 +257,11 @@ public final class ClusterRouter {
     }
 
     /**
-     * Sets how long one attempt waits for a reply before the router tries again. A handler that
-     * takes longer than this may see the message twice. Default 2 s.
+     * Sets how long one attempt waits for a reply before the router tries again (jnats ends an
+     * attempt at its next request cleanup, so it may wait up to {@code
+     * Options.requestCleanupInterval}, 5 s by default, longer). A handler that takes longer than
+     * this does not see the message twice on the same node (the owner answers the retry with the
+     * running attempt's reply), but may after a handoff. Default 2 s.
      *
      * @param attemptTimeout positive
      * @return this builder

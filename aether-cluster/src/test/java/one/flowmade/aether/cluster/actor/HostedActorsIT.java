@@ -449,6 +449,39 @@ final class HostedActorsIT extends HostedActorsTests {
   }
 
   @Test
+  void commandWaitingLongerThanTheRoutersAttemptTimeout_runsOnce_andItsSenderGetsTheOutcome()
+      throws Exception {
+    ClusterNode a = startNode("a", 100);
+    awaitAllShardsOwned();
+    // A second subscriber on the shard subjects sees every attempt the router sends.
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.nats.client.Connection spy = track(nats().connect());
+    spy.createDispatcher(m -> attempts.incrementAndGet())
+        .subscribe("aether.cluster." + cluster + ".shard.>");
+    spy.flush(Duration.ofSeconds(5));
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    handlerGate = gate;
+    CompletableFuture<CommandOutcome<Deposited>> sent = client(a).sendAsync(ACCOUNT, "w-1",
+        new Deposit(7), null, Duration.ofSeconds(30));
+    try {
+      // The command waits on the owner past the router's attempt timeout (800 ms, the node's
+      // operation timeout; jnats ends an attempt at its next request cleanup, within 5 s more),
+      // so the router sends it again while the first is still running.
+      await().atMost(Duration.ofSeconds(20)).until(() -> attempts.get() >= 2);
+    } finally {
+      gate.countDown();
+      handlerGate = null;
+    }
+
+    CommandOutcome<Deposited> outcome = sent.get(30, TimeUnit.SECONDS);
+    assertThat(outcome.status()).isEqualTo(CommandOutcome.Status.APPLIED);
+    assertThat(outcome.events()).containsExactly(new Deposited(7));
+    assertThat(outcome.version()).isEqualTo(1);
+    assertThat(stored("w-1")).hasSize(1); // a command without a command id, applied once
+  }
+
+  @Test
   void idleActor_isPassivatedWithASnapshot_andTheNextCommandContinuesFromIt() {
     one.flowmade.aether.jetstream.JetStreamSnapshotStore snapshots = track(
         one.flowmade.aether.jetstream.JetStreamSnapshotStore.builder(track(nats().connect()),

@@ -75,7 +75,8 @@ abstract class HostedActorsTests {
   final Map<String, ClusterNode> nodes = new ConcurrentHashMap<>();
   final Map<String, Connection> connections = new ConcurrentHashMap<>();
   final Map<String, ActorHost> hosts = new ConcurrentHashMap<>();
-  private volatile CountDownLatch handlerGate;
+  /** Holds every command's handler until counted down (null: none). */
+  volatile CountDownLatch handlerGate;
   /** The application's listener the hosts' listeners forward to (null: none). */
   volatile one.flowmade.aether.cluster.ShardListener applicationListener;
   /** The registry the hosts register their meters on (null: none). */

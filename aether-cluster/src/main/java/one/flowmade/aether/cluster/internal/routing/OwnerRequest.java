@@ -8,6 +8,7 @@ import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.STATU
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
+import io.nats.client.NUID;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.time.Duration;
@@ -77,7 +78,11 @@ public final class OwnerRequest {
   public static CompletableFuture<byte[]> start(Connection connection, Duration attemptTimeout,
       Supplier<String> closed, String actorId, int shard, String subject, byte[] payload,
       Duration timeout) {
-    Message message = NatsMessage.builder().subject(subject).data(payload).build();
+    // One id for every attempt: the owner answers an attempt that arrives while an earlier one
+    // still runs there (or was answered lately) with that one's reply instead of running it again.
+    Message message = NatsMessage.builder().subject(subject)
+        .headers(new Headers().add(RoutingProtocol.REQUEST_ID_HEADER, NUID.nextGlobal()))
+        .data(payload).build();
     OwnerRequest request = new OwnerRequest(connection, attemptTimeout, closed, actorId, shard,
         message, timeout);
     request.send();

@@ -14,6 +14,12 @@ public final class RoutingProtocol {
   public static final String NODE_HEADER = "Aether-Node";
   /** Reply header: what went wrong, with {@link #STATUS_FAILED}. */
   public static final String ERROR_HEADER = "Aether-Error";
+  /**
+   * Request header: an id of one request, the same on each of its attempts, so that the owner
+   * runs an attempt that arrives while an earlier one is still running there only once (see
+   * {@link ShardEndpoint}). Routers before it sent none.
+   */
+  public static final String REQUEST_ID_HEADER = "Aether-Request-Id";
   /** The handler answered; the body is its reply. */
   public static final String STATUS_OK = "ok";
   /** The node does not own the shard (any more); try again. */

@@ -3,6 +3,11 @@ package one.flowmade.aether.cluster.internal.routing;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import one.flowmade.aether.cluster.ClusterNode;
@@ -21,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * through the shard's {@link ShardGate} to the message handler (on the handler executor if there
  * is one), and the reply with its status header. Without a message handler it does nothing.
  *
+ * <p>A router sends a request again when an attempt got no reply in its attempt timeout, also when
+ * the handler is merely slow (or the request waits for its turn, as a hosted actor's command
+ * does). An attempt whose {@link RoutingProtocol#REQUEST_ID_HEADER request id} is running here
+ * already does not run again: the running one's reply is sent to it too, and so is the reply of
+ * one answered here in the last {@link #KEEP_ANSWERED 2 s} (the router may have given up on the
+ * attempt just before its reply came). An attempt that arrives later, or at another node, runs
+ * again: delivery stays at least once.
+ *
  * <p>Thread-safe: subscriptions change on the events thread; requests run on the NATS dispatcher
  * thread or the handler executor.
  */
@@ -34,6 +47,20 @@ public final class ShardEndpoint {
   private final String nodeId;
   private final String subjectPrefix;
   private volatile Dispatcher dispatcher;
+  /**
+   * The requests running here (waiting for the handler executor or in the handler) and those
+   * answered in the last {@link #KEEP_ANSWERED}, by subject and request id.
+   */
+  private final ConcurrentHashMap<String, Request> requests = new ConcurrentHashMap<>();
+  /** The answered requests in the order they were answered, to forget them after a while. */
+  private final ConcurrentLinkedQueue<Answered> answered = new ConcurrentLinkedQueue<>();
+
+  /**
+   * How long an answered request's reply is kept for a later attempt of it. An attempt the router
+   * gave up on just before the reply reached it is sent again after at most its backoff (500 ms)
+   * and the trip here; the kept reply answers it instead of running the request twice.
+   */
+  static final long KEEP_ANSWERED = TimeUnit.SECONDS.toNanos(2);
 
   /**
    * Creates the endpoint of a node.
@@ -57,6 +84,8 @@ public final class ShardEndpoint {
 
   /** Closes the dispatcher, and with it every shard's subscription. Quiet. */
   public void close() {
+    answered.clear();
+    requests.clear();
     Dispatcher d = dispatcher;
     if (d != null) {
       try {
@@ -108,8 +137,12 @@ public final class ShardEndpoint {
   }
 
   private void onRequest(ShardGate gate, Message message) {
+    String key = requestKey(message);
+    if (key != null && joinRunning(key, message)) {
+      return; // an earlier attempt of the same request runs here: its reply answers this one
+    }
     if (!gate.enter()) {
-      reply(message, RoutingProtocol.STATUS_MOVED, null, null);
+      finish(key, message, RoutingProtocol.STATUS_MOVED, null, null);
       return;
     }
     Runnable work = () -> {
@@ -118,19 +151,24 @@ public final class ShardEndpoint {
         String subject = message.getSubject();
         String actorId = TokenEncoding.decode(subject.substring(subject.lastIndexOf('.') + 1));
         if (sharding.shardOf(actorId) != gate.shard()) {
-          reply(message, RoutingProtocol.STATUS_FAILED, null, "actor '" + actorId
+          finish(key, message, RoutingProtocol.STATUS_FAILED, null, "actor '" + actorId
               + "' is not in shard " + gate.shard() + " of a cluster with "
               + sharding.shardCount() + " shards; does the sender use another shard count?");
           return;
         }
         byte[] result = settings.messageHandler().handle(actorId, message.getData(), gate);
-        reply(message, RoutingProtocol.STATUS_OK, result, null);
+        finish(key, message, RoutingProtocol.STATUS_OK, result, null);
       } catch (ShardLostException e) {
         // The handler found the shard lost while it ran: the router sends it to the new owner.
-        reply(message, RoutingProtocol.STATUS_MOVED, null, null);
+        finish(key, message, RoutingProtocol.STATUS_MOVED, null, null);
       } catch (Exception e) {
-        reply(message, RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
+        finish(key, message, RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
             + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      } catch (Error e) {
+        if (key != null) {
+          requests.remove(key); // no reply, as before: the router tries again
+        }
+        throw e;
       } finally {
         gate.finished();
         gate.exit();
@@ -145,12 +183,93 @@ public final class ShardEndpoint {
       executor.execute(work);
     } catch (RejectedExecutionException e) {
       gate.exit();
-      reply(message, RoutingProtocol.STATUS_MOVED, null, null);
+      finish(key, message, RoutingProtocol.STATUS_MOVED, null, null);
     }
   }
 
-  private void reply(Message request, String status, byte[] body, String error) {
-    String replyTo = request.getReplyTo();
+  /**
+   * The key of a request that carries a request id: its subject (shard and actor) and the id; null
+   * without an id (a router older than the header) or without a reply subject.
+   */
+  private static String requestKey(Message message) {
+    Headers headers = message.getHeaders();
+    String id = headers == null ? null : headers.getFirst(RoutingProtocol.REQUEST_ID_HEADER);
+    return id == null || message.getReplyTo() == null ? null : message.getSubject() + ' ' + id;
+  }
+
+  /**
+   * Registers a request as running here and returns false; or, if an earlier attempt of it runs
+   * here now, adds this attempt's reply subject to that one's, or, if it was answered lately,
+   * sends this attempt that answer, and returns true.
+   */
+  private boolean joinRunning(String key, Message message) {
+    forgetOldAnswers();
+    Request[] earlier = {null};
+    requests.compute(key, (k, request) -> {
+      if (request == null) {
+        return new Request();
+      }
+      if (request.answer == null) {
+        request.waiting.add(message.getReplyTo());
+      }
+      earlier[0] = request;
+      return request;
+    });
+    Reply answer = earlier[0] == null ? null : earlier[0].answer;
+    if (answer != null) {
+      reply(message.getReplyTo(), answer.status, answer.body, answer.error);
+    }
+    return earlier[0] != null;
+  }
+
+  /**
+   * Replies to a request and to the later attempts of it that arrived while it ran. Its answer is
+   * kept for {@link #KEEP_ANSWERED} for attempts still to come, unless it was "moved" (an attempt
+   * that comes later runs again, here or at the new owner).
+   */
+  private void finish(String key, Message request, String status, byte[] body, String error) {
+    reply(request.getReplyTo(), status, body, error);
+    if (key == null) {
+      return;
+    }
+    Reply answer = new Reply(status, body, error);
+    boolean keep = !RoutingProtocol.STATUS_MOVED.equals(status);
+    List<String> waiting = new ArrayList<>();
+    requests.computeIfPresent(key, (k, r) -> {
+      waiting.addAll(r.waiting);
+      r.waiting.clear();
+      r.answer = answer;
+      return keep ? r : null;
+    });
+    if (keep) {
+      answered.add(new Answered(key, System.nanoTime() + KEEP_ANSWERED));
+    }
+    for (String replyTo : waiting) {
+      reply(replyTo, status, body, error);
+    }
+  }
+
+  /** Forgets the answers kept longer than {@link #KEEP_ANSWERED}. */
+  private void forgetOldAnswers() {
+    long now = System.nanoTime();
+    for (Answered a = answered.peek(); a != null && now - a.forgetAt() >= 0; a = answered.peek()) {
+      if (answered.remove(a)) {
+        requests.computeIfPresent(a.key(), (k, r) -> r.answer != null ? null : r);
+      }
+    }
+  }
+
+  /** A request running or answered here: the reply subjects of its later attempts, its answer. */
+  private static final class Request {
+    final List<String> waiting = new ArrayList<>(1);
+    Reply answer;
+  }
+
+  private record Reply(String status, byte[] body, String error) {}
+
+  private record Answered(String key, long forgetAt) {}
+
+  private void reply(String replyTo, String status, byte[] body, String error) {
     if (replyTo == null) {
       return;
     }
