@@ -207,6 +207,31 @@ final class ClusterRouterIT {
   }
 
   @Test
+  void anOwnerThatDoesNotReply_failsWithATimeoutThatSaysSo() throws Exception {
+    Connection owner = NATS.connect();
+    // A short request cleanup, so that jnats ends an attempt without a reply soon after the
+    // attempt timeout (by default it checks every 5 s).
+    Connection connection = io.nats.client.Nats.connect(new io.nats.client.Options.Builder()
+        .server(NATS.url()).requestCleanupInterval(Duration.ofMillis(100)).build());
+    try {
+      String cluster = "silent-" + System.nanoTime();
+      owner.subscribe(one.flowmade.aether.cluster.internal.routing.RoutingProtocol.subject(
+          cluster, Sharding.of(16).shardOf("quiet"), "quiet")); // subscribed, never replies
+      owner.flush(Duration.ofSeconds(5));
+      ClusterRouter router = ClusterRouter.builder().connection(connection)
+          .clusterName(cluster).shardCount(16).attemptTimeout(Duration.ofMillis(200))
+          .build();
+      assertThatThrownBy(() -> router.request("quiet", new byte[0], Duration.ofSeconds(1)))
+          .isInstanceOf(ShardUnavailableException.class)
+          .hasMessageContaining("the last attempt got no reply within 200 ms")
+          .hasMessageNotContaining("no node subscribed");
+    } finally {
+      close(owner);
+      close(connection);
+    }
+  }
+
+  @Test
   void aStandaloneRouter_readsTheShardCountOfTheCluster() {
     TestCluster c = startThree();
     Connection connection = NATS.connect();

@@ -11,6 +11,7 @@ import io.nats.client.Message;
 import io.nats.client.NUID;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import io.nats.client.support.NatsRequestCompletableFuture;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -131,6 +132,7 @@ public final class OwnerRequest {
       retry();
       return;
     }
+    CompletableFuture<Message> attempt = reply;
     reply.whenComplete((m, error) -> {
       if (error == null) {
         onReply(m);
@@ -138,10 +140,14 @@ public final class OwnerRequest {
       }
       Throwable cause = error instanceof CompletionException && error.getCause() != null
           ? error.getCause() : error;
-      if (cause instanceof CancellationException) {
-        last = "no node subscribed to the shard's subject (no owner at that moment)";
-      } else if (cause instanceof TimeoutException) {
+      // jnats ends an attempt without a reply in time with a CancellationException too (unless
+      // its connection uses timeout exceptions); only its future tells the two apart.
+      boolean timedOut = cause instanceof TimeoutException
+          || attempt instanceof NatsRequestCompletableFuture f && f.wasCancelledTimedOut();
+      if (timedOut) {
         last = "the last attempt got no reply within " + attemptTimeout.toMillis() + " ms";
+      } else if (cause instanceof CancellationException) {
+        last = "no node subscribed to the shard's subject (no owner at that moment)";
       } else {
         last = "the last attempt failed: " + cause;
         lastCause = cause;
