@@ -76,7 +76,7 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
     this.router = new ClusterRouter(settings.connection(), settings.clusterName(),
         runtime.sharding(), settings.requestTimeout(), settings.operationTimeout(),
         () -> runtime.isClosed() ? "node " + settings.nodeId() + " of cluster "
-            + settings.clusterName() + " is closed" : null);
+            + settings.clusterName() + " is closed" : null, runtime.meters().router());
   }
 
   /**
@@ -624,8 +624,10 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
      * aether.cluster.shards.owned}; the counters {@code aether.cluster.rebalances} (assignments
      * applied) and {@code aether.cluster.lease.renewal.failures} (by {@code lease} = {@code
      * membership}, {@code leader}); the timer {@code aether.cluster.handoffs} (shard releases by
-     * {@code reason} and how long each took). See {@code docs/operations.md}. They are removed
-     * when the node closes. Micrometer is an optional dependency: add {@code micrometer-core} to
+     * {@code reason} and how long each took); and its {@link ClusterNode#router() router}'s
+     * {@code aether.cluster.router.requests} and {@code aether.cluster.router.retries} (see
+     * {@link ClusterRouter.Builder#meterRegistry}). See {@code docs/operations.md}. They are
+     * removed when the node closes. Micrometer is an optional dependency: add {@code micrometer-core} to
      * use this.
      *
      * @param registry the registry

@@ -2,6 +2,7 @@ package one.flowmade.aether.cluster;
 
 import static one.flowmade.aether.cluster.internal.routing.RoutingProtocol.subject;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,7 +14,9 @@ import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.cluster.internal.RouterSettings;
 import one.flowmade.aether.cluster.internal.SettingsChecks;
 import one.flowmade.aether.cluster.internal.SettingsDraft;
+import one.flowmade.aether.cluster.internal.MicrometerRouterMeters;
 import one.flowmade.aether.cluster.internal.routing.OwnerRequest;
+import one.flowmade.aether.cluster.internal.routing.RouterMeters;
 import one.flowmade.aether.nats.TokenEncoding;
 
 /**
@@ -44,19 +47,17 @@ public final class ClusterRouter {
   private final Duration requestTimeout;
   private final Duration attemptTimeout;
   private final Supplier<String> closed;
-
-  ClusterRouter(Connection connection, String clusterName, Sharding sharding,
-      Duration requestTimeout, Duration attemptTimeout) {
-    this(connection, clusterName, sharding, requestTimeout, attemptTimeout, () -> null);
-  }
+  private final RouterMeters meters;
 
   /**
    * Creates a router whose requests fail at once while {@code closed} returns a reason (the
    * owner of the router was closed), and otherwise run as usual.
    */
   ClusterRouter(Connection connection, String clusterName, Sharding sharding,
-      Duration requestTimeout, Duration attemptTimeout, Supplier<String> closed) {
+      Duration requestTimeout, Duration attemptTimeout, Supplier<String> closed,
+      RouterMeters meters) {
     this.closed = closed;
+    this.meters = meters;
     this.connection = connection;
     this.clusterName = clusterName;
     this.sharding = sharding;
@@ -188,9 +189,10 @@ public final class ClusterRouter {
     int shard = sharding.shardOf(actorId);
     String closedReason = closed.get();
     if (closedReason != null) {
+      meters.finished(RouterMeters.CLOSED, 0);
       return CompletableFuture.failedFuture(OwnerRequest.closedFailure(actorId, closedReason));
     }
-    return OwnerRequest.start(connection, attemptTimeout, closed, actorId, shard,
+    return OwnerRequest.start(connection, attemptTimeout, closed, meters, actorId, shard,
         subject(clusterName, shard, actorId), payload, timeout);
   }
 
@@ -201,6 +203,8 @@ public final class ClusterRouter {
   public static final class Builder {
 
     private final SettingsDraft draft = new SettingsDraft();
+    /** A MeterRegistry, typed Object so that a router without one loads no Micrometer class. */
+    private Object meterRegistry;
 
     private Builder() {}
 
@@ -287,6 +291,33 @@ public final class ClusterRouter {
     }
 
     /**
+     * Registers the router's meters on {@code registry} (default: none, and no Micrometer class
+     * loaded), tagged with {@code cluster} and {@code node} = {@code -}: the timer {@code
+     * aether.cluster.router.requests} (requests by {@code outcome} = {@code success}, {@code
+     * timeout}, {@code handler_error}, {@code closed}, {@code cancelled}, and how long each took)
+     * and the counter {@code aether.cluster.router.retries} (attempts sent again, by {@code
+     * reason} = {@code no_responders}, {@code no_reply}, {@code moved}, {@code send_failed}). See
+     * {@code docs/operations.md}. A node's router ({@link ClusterNode#router()}) has them when the
+     * node was given a registry. They stay registered (a router needs no closing); remove them
+     * from the registry if the router goes away before the process. Micrometer is an optional
+     * dependency: add {@code micrometer-core} to use this.
+     *
+     * @param registry the registry
+     * @return this builder
+     * @throws NullPointerException if {@code registry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
+    public Builder meterRegistry(MeterRegistry registry) {
+      Objects.requireNonNull(registry, "registry");
+      if (meterRegistry != null) {
+        throw new IllegalStateException("meterRegistry is already set");
+      }
+      meterRegistry = registry;
+      return this;
+    }
+
+    /**
      * Builds the router. Blocks to read the shard count if it was not set.
      *
      * @return the router
@@ -297,8 +328,10 @@ public final class ClusterRouter {
      */
     public ClusterRouter build() {
       RouterSettings settings = draft.routerSettings();
+      RouterMeters meters = meterRegistry == null ? RouterMeters.NONE
+          : MicrometerRouterMeters.standalone(meterRegistry, settings.clusterName());
       return new ClusterRouter(settings.connection(), settings.clusterName(), settings.sharding(),
-          settings.requestTimeout(), settings.attemptTimeout());
+          settings.requestTimeout(), settings.attemptTimeout(), () -> null, meters);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import one.flowmade.aether.cluster.ReleaseReason;
+import one.flowmade.aether.cluster.internal.routing.RouterMeters;
 
 /**
  * A cluster node's meters on a Micrometer registry, tagged with the {@code cluster} and the
@@ -27,6 +28,7 @@ public final class MicrometerNodeMeters implements NodeMeters {
   private final MeterSet meters;
   private final Tags tags;
   private final Counter rebalances;
+  private final RouterMeters router;
 
   /**
    * Registers the node's gauges and its rebalance counter.
@@ -50,6 +52,12 @@ public final class MicrometerNodeMeters implements NodeMeters {
         .description("Shards this node owns now").register(r));
     rebalances = meters.add(r -> Counter.builder(REBALANCES).tags(tags)
         .description("Shard assignments (new epochs) this node applied").register(r));
+    router = new MicrometerRouterMeters(meters, tags);
+  }
+
+  @Override
+  public RouterMeters router() {
+    return router;
   }
 
   @Override

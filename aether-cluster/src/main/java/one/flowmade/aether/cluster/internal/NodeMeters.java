@@ -1,6 +1,7 @@
 package one.flowmade.aether.cluster.internal;
 
 import one.flowmade.aether.cluster.ReleaseReason;
+import one.flowmade.aether.cluster.internal.routing.RouterMeters;
 
 /**
  * What a node's parts report to its meters. {@link #NONE} (no registry) does nothing and loads
@@ -29,6 +30,15 @@ public interface NodeMeters {
    * @param lease {@code membership} or {@code leader}
    */
   default void renewalFailed(String lease) {}
+
+  /**
+   * Returns the meters of the node's router, removed with the node's.
+   *
+   * @return the router's meters ({@link RouterMeters#NONE} without a registry)
+   */
+  default RouterMeters router() {
+    return RouterMeters.NONE;
+  }
 
   /** Removes the node's meters from the registry; later reports are ignored. */
   default void remove() {}

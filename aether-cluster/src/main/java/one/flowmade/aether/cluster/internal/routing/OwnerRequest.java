@@ -41,6 +41,7 @@ public final class OwnerRequest {
   private final Connection connection;
   private final Duration attemptTimeout;
   private final Supplier<String> closed;
+  private final RouterMeters meters;
   private final String actorId;
   private final int shard;
   private final Message message;
@@ -52,8 +53,9 @@ public final class OwnerRequest {
   private volatile Throwable lastCause;
 
   private OwnerRequest(Connection connection, Duration attemptTimeout, Supplier<String> closed,
-      String actorId, int shard, Message message, Duration timeout) {
+      RouterMeters meters, String actorId, int shard, Message message, Duration timeout) {
     this.connection = connection;
+    this.meters = meters;
     this.attemptTimeout = attemptTimeout;
     this.closed = closed;
     this.actorId = actorId;
@@ -69,6 +71,7 @@ public final class OwnerRequest {
    * @param connection the connection to send on
    * @param attemptTimeout how long one attempt waits for a reply
    * @param closed the reason the router's owner is closed, or null while it is not
+   * @param meters the router's meters, told of each retry and of the outcome
    * @param actorId the actor
    * @param shard the actor's shard
    * @param subject the actor's shard subject
@@ -77,17 +80,40 @@ public final class OwnerRequest {
    * @return the owner's reply, to come; it fails as {@link OwnerRequest} says
    */
   public static CompletableFuture<byte[]> start(Connection connection, Duration attemptTimeout,
-      Supplier<String> closed, String actorId, int shard, String subject, byte[] payload,
-      Duration timeout) {
+      Supplier<String> closed, RouterMeters meters, String actorId, int shard, String subject,
+      byte[] payload, Duration timeout) {
     // One id for every attempt: the owner answers an attempt that arrives while an earlier one
     // still runs there (or was answered lately) with that one's reply instead of running it again.
     Message message = NatsMessage.builder().subject(subject)
         .headers(new Headers().add(RoutingProtocol.REQUEST_ID_HEADER, NUID.nextGlobal()))
         .data(payload).build();
-    OwnerRequest request = new OwnerRequest(connection, attemptTimeout, closed, actorId, shard,
-        message, timeout);
+    OwnerRequest request = new OwnerRequest(connection, attemptTimeout, closed, meters, actorId,
+        shard, message, timeout);
+    if (meters != RouterMeters.NONE) {
+      request.result.whenComplete((reply, error) ->
+          meters.finished(outcome(error), System.nanoTime() - request.started));
+    }
     request.send();
     return request.result;
+  }
+
+  /**
+   * Returns the outcome tag of a request that ended with {@code error} (null: a reply).
+   *
+   * @param error how the request failed, or null
+   * @return one of {@link RouterMeters}' outcomes
+   */
+  public static String outcome(Throwable error) {
+    if (error == null) {
+      return RouterMeters.SUCCESS;
+    }
+    if (error instanceof ShardUnavailableException) {
+      return RouterMeters.TIMEOUT;
+    }
+    if (error instanceof ActorRequestException) {
+      return RouterMeters.HANDLER_ERROR;
+    }
+    return error instanceof CancellationException ? RouterMeters.CANCELLED : RouterMeters.CLOSED;
   }
 
   /**
@@ -129,7 +155,7 @@ public final class OwnerRequest {
     } catch (RuntimeException e) {
       last = "the request could not be sent: " + e;
       lastCause = e;
-      retry();
+      retry(RouterMeters.SEND_FAILED);
       return;
     }
     CompletableFuture<Message> attempt = reply;
@@ -146,13 +172,15 @@ public final class OwnerRequest {
           || attempt instanceof NatsRequestCompletableFuture f && f.wasCancelledTimedOut();
       if (timedOut) {
         last = "the last attempt got no reply within " + attemptTimeout.toMillis() + " ms";
+        retry(RouterMeters.NO_REPLY);
       } else if (cause instanceof CancellationException) {
         last = "no node subscribed to the shard's subject (no owner at that moment)";
+        retry(RouterMeters.NO_RESPONDERS);
       } else {
         last = "the last attempt failed: " + cause;
         lastCause = cause;
+        retry(RouterMeters.SEND_FAILED);
       }
-      retry();
     });
   }
 
@@ -170,17 +198,18 @@ public final class OwnerRequest {
     } else {
       last = "node " + (node == null ? "?" : node) + " answered that it does not own shard "
           + shard + " (any more)";
-      retry();
+      retry(RouterMeters.MOVED);
     }
   }
 
-  private void retry() {
+  private void retry(String reason) {
     long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(attempts - 1, 5));
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) {
       result.completeExceptionally(timedOut());
       return;
     }
+    meters.retried(reason);
     CompletableFuture.delayedExecutor(Math.min(backoff, remaining), TimeUnit.NANOSECONDS)
         .execute(this::send);
   }

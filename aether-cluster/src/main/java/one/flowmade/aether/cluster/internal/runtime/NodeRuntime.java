@@ -167,6 +167,11 @@ public final class NodeRuntime implements LeaderElection {
     node.meters(meters);
   }
 
+  /** @return the node's meters ({@code NodeMeters.NONE} without a registry) */
+  public one.flowmade.aether.cluster.internal.NodeMeters meters() {
+    return node.meters();
+  }
+
   /**
    * Leaves gracefully: resigns, releases every shard, deletes the membership. Idempotent: a
    * call while another thread closes the node waits until that close has finished, except on
