@@ -13,5 +13,11 @@
  *
  * <p>The protocol, its timings and its failure behaviour are described in {@code docs/cluster.md}.
  * Everything not public in this package is implementation.
+ *
+ * <p>Parameters are not null unless their documentation allows it ("or null"); a null where none
+ * is allowed is a programming error and throws {@link java.lang.NullPointerException} (at once
+ * and naming the parameter, where the method checks its arguments): fix the call. Each
+ * method's {@code @throws} clauses name the other exceptions it can throw and what the caller
+ * should do.
  */
 package one.flowmade.aether.cluster;

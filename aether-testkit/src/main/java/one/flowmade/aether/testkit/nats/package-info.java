@@ -17,5 +17,11 @@
  * <p>Every server listens on free loopback ports chosen at start, keeps its configuration, log and
  * JetStream store in a temporary directory, and is stopped, with its directory deleted, by {@code
  * close()} or, if a test run dies before closing it, by a JVM shutdown hook.
+ *
+ * <p>Parameters are not null unless their documentation allows it ("or null"); a null where none
+ * is allowed is a programming error and throws {@link java.lang.NullPointerException} (at once
+ * and naming the parameter, where the method checks its arguments): fix the call. Each
+ * method's {@code @throws} clauses name the other exceptions it can throw and what the caller
+ * should do.
  */
 package one.flowmade.aether.testkit.nats;
