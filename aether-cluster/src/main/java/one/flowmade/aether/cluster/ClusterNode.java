@@ -234,9 +234,13 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
    * Leaves the cluster gracefully: resigns if leader (so a successor takes over at once),
    * releases every shard ({@link ShardListener#released} with {@link ReleaseReason#LEAVING}),
    * deletes the membership so the leader reassigns the shards at once, and stops the node's
-   * threads. Blocks until done: each NATS step is bounded by the operation timeout, the releases
-   * by the listeners and the requests in progress. If NATS cannot be reached, the membership and
-   * lease expire on their own. Idempotent: a call while another thread is closing the node (its
+   * threads. Blocks until done: each NATS step is bounded by the operation timeout, and the
+   * releases by the {@link Builder#shardDrainTimeout shard drain timeout} plus twice the operation
+   * timeout (14 s by default). A listener or handler that does not return within that bound is
+   * logged as an error (the shards still held, where the node's events thread is) and left
+   * behind: the node leaves anyway, revoking its membership lease first so that it no longer acts
+   * as owner, and stopping its threads interrupts the stuck call. If NATS cannot be reached, the
+   * membership and lease expire on their own. Idempotent: a call while another thread is closing the node (its
    * shutdown hook, say) waits until that close has finished, so what is closed after the node
    * (host, stores, connection) is closed after the handover; a call from a listener of the node
    * returns at once. Removes the node's JVM shutdown hook ({@link Builder#shutdownHook}). A

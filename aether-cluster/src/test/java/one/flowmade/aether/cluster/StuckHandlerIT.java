@@ -98,4 +98,47 @@ final class StuckHandlerIT {
     assertThat(new String(second.router().request(otherActor, "hi".getBytes(UTF_8)), UTF_8))
         .isEqualTo("node-2:" + otherActor);
   }
+
+  @Test
+  void close_withAShardListenerThatNeverReturns_leavesWithinItsBound() throws Exception {
+    CountDownLatch releasing = new CountDownLatch(1);
+    Connection connection = Nats.connect(Options.builder().server(NATS.server().url())
+        .connectionName("listening").build());
+    closeables.add(connection);
+    ClusterNode first = TestCluster.fast(ClusterNode.builder())
+        .connection(connection)
+        .clusterName("stuck-listener")
+        .nodeId("node-1")
+        .shardDrainTimeout(Duration.ofSeconds(1))
+        .shardListener(new ShardListener() {
+          @Override
+          public void released(int shard, long epoch, ReleaseReason reason) {
+            if (reason != ReleaseReason.LEAVING) {
+              return; // the rebalance when node-2 joins
+            }
+            releasing.countDown();
+            try {
+              stuck.await(); // a listener that does not return until the test ends
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        })
+        .build();
+    closeables.add(first);
+    ClusterNode second = start("stuck-listener", "node-2");
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        first.activeShards().size() + second.activeShards().size() == first.sharding().shardCount()
+            && !first.activeShards().isEmpty() && !second.activeShards().isEmpty());
+
+    // Bound: the drain timeout (1 s) plus twice the operation timeout (0.8 s), then stopping the
+    // threads; it used to wait for the listener for ever.
+    CompletableFuture.runAsync(first::close).get(30, TimeUnit.SECONDS);
+
+    assertThat(releasing.getCount()).isZero();
+    assertThat(first.isMember()).isFalse();
+    assertThat(first.activeShards()).isEmpty();
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        second.activeShards().size() == second.sharding().shardCount());
+  }
 }

@@ -144,6 +144,11 @@ public final class NodeContext {
     return Thread.currentThread() == eventThread[0];
   }
 
+  /** @return the node's events thread, or null before it started */
+  public Thread eventThread() {
+    return eventThread[0];
+  }
+
   /**
    * Marks the node closed (and closing), once.
    *

@@ -216,14 +216,53 @@ public final class NodeRuntime implements LeaderElection {
     if (onEventThread) {
       ownership.releaseAll(ReleaseReason.LEAVING);
     } else {
-      submitAndWaitQuietly(node.events(), () -> ownership.releaseAll(ReleaseReason.LEAVING),
-          null);
+      releaseAllBounded();
     }
     submitAndWaitQuietly(node.membershipThread(), membership::leave, step);
     stopThreads(onEventThread);
     node.meters().remove();
     if (membership.self() != null) {
       LOG.info("node {} left cluster {}", nodeId, settings.clusterName());
+    }
+  }
+
+  /**
+   * Releases every shard on the events thread and waits for it at most the shard drain timeout
+   * plus twice the operation timeout: a listener or handler that does not return must not keep
+   * the node from leaving. If the bound passes, logs what was left and returns; leaving then
+   * revokes the membership lease, so the node no longer acts as owner of what it still holds.
+   */
+  private void releaseAllBounded() {
+    Duration bound = settings.shardDrainTimeout().plus(settings.operationTimeout().multipliedBy(2));
+    Future<?> release;
+    try {
+      release = node.events().submit(() -> node.guard("close",
+          () -> ownership.releaseAll(ReleaseReason.LEAVING)));
+    } catch (RejectedExecutionException e) {
+      LOG.warn("node {}: could not release its shards on close: {}", nodeId, e.toString());
+      return;
+    }
+    try {
+      release.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      LOG.warn("node {}: a step of leaving did not complete: {}", nodeId, e.toString());
+    } catch (TimeoutException e) {
+      Thread events = node.eventThread();
+      StringBuilder where = new StringBuilder();
+      StackTraceElement[] stack = events == null ? new StackTraceElement[0] : events.getStackTrace();
+      for (int i = 0; i < Math.min(stack.length, 12); i++) {
+        where.append(i == 0 ? "" : " < ").append(stack[i]);
+      }
+      LOG.error("node {}: closing waited {} for its shards to be released and leaves without"
+          + " them: shards {} not released yet besides the one in progress, the events thread"
+          + " '{}' is at {} (a shard listener,"
+          + " membership or leadership listener, or a handler of a released shard that does not"
+          + " return). Its membership lease is revoked now, so it no longer owns them; the"
+          + " stuck call keeps its thread until the node stops its threads, which interrupts"
+          + " it", nodeId, bound, ownership.activeShards(),
+          events == null ? "?" : events.getName(), where.length() == 0 ? "?" : where);
     }
   }
 
