@@ -187,7 +187,10 @@ public final class BenchmarkSuite {
             + " marker) with the same TTL and renewal interval, in the same kind of JVMs. With"
             + " the node's defaults a crashed leader's lease runs out only after its TTL, so"
             + " the figure is dominated by the TTL; the fast timings show what the protocol"
-            + " costs on top of it."));
+            + " costs on top of it. Handover on SIGTERM: the same, but the leader's JVM gets"
+            + " SIGTERM (a rolling deploy, `docker stop`), so `ClusterNode`'s default shutdown"
+            + " hook resigns and hands its shards over before the process exits; its baseline"
+            + " is Aether's own figure after SIGKILL."));
     ClusterScenario scenario = new ClusterScenario(urls);
     scenario.run(section, Timings.FAST, settings.quick() ? 1 : 2);
     if (!settings.quick()) {
@@ -226,7 +229,7 @@ public final class BenchmarkSuite {
   static final String EXAMPLE_NODE = "one.flowmade.aether.examples.cluster.ClusterNodeMain";
 
   static final String STORE_DESCRIPTION = "`JetStreamEventStore` against a raw-jnats program"
-      + " doing the same work: appends of the same events (same subject layout, the same 13"
+      + " doing the same work: appends of the same events (same subject layout, the same 12"
       + " headers, expected last subject sequence on the actor's subjects) to a second stream"
       + " with the same configuration; reads of the same messages with an ordered push consumer."
       + " Pipelined appends keep one append in flight per actor (as R3 requires) and all actors"
@@ -268,7 +271,7 @@ public final class BenchmarkSuite {
         .put("load average at start", load < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", load))
         .put("message size", Workload.MESSAGE_SIZE + " bytes of JSON data per event, plus its"
             + " headers: CloudEvents attributes and a correlation id, and for stored events the"
-            + " message id and expected-sequence headers (13 headers, about 500 bytes; the"
+            + " message id and expected-sequence headers (12 headers, about 475 bytes; the"
             + " store sections list them)")
         .put("JMH settings", settings.quick() ? "0 forks, 1 × 50 ms warm-up, 1 × 100 ms"
             : "each side of a pair in its own run (1 fork, 1 × 1 s warm-up, 2 × 1 s"

@@ -138,6 +138,17 @@ public final class ChildJvm implements AutoCloseable {
     process.waitFor();
   }
 
+  /**
+   * Stops the JVM with SIGTERM, as a rolling deploy would (its shutdown hooks run), and waits
+   * until it is gone.
+   *
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public void terminate() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+
   @Override
   public void close() throws InterruptedException {
     kill();

@@ -97,6 +97,14 @@ final class ChildNode implements AutoCloseable {
     jvm.kill();
   }
 
+  /**
+   * Stops the JVM with SIGTERM, as a rolling deploy would (its shutdown hooks run), and waits
+   * until it is gone.
+   */
+  void terminate() throws InterruptedException {
+    jvm.terminate();
+  }
+
   @Override
   public void close() throws InterruptedException {
     kill();

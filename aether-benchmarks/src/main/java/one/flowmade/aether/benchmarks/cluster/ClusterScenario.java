@@ -18,7 +18,8 @@ import one.flowmade.aether.cluster.Sharding;
  * owned, the leader's JVM is killed with SIGKILL. Failover is the time from the kill to another
  * node's {@code elected}; reassignment the time until the survivors own every shard again. The
  * baseline is {@link RawLease} with the same TTL and renewal interval in the same kind of JVMs.
- * Not thread-safe.
+ * Then the same with SIGTERM instead of SIGKILL: the node's default JVM shutdown hook hands its
+ * leadership and shards over, compared with Aether's own crash figures. Not thread-safe.
  */
 public final class ClusterScenario {
 
@@ -63,11 +64,29 @@ public final class ClusterScenario {
         round -> failover("raw", timings)[0]);
     section.add(timings.defaults()
         ? failover.withTarget(Target.valueAtMost(2.0)) : failover);
+    // The same node stopped the way a rolling deploy stops it: SIGTERM, so its JVM shutdown hook
+    // (ClusterNode's default) hands leadership and shards over before the process exits.
+    double[] handover = new double[rounds];
+    double[] handoverShards = new double[rounds];
+    for (int i = 0; i < rounds; i++) {
+      double[] times = failover("aether", timings, true);
+      handover[i] = times[0];
+      handoverShards[i] = times[1];
+    }
     double rawMedian = failover.baseline();
     double reassigned = Figures.median(reassignment);
     section.add(Comparison.of("shard reassignment after the kill, " + timings.name(), "s",
         Better.LOWER, reassigned, rawMedian)
         .withNote("baseline: the raw lease's failover (detecting the dead node), " + rounds
+            + " rounds"));
+    double crashed = failover.aether();
+    section.add(Comparison.of("leader handover on SIGTERM, " + timings.name(), "s",
+        Better.LOWER, Figures.median(handover), crashed)
+        .withNote("baseline: Aether's own failover after SIGKILL (above); the node's default"
+            + " shutdown hook resigns and leaves, " + rounds + " rounds"));
+    section.add(Comparison.of("shard reassignment after SIGTERM, " + timings.name(), "s",
+        Better.LOWER, Figures.median(handoverShards), reassigned)
+        .withNote("baseline: Aether's reassignment after SIGKILL (above), " + rounds
             + " rounds"));
   }
 
@@ -120,8 +139,16 @@ public final class ClusterScenario {
     return new long[] {peakHeap, peakLive, rawPeakHeap, rawPeakLive};
   }
 
-  /** Returns {failover seconds, reassignment seconds}. */
+  /** Returns {failover seconds, reassignment seconds} after a SIGKILL of the leader. */
   private double[] failover(String mode, Timings timings) throws Exception {
+    return failover(mode, timings, false);
+  }
+
+  /**
+   * Returns {failover seconds, reassignment seconds} after the leader's JVM is stopped: with
+   * SIGTERM (its shutdown hooks run) when {@code graceful}, else with SIGKILL.
+   */
+  private double[] failover(String mode, Timings timings, boolean graceful) throws Exception {
     String cluster = "bench-" + mode + "-" + (run++) + "-"
         + Long.toString(System.nanoTime() & 0xffffff, 36);
     List<ChildNode> nodes = new ArrayList<>();
@@ -140,7 +167,11 @@ public final class ClusterScenario {
       List<ChildNode> survivors = new ArrayList<>(nodes);
       survivors.remove(leader);
       long killedAt = System.currentTimeMillis();
-      leader.kill();
+      if (graceful) {
+        leader.terminate();
+      } else {
+        leader.kill();
+      }
       await("a new leader", () -> survivors.stream().anyMatch(n -> n.electedAt() > killedAt),
           nodes);
       long electedAt = survivors.stream().mapToLong(ChildNode::electedAt).max().orElseThrow();

@@ -139,7 +139,7 @@ public final class StoreScenarios implements AutoCloseable {
         round -> pipeline("pipe" + (round + 1), actors, perActor,
             (actor, version, seq) -> Raw.publishAsync(js, RawMessages.event(rawNamespace, actor,
                 version + 1, seq, Workload.newEvent(data))).thenApply(PublishAck::getSeqno)));
-    section.add(c.figure().withTarget(Target.ratioAtLeast(0.85))).add(c.cpu());
+    section.add(c.figure().withTarget(Target.ratioAtLeast(0.95))).add(c.cpu());
   }
 
   /**
@@ -281,7 +281,7 @@ public final class StoreScenarios implements AutoCloseable {
       double r = ms(Figures.percentile(raw, ps[i]));
       Comparison c = Comparison.of("single append " + names[i] + ", warm cache", "ms",
           Better.LOWER, a, r).withNote(samples + " samples each, alternating blocks of " + block);
-      section.add(i < 2 ? c.withTarget(Target.ratioAtMost(1.15)) : c
+      section.add(i < 2 ? c.withTarget(Target.ratioAtMost(i == 0 ? 1.05 : 1.1)) : c
           .withNote(samples + " samples each; p99.9 is the " + (int) Math.ceil(samples / 1000.0)
               + " slowest, no target"));
       double ca = ms(Figures.percentile(coldAether, ps[i]));
@@ -349,7 +349,7 @@ public final class StoreScenarios implements AutoCloseable {
           Raw.readOrdered(js, filter, 1, n);
           return n / ((System.nanoTime() - t0) / 1e9);
         });
-    section.add(full.figure().withTarget(Target.ratioAtLeast(0.8))).add(full.cpu());
+    section.add(full.figure().withTarget(Target.ratioAtLeast(1.0))).add(full.cpu());
 
     int tail = Math.min(sizes.snapshotTail(), n - 1);
     long snapshotVersion = n - tail;
@@ -384,7 +384,7 @@ public final class StoreScenarios implements AutoCloseable {
             }
             return loads / ((System.nanoTime() - t0) / 1e9);
           });
-      section.add(fromSnapshot.figure().withTarget(Target.ratioAtLeast(0.8)))
+      section.add(fromSnapshot.figure().withTarget(Target.ratioAtLeast(1.0)))
           .add(fromSnapshot.cpu());
     }
   }
@@ -412,7 +412,7 @@ public final class StoreScenarios implements AutoCloseable {
           Raw.readOrdered(js, filter, 1, n);
           return n / ((System.nanoTime() - t0) / 1e9);
         });
-    section.add(c.figure()).add(c.cpu());
+    section.add(c.figure().withTarget(Target.ratioAtLeast(0.95))).add(c.cpu());
   }
 
   // ---- same headers and sizes ---------------------------------------------------------------
