@@ -704,6 +704,10 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
      *     did not answer, or another live incarnation holds the node id)
      * @throws one.flowmade.aether.PermissionDeniedException at once if the connection's NATS user
      *     may not use the cluster's bucket
+     * @throws one.flowmade.aether.UnsafeStreamException at once, changing nothing, if the
+     *     cluster's bucket exists with a configuration that could leak or forge (sources, mirror,
+     *     republish, a subject transform, subjects other than {@code $KV.<bucket>.>}, direct
+     *     gets); see {@code docs/security.md}
      */
     public ClusterNode build() {
       Settings settings = settings();

@@ -325,6 +325,9 @@ public final class ClusterRouter {
      * @throws ClusterConfigurationException if the shard count was not set and the cluster does
      *     not exist or has not recorded one (no node has joined it yet)
      * @throws ClusterUnavailableException if NATS does not answer
+     * @throws one.flowmade.aether.UnsafeStreamException if the shard count was not set and the
+     *     cluster's bucket has a configuration that could leak or forge (as {@link
+     *     ClusterNode.Builder#build()})
      */
     public ClusterRouter build() {
       RouterSettings settings = draft.routerSettings();

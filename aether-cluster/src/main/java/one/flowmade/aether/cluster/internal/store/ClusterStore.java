@@ -9,13 +9,11 @@ import io.nats.client.KeyValue;
 import io.nats.client.KeyValueOptions;
 import io.nats.client.MessageTtl;
 import io.nats.client.PublishOptions;
-import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
-import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamInfoOptions;
@@ -31,14 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import one.flowmade.aether.cluster.ClusterConfigurationException;
-import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.ClusterUnavailableException;
 import one.flowmade.aether.nats.TokenEncoding;
+import one.flowmade.aether.nats.internal.AetherStreams;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
 import one.flowmade.aether.nats.internal.PermissionViolations;
 import one.flowmade.aether.nats.internal.ServerVersion;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import one.flowmade.aether.nats.internal.StreamAdoption;
 
 /**
  * The cluster's key-value bucket {@code aether-cluster-<cluster>}: compare-and-set writes with
@@ -54,14 +51,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
   private static final String API = "$JS.API.";
   public static final String CONFIG_KEY = "config";
   public static final String LEADER_KEY = "leader";
   public static final String ASSIGNMENT_KEY = "assignment";
   public static final String MEMBER_PREFIX = "members.";
   /** How long delete markers (of expired and deleted keys) stay for watchers to see. */
-  public static final Duration MARKER_TTL = Duration.ofMinutes(10);
+  public static final Duration MARKER_TTL = AetherStreams.CLUSTER_MARKER_TTL;
 
   /** A key's last message: a live value ({@code PUT}) or a delete/purge/expiry marker. */
   public record Entry(String key, long revision, KeyValueOperation operation, byte[] value) {
@@ -114,7 +110,13 @@ public final class ClusterStore {
 
   /**
    * Checks the server version, creates the bucket if it does not exist and {@code create} is set
-   * (or checks it if it does) and returns a store on it.
+   * (or checks it if it does) and returns a store on it. An existing bucket is never changed.
+   *
+   * @throws one.flowmade.aether.UnsafeStreamException if the bucket exists with a configuration
+   *     that could leak or forge ({@link StreamAdoption}: sources, mirror, republish, a subject
+   *     transform, subjects other than {@code $KV.<bucket>.>}, direct gets)
+   * @throws ClusterConfigurationException if it exists without per-key TTLs, or does not exist
+   *     and {@code create} is not set
    */
   public static ClusterStore open(Connection connection, String clusterName, int replicas,
       Duration timeout, boolean create) {
@@ -129,21 +131,10 @@ public final class ClusterStore {
         throw new ClusterConfigurationException("there is no cluster named " + clusterName
             + " (no bucket " + bucket + "); start a node of it first");
       }
+      StreamConfiguration required = AetherStreams.clusterBucket(clusterName, replicas);
       if (info == null) {
-        KeyValueConfiguration kvc = KeyValueConfiguration.builder()
-            .name(bucket)
-            .description("Aether cluster " + clusterName
-                + ": membership, leader lease, shard assignment")
-            .maxHistoryPerKey(1)
-            .storageType(StorageType.File)
-            .replicas(replicas)
-            .limitMarker(MARKER_TTL)
-            .build();
-        StreamConfiguration sc = StreamConfiguration.builder(kvc.getBackingConfig())
-            .allowDirect(false)
-            .build();
         try {
-          info = jsm.addStream(sc);
+          info = jsm.addStream(required);
         } catch (JetStreamApiException e) {
           info = streamInfo(jsm, "KV_" + bucket);
           if (info == null) {
@@ -152,21 +143,15 @@ public final class ClusterStore {
         }
       }
       StreamConfiguration config = info.getConfiguration();
+      // An existing bucket is never changed here: a configuration that could leak or forge
+      // (or direct gets, which a lagging replica may answer) is refused, for aether-admin to fix.
+      StreamAdoption.check(config, required, "the Aether cluster '" + clusterName + "'");
       if (!config.getAllowMessageTtl() || config.getSubjectDeleteMarkerTtl() == null
           || config.getSubjectDeleteMarkerTtl().isZero()) {
         throw new ClusterConfigurationException("the bucket " + bucket
             + " exists without per-key TTLs and limit markers (allow_msg_ttl and"
             + " subject_delete_marker_ttl); delete it or create it with limitMarker set so that"
             + " memberships and leases can expire");
-      }
-      if (create && config.getAllowDirect()) {
-        // Direct gets may be answered by a replica that lags; the protocol reads from the leader.
-        try {
-          jsm.updateStream(StreamConfiguration.builder(config).allowDirect(false).build());
-        } catch (JetStreamApiException | IOException e) {
-          LOG.warn("the bucket {} allows direct gets and could not be changed ({}); reads may"
-              + " be answered by lagging replicas", bucket, e.getMessage());
-        }
       }
       return new ClusterStore(connection, bucket, timeout);
     } catch (IOException e) {
