@@ -7,7 +7,7 @@ import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.StorageType;
+import io.nats.client.api.KeyValueStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,8 +26,10 @@ import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.PermissionDeniedException;
 import one.flowmade.aether.nats.TokenEncoding;
+import one.flowmade.aether.nats.internal.AetherStreams;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
 import one.flowmade.aether.nats.internal.PermissionViolations;
+import one.flowmade.aether.nats.internal.StreamAdoption;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,13 +67,17 @@ public final class KvCheckpointStore implements CheckpointStore {
 
   /**
    * Opens the namespace's checkpoint bucket, creating it (file storage, the given replicas) if
-   * it does not exist.
+   * it does not exist. An existing bucket is checked and never changed.
    *
    * @param connection an open connection; not closed by this store
    * @param namespace the namespace whose projections keep checkpoints here
    * @param replicas the bucket's replicas when created (1 or 3)
    * @return the store
    * @throws AetherTransientException if the server could not be reached
+   * @throws one.flowmade.aether.UnsafeStreamException if the bucket exists with a configuration
+   *     that could leak or forge (its stream has sources, a mirror, republish, a subject
+   *     transform, subjects other than {@code $KV.aether-projections-<namespace>.>}, or {@code
+   *     mirror_direct}); nothing is changed (see {@code docs/security.md}, Adoption check)
    */
   public static KvCheckpointStore open(Connection connection, Namespace namespace, int replicas) {
     Objects.requireNonNull(connection, "connection");
@@ -80,32 +86,37 @@ public final class KvCheckpointStore implements CheckpointStore {
       throw new IllegalArgumentException("replicas must be 1 to 5, was " + replicas);
     }
     String bucket = bucketName(namespace);
+    KeyValueConfiguration required = AetherStreams.checkpointBucket(namespace, replicas);
     try {
       KeyValueManagement kvm = connection.keyValueManagement();
       // Asks for this bucket only: listing bucket names needs $JS.API.STREAM.NAMES, which the
       // application role does not have (it would reveal other namespaces' names).
-      if (!exists(kvm, bucket)) {
+      KeyValueStatus status = status(kvm, bucket);
+      if (status == null) {
         try {
-          kvm.create(KeyValueConfiguration.builder().name(bucket).maxHistoryPerKey(1)
-              .storageType(StorageType.File).replicas(replicas).build());
+          status = kvm.create(required);
         } catch (JetStreamApiException raced) {
           // created by another instance meanwhile: use it
+          status = kvm.getStatus(bucket);
         }
       }
+      StreamAdoption.check(status.getBackingStreamInfo().getConfiguration(),
+          required.getBackingConfig(), "the checkpoint store of namespace '" + namespace.name()
+              + "'");
       return new KvCheckpointStore(connection, connection.keyValue(bucket), bucket);
     } catch (IOException | JetStreamApiException e) {
       throw new AetherTransientException("could not open checkpoint bucket " + bucket, e);
     }
   }
 
-  private static boolean exists(KeyValueManagement kvm, String bucket)
+  /** Returns the bucket's status, or null if it does not exist. */
+  private static @Nullable KeyValueStatus status(KeyValueManagement kvm, String bucket)
       throws IOException, JetStreamApiException {
     try {
-      kvm.getStatus(bucket);
-      return true;
+      return kvm.getStatus(bucket);
     } catch (JetStreamApiException e) {
       if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
-        return false;
+        return null;
       }
       throw e;
     }
