@@ -27,6 +27,7 @@ import one.flowmade.aether.HealthCheck;
 import one.flowmade.aether.Metadata;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Tracing;
+import one.flowmade.aether.UnsafeStreamException;
 import one.flowmade.aether.UnsupportedServerException;
 import one.flowmade.aether.bus.BusClosedException;
 import one.flowmade.aether.bus.BusEvent;
@@ -43,6 +44,8 @@ import one.flowmade.aether.bus.internal.BusSettings;
 import one.flowmade.aether.bus.internal.MeterBinding;
 import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.SubjectLayout;
+import one.flowmade.aether.nats.internal.AetherStreams;
+import one.flowmade.aether.nats.internal.StreamAdoption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,6 +233,18 @@ public final class NatsEventBus implements EventBus, HealthCheck {
    * bounded by {@link Builder#subscribeTimeout}), so events published afterwards through the same
    * server are received; servers elsewhere in a cluster learn of the subscription shortly after.
    * While the connection is down, the subscription takes effect when it comes back.
+   *
+   * <p>A subscription to exactly one namespace receives the events its event stream {@code
+   * AETHER_<ns>} republishes, so the first one (per namespace and bus) reads that stream's
+   * configuration and refuses it if it could bring other data in or send the namespace's events
+   * elsewhere ({@code docs/security.md}, Adoption check). A stream that does not exist yet, or
+   * cannot be read, is checked at the next subscription to the namespace. Subscriptions to
+   * several namespaces (prefixes, all) and a bus built with {@link
+   * StoredEvents#APPEND_SUBJECTS} check no stream.
+   *
+   * @throws UnsafeStreamException if the namespace's event stream has sources, a mirror, a
+   *     republish other than Aether's own, a subject transform, subjects other than the
+   *     namespace's or {@code mirror_direct}; nothing was subscribed and nothing changed
    */
   @Override
   public BusSubscription subscribe(NamespacePattern namespaces, EventFilter filter,
@@ -237,6 +252,11 @@ public final class NatsEventBus implements EventBus, HealthCheck {
     Objects.requireNonNull(namespaces, "namespaces");
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(handler, "handler");
+    if (storedEvents == StoredEvents.REPUBLISHED
+        && namespaces instanceof NamespacePattern.Exactly exactly
+        && checkedStreams.add(exactly.namespace())) {
+      checkStream(exactly.namespace());
+    }
     NatsBusSubscription subscription;
     synchronized (registration) {
       if (closed) {
@@ -263,11 +283,6 @@ public final class NatsEventBus implements EventBus, HealthCheck {
       }
     }
     LOG.debug("{} opened", subscription);
-    if (storedEvents == StoredEvents.REPUBLISHED
-        && namespaces instanceof NamespacePattern.Exactly exactly
-        && checkedStreams.add(exactly.namespace())) {
-      warnIfStreamDoesNotRepublish(exactly.namespace());
-    }
     return subscription;
   }
 
@@ -294,8 +309,16 @@ public final class NatsEventBus implements EventBus, HealthCheck {
     return Health.up(details);
   }
 
-  /** Makes a stream that would keep stored events from the bus visible in the log. */
-  private void warnIfStreamDoesNotRepublish(Namespace namespace) {
+  /**
+   * Checks the namespace's event stream, whose republished copies a subscription to the
+   * namespace receives: refuses one that could bring other data in or send the namespace's
+   * events elsewhere ({@link StreamAdoption}), and makes one that would keep stored events from
+   * the bus visible in the log. A stream that cannot be read now is checked at the next
+   * subscription.
+   *
+   * @throws UnsafeStreamException if the stream could leak or forge; nothing was subscribed
+   */
+  private void checkStream(Namespace namespace) {
     if (connection.getStatus() != Connection.Status.CONNECTED) {
       checkedStreams.remove(namespace);
       return;
@@ -304,6 +327,8 @@ public final class NatsEventBus implements EventBus, HealthCheck {
     try {
       StreamConfiguration config = connection.jetStreamManagement().getStreamInfo(stream)
           .getConfiguration();
+      StreamAdoption.check(config, AetherStreams.events(namespace),
+          "the NATS bus (a subscription to namespace '" + namespace.name() + "')");
       Republish republish = config.getRepublish();
       String wanted = SubjectLayout.allBusEvents(namespace);
       if (republish == null || !wanted.equals(republish.getDestination())) {
@@ -312,6 +337,9 @@ public final class NatsEventBus implements EventBus, HealthCheck {
             + " stream, or build the bus with StoredEvents.APPEND_SUBJECTS", stream, wanted,
             namespace, SubjectLayout.allEvents(namespace), wanted);
       }
+    } catch (UnsafeStreamException e) {
+      checkedStreams.remove(namespace);
+      throw e;
     } catch (JetStreamApiException e) {
       LOG.debug("cannot check stream '{}' ({}); it may not exist yet", stream, e.getMessage());
     } catch (IOException | RuntimeException e) {
