@@ -1,5 +1,6 @@
 package one.flowmade.aether.admin;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -15,20 +16,26 @@ import one.flowmade.aether.nats.internal.AetherStreams;
  * bus subjects {@code aether.bus.<ns>.>}, the cluster's bucket {@code aether-cluster-<c>} (stream
  * {@code KV_aether-cluster-<c>}) and routing subjects {@code aether.cluster.<c>.>}, the projection
  * checkpoint bucket {@code aether-projections-<ns>} (stream {@code KV_aether-projections-<ns>}),
- * and the private inbox prefix {@code _INBOX_<ns>}.
+ * and the private inbox prefix {@code _INBOX_<ns>}; and the application's own key-value
+ * buckets, if it declared any ({@link #withBucket}), such as a read model kept in KV.
  *
  * <p>Immutable and thread-safe.
  */
 public final class NamespaceResources {
 
   private static final Pattern CLUSTER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** What Aether's own buckets of every namespace and cluster start with. */
+  private static final String RESERVED = "aether-";
 
   private final Namespace namespace;
   private final String clusterName;
+  private final List<String> buckets;
 
-  private NamespaceResources(Namespace namespace, String clusterName) {
+  private NamespaceResources(Namespace namespace, String clusterName, List<String> buckets) {
     this.namespace = namespace;
     this.clusterName = clusterName;
+    this.buckets = List.copyOf(buckets);
   }
 
   /**
@@ -39,7 +46,7 @@ public final class NamespaceResources {
    */
   public static NamespaceResources of(Namespace namespace) {
     Objects.requireNonNull(namespace, "namespace");
-    return new NamespaceResources(namespace, namespace.name());
+    return new NamespaceResources(namespace, namespace.name(), List.of());
   }
 
   /**
@@ -58,7 +65,53 @@ public final class NamespaceResources {
       throw new IllegalArgumentException("cluster name '" + clusterName + "' must be 1 to 64"
           + " lower-case letters, digits, '-' or '_', starting with a letter or digit");
     }
-    return new NamespaceResources(namespace, clusterName);
+    return new NamespaceResources(namespace, clusterName, List.of());
+  }
+
+  /**
+   * Returns these resources with one more key-value bucket of the application's own, such as a
+   * read model kept in NATS KV. The generated {@link Role#APPLICATION} role may then read, write
+   * and watch it (as it does the checkpoint bucket: {@code $KV.<bucket>.>}, gets, consumers on
+   * {@code KV_<bucket>}) and the {@link Role#PROVISIONING} role may create and update it; neither
+   * may delete or purge it. {@link Provisioner} does not create it: create it with the
+   * provisioning user ({@code KeyValueManagement.create}, or {@code nats kv add}).
+   *
+   * <p>With an account per namespace the bucket lives in the namespace's account, where no other
+   * namespace can reach it. In {@link ServerConfiguration.Mode#SHARED_ACCOUNT} bucket names are
+   * shared by all namespaces, so {@link ServerConfiguration.Builder#build()} refuses a bucket
+   * that two namespaces declare.
+   *
+   * @param bucket 1 to 64 ASCII letters, digits, {@code '-'} or {@code '_'}, not starting with
+   *     {@code aether-} (the prefix of Aether's own buckets of every namespace)
+   * @return the resources with the bucket
+   * @throws IllegalArgumentException if the name is invalid, reserved or already declared
+   */
+  public NamespaceResources withBucket(String bucket) {
+    Objects.requireNonNull(bucket, "bucket");
+    if (!BUCKET.matcher(bucket).matches()) {
+      throw new IllegalArgumentException("bucket name '" + bucket + "' must be 1 to 64 ASCII"
+          + " letters, digits, '-' or '_'");
+    }
+    if (bucket.startsWith(RESERVED)) {
+      throw new IllegalArgumentException("bucket name '" + bucket + "' starts with '" + RESERVED
+          + "', which Aether's own buckets of every namespace and cluster use; choose another");
+    }
+    if (buckets.contains(bucket)) {
+      throw new IllegalArgumentException("bucket '" + bucket + "' was already declared for"
+          + " namespace " + namespace.name());
+    }
+    List<String> more = new ArrayList<>(buckets);
+    more.add(bucket);
+    return new NamespaceResources(namespace, clusterName, more);
+  }
+
+  /**
+   * Returns the application's own buckets declared with {@link #withBucket}.
+   *
+   * @return the bucket names, in the order declared; empty if none
+   */
+  public List<String> applicationBuckets() {
+    return buckets;
   }
 
   /**
@@ -198,28 +251,34 @@ public final class NamespaceResources {
   }
 
   /**
-   * Returns the namespace's streams: events, snapshots, cluster bucket, checkpoint bucket.
+   * Returns the namespace's streams: events, snapshots, cluster bucket, checkpoint bucket, then
+   * the streams {@code KV_<bucket>} of the application's own buckets.
    *
-   * @return the four stream names
+   * @return the stream names: four, and one per application bucket
    */
   public List<String> streams() {
-    return List.of(eventStream(), snapshotStream(), clusterBucketStream(),
-        checkpointBucketStream());
+    List<String> streams = new ArrayList<>(List.of(eventStream(), snapshotStream(),
+        clusterBucketStream(), checkpointBucketStream()));
+    for (String bucket : buckets) {
+      streams.add("KV_" + bucket);
+    }
+    return List.copyOf(streams);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof NamespaceResources r && r.namespace.equals(namespace)
-        && r.clusterName.equals(clusterName);
+        && r.clusterName.equals(clusterName) && r.buckets.equals(buckets);
   }
 
   @Override
   public int hashCode() {
-    return namespace.hashCode() * 31 + clusterName.hashCode();
+    return (namespace.hashCode() * 31 + clusterName.hashCode()) * 31 + buckets.hashCode();
   }
 
   @Override
   public String toString() {
-    return "NamespaceResources[" + namespace.name() + ", cluster " + clusterName + "]";
+    return "NamespaceResources[" + namespace.name() + ", cluster " + clusterName
+        + (buckets.isEmpty() ? "" : ", buckets " + buckets) + "]";
   }
 }

@@ -11,8 +11,9 @@ import java.util.List;
  *       subjects), read ({@code $JS.API.STREAM.MSG.GET} and {@code $JS.API.DIRECT.GET} on its own
  *       streams), ephemeral, ordered and durable consumers on its own streams (a durable the
  *       provisioning role made is adopted as it is; the role may still create durables, see
- *       {@link #publishAllow}), snapshots, the
- *       cluster and checkpoint buckets (get, put, watch), bus and cluster subjects, and its
+ *       {@link #publishAllow}), snapshots, the cluster and checkpoint buckets and the
+ *       application's own declared buckets ({@link NamespaceResources#withBucket}; get, put,
+ *       watch), bus and cluster subjects, and its
  *       private inbox — and
  *       nothing that changes where data flows: no stream or bucket create, update, delete or purge.
  *   <li>{@link #PROVISIONING}: create, update and inspect the namespace's own streams, buckets and
@@ -44,6 +45,9 @@ public enum Role {
       pub.add(r.clusterSubjects());
       pub.add(r.clusterBucketSubjects());
       pub.add(r.checkpointBucketSubjects());
+      for (String bucket : r.applicationBuckets()) {
+        pub.add("$KV." + bucket + ".>");
+      }
     }
     for (String s : r.streams()) {
       pub.add("$JS.API.STREAM.INFO." + s);

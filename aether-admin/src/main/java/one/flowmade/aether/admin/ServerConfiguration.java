@@ -287,11 +287,25 @@ public final class ServerConfiguration {
      *
      * @return the configuration
      * @throws IllegalStateException if no account was added, a namespace lets a namespace that is
-     *     not in the configuration read its events, or exports are asked for in shared mode
+     *     not in the configuration read its events, exports are asked for in shared mode, or two
+     *     namespaces declare the same application bucket in shared mode (they would share it)
      */
     public ServerConfiguration build() {
       if (accounts.isEmpty()) {
         throw new IllegalStateException("no namespace was added; add one with account(..)");
+      }
+      if (mode == Mode.SHARED_ACCOUNT) {
+        java.util.Map<String, String> owners = new java.util.HashMap<>();
+        for (NamespaceAccount a : accounts.values()) {
+          for (String bucket : a.resources().applicationBuckets()) {
+            String owner = owners.putIfAbsent(bucket, a.accountName());
+            if (owner != null) {
+              throw new IllegalStateException("namespaces " + owner + " and " + a.accountName()
+                  + " both declare bucket '" + bucket + "'; in one shared account they would"
+                  + " share it: give each its own name, or use an account per namespace");
+            }
+          }
+        }
       }
       for (NamespaceAccount a : accounts.values()) {
         for (Namespace r : a.readers()) {

@@ -27,6 +27,14 @@ import one.flowmade.aether.projection.ProjectionStatus;
  */
 public final class BankReadModels implements AutoCloseable {
 
+  /**
+   * The NATS KV bucket of the balances. It is the application's own, not one of Aether's: a
+   * namespace run under the generated roles declares it ({@code
+   * NamespaceResources.withBucket(BALANCES_BUCKET)} in {@code aether-admin}) and its provisioning
+   * user creates it.
+   */
+  public static final String BALANCES_BUCKET = "bank-balances";
+
   private final EventStore events;
   private final PostgresBalances inPostgres;
   private final KvBalances inKv;
@@ -58,7 +66,7 @@ public final class BankReadModels implements AutoCloseable {
         .eventStore(events)
         .checkpointStore(JdbcCheckpointStore.open(database))
         .build();
-    KvBalances inKv = new KvBalances(nats, "bank-balances");
+    KvBalances inKv = new KvBalances(nats, BALANCES_BUCKET);
     Projection kv = BalanceProjection.define("balances-kv", BankNode.CODEC, inKv)
         .eventStore(events)
         .checkpointStore(KvCheckpointStore.open(nats, BankNode.BANK))

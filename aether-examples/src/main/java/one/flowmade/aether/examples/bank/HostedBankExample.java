@@ -7,6 +7,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.function.Function;
 import one.flowmade.aether.cluster.actor.ActorClient;
 import one.flowmade.aether.cluster.actor.CommandOutcome;
 
@@ -45,13 +46,23 @@ public final class HostedBankExample {
   }
 
   void run(String natsUrl, String jdbcUrl, String user) throws Exception {
+    run(name -> Options.builder().server(natsUrl), jdbcUrl, user);
+  }
+
+  /**
+   * Runs the example with the connection options {@code nats} returns for each connection
+   * ({@code node-1}, {@code node-2}): the server, and where the namespace is provisioned the
+   * application user's credentials and inbox prefix.
+   */
+  void run(Function<String, Options.Builder> nats, String jdbcUrl, String user)
+      throws Exception {
     HikariConfig pool = new HikariConfig();
     pool.setJdbcUrl(jdbcUrl);
     pool.setUsername(user);
     pool.setMaximumPoolSize(4);
     try (HikariDataSource database = new HikariDataSource(pool);
-        Connection nats1 = connect(natsUrl, "node-1");
-        Connection nats2 = connect(natsUrl, "node-2");
+        Connection nats1 = connect(nats.apply("node-1"), "node-1");
+        Connection nats2 = connect(nats.apply("node-2"), "node-2");
         BankNode node1 = BankNode.start(nats1, "bank", "node-1");
         BankNode node2 = BankNode.start(nats2, "bank", "node-2");
         BankReadModels readModels = BankReadModels.start(node1.events(), database, nats1)) {
@@ -110,8 +121,7 @@ public final class HostedBankExample {
         ? "already applied, nothing stored twice" : "done";
   }
 
-  private static Connection connect(String url, String name) throws Exception {
-    return Nats.connect(Options.builder().server(url).connectionName(name).maxReconnects(-1)
-        .build());
+  private static Connection connect(Options.Builder options, String name) throws Exception {
+    return Nats.connect(options.connectionName(name).maxReconnects(-1).build());
   }
 }

@@ -3,6 +3,7 @@ package one.flowmade.aether.examples.bank;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
+import io.nats.client.KeyValueManagement;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.StorageType;
@@ -23,19 +24,32 @@ import one.flowmade.aether.projection.ProjectionContext;
  */
 public final class KvBalances implements Balances {
 
+  /** The JetStream error of a stream (here: a bucket) that does not exist. */
+  private static final int STREAM_NOT_FOUND = 10059;
+
   private final KeyValue bucket;
 
   /**
-   * Opens the bucket, creating it if it does not exist.
+   * Opens the bucket, creating it if it does not exist. It asks for this bucket only: listing
+   * bucket names needs a right ({@code $JS.API.STREAM.NAMES}) that the generated application role
+   * does not have. Under the application role the bucket must exist: declare it with {@code
+   * NamespaceResources.withBucket} and create it as the namespace's provisioning user, by opening
+   * it once with this constructor on that user's connection.
    *
    * @param nats an open connection; not closed by this object
-   * @param bucketName the bucket, such as {@code bank-balances}
+   * @param bucketName the bucket, such as {@link BankReadModels#BALANCES_BUCKET}
    * @throws IOException if NATS cannot be reached
    * @throws JetStreamApiException if the server refuses the bucket
    */
   public KvBalances(Connection nats, String bucketName) throws IOException, JetStreamApiException {
-    if (!nats.keyValueManagement().getBucketNames().contains(bucketName)) {
-      nats.keyValueManagement().create(KeyValueConfiguration.builder().name(bucketName)
+    KeyValueManagement kvm = nats.keyValueManagement();
+    try {
+      kvm.getStatus(bucketName);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+        throw e;
+      }
+      kvm.create(KeyValueConfiguration.builder().name(bucketName)
           .maxHistoryPerKey(1).storageType(StorageType.File).build());
     }
     this.bucket = nats.keyValue(bucketName);
