@@ -1,6 +1,7 @@
 package one.flowmade.aether.cluster;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -86,6 +87,38 @@ final class RouterMetersIT {
       assertThatThrownBy(() -> router.request("moving", new byte[0]))
           .isInstanceOf(IllegalStateException.class);
       assertThat(requests(registry, "closed").count()).isEqualTo(1);
+    } finally {
+      owners.close();
+      connection.close();
+    }
+  }
+
+  @Test
+  void aRequest_isCounted_beforeItsCallerSeesTheReply() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    String cluster = "meters-order-" + System.nanoTime();
+    Connection owners = NATS.connect();
+    Connection connection = NATS.connect();
+    try {
+      serve(owners, cluster, "ok", m -> RoutingProtocol.STATUS_OK);
+      serve(owners, cluster, "failing", m -> RoutingProtocol.STATUS_FAILED);
+      owners.flush(Duration.ofSeconds(5));
+      ClusterRouter router = ClusterRouter.builder().connection(connection).clusterName(cluster)
+          .shardCount(SHARDS).meterRegistry(registry).build();
+      // A stage the caller chains runs when the reply completes the future; the request must be
+      // counted by then (dependents run last-registered first, so a meter recorded by a stage of
+      // the router's own, registered earlier, came after it).
+      for (int i = 1; i <= 20; i++) {
+        long seen = router.requestAsync("ok", new byte[0])
+            .thenApply(reply -> requests(registry, "success").count()).get(10, SECONDS);
+        assertThat(seen).as("successes counted when reply %d reached its caller", i)
+            .isEqualTo(i);
+        long failed = router.requestAsync("failing", new byte[0])
+            .handle((reply, error) -> requests(registry, "handler_error").count())
+            .get(10, SECONDS);
+        assertThat(failed).as("errors counted when error %d reached its caller", i)
+            .isEqualTo(i);
+      }
     } finally {
       owners.close();
       connection.close();

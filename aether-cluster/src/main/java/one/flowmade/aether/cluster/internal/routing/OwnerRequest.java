@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import one.flowmade.aether.cluster.ActorRequestException;
 import one.flowmade.aether.cluster.ClusterRouter;
@@ -48,6 +49,7 @@ public final class OwnerRequest {
   private final long started;
   private final long deadline;
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+  private final AtomicBoolean recorded = new AtomicBoolean();
   private volatile int attempts;
   private volatile String last = "no attempt was made";
   private volatile Throwable lastCause;
@@ -90,8 +92,9 @@ public final class OwnerRequest {
     OwnerRequest request = new OwnerRequest(connection, attemptTimeout, closed, meters, actorId,
         shard, message, timeout);
     if (meters != RouterMeters.NONE) {
-      request.result.whenComplete((reply, error) ->
-          meters.finished(outcome(error), System.nanoTime() - request.started));
+      // Only a caller's cancel completes the future from outside; every other end is recorded
+      // before the future completes, so a caller woken by it finds its request counted.
+      request.result.whenComplete((reply, error) -> request.record(outcome(error)));
     }
     request.send();
     return request.result;
@@ -127,21 +130,39 @@ public final class OwnerRequest {
     return new IllegalStateException("cannot send to actor '" + actorId + "': " + closedReason);
   }
 
+  private void succeed(byte[] reply) {
+    record(RouterMeters.SUCCESS);
+    result.complete(reply);
+  }
+
+  private void fail(Throwable error) {
+    if (!result.isDone()) {
+      record(outcome(error));
+    }
+    result.completeExceptionally(error);
+  }
+
+  private void record(String outcome) {
+    if (meters != RouterMeters.NONE && recorded.compareAndSet(false, true)) {
+      meters.finished(outcome, System.nanoTime() - started);
+    }
+  }
+
   private void send() {
     long now = System.nanoTime();
     long remaining = deadline - now;
     if (remaining <= 0) {
-      result.completeExceptionally(timedOut());
+      fail(timedOut());
       return;
     }
     if (connection.getStatus() == Connection.Status.CLOSED) {
-      result.completeExceptionally(
+      fail(
           new IllegalStateException("the NATS connection of the router is closed"));
       return;
     }
     String closedReason = closed.get();
     if (closedReason != null) {
-      result.completeExceptionally(closedFailure(actorId, closedReason));
+      fail(closedFailure(actorId, closedReason));
       return;
     }
     if (result.isDone()) {
@@ -190,10 +211,10 @@ public final class OwnerRequest {
     String node = headers == null ? null : headers.getFirst(NODE_HEADER);
     if (STATUS_OK.equals(status)) {
       byte[] data = m.getData();
-      result.complete(data == null ? new byte[0] : data);
+      succeed(data == null ? new byte[0] : data);
     } else if (STATUS_FAILED.equals(status)) {
       String error = headers.getFirst(ERROR_HEADER);
-      result.completeExceptionally(new ActorRequestException(actorId,
+      fail(new ActorRequestException(actorId,
           node == null ? "?" : node, error == null ? "unknown error" : error));
     } else {
       last = "node " + (node == null ? "?" : node) + " answered that it does not own shard "
@@ -206,7 +227,7 @@ public final class OwnerRequest {
     long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(attempts - 1, 5));
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) {
-      result.completeExceptionally(timedOut());
+      fail(timedOut());
       return;
     }
     meters.retried(reason);
