@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import one.flowmade.aether.EventStore;
 import one.flowmade.aether.Position;
 import org.slf4j.Logger;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Projections {
   private static final Logger LOG = LoggerFactory.getLogger(Projections.class);
+  private static final int MAX_KEYS_SHOWN = 10;
 
   private final CheckpointStore checkpoints;
   private final EventStore events;
@@ -142,7 +145,8 @@ public final class Projections {
    * @param from where the next start applies from
    * @return the checkpoint's new position (the last position not to be applied again)
    * @throws IllegalArgumentException if the store holds no checkpoint of that key (the message
-   *     names the key and what to check; nothing is changed)
+   *     names the key, what to check and, where the store can list, up to ten keys it holds;
+   *     nothing is changed)
    * @throws IllegalStateException if an instance registered here is running
    * @throws one.flowmade.aether.AetherTransientException if the checkpoint store or (for {@link
    *     Position#end()}) the event store cannot be reached: retry later
@@ -184,14 +188,30 @@ public final class Projections {
     if (checkpoints.load(key).isEmpty()) {
       throw new IllegalArgumentException("cannot reset projection '" + key + "': this"
           + " checkpoint store holds no checkpoint of that key (no instance of it was ever started"
-          + " on this store). Check the key (a partition's is <name>-p<i>of<n>; list() shows the"
-          + " keys held), or start the projection once to create its checkpoint; nothing was"
-          + " changed");
+          + " on this store). Check the key (a partition's is <name>-p<i>of<n>; " + heldKeys()
+          + "), or start the projection once to create its checkpoint; nothing was changed");
     }
     checkpoints.reset(key, position);
     LOG.warn("projection {} reset by request: its next start applies events after position {};"
         + " any running instance is fenced", key, position);
     return position;
+  }
+
+  /** Names the keys the store holds, at most ten, for an error message; never fails. */
+  private String heldKeys() {
+    try {
+      Set<String> keys = checkpoints.list().keySet();
+      if (keys.isEmpty()) {
+        return "the store holds no checkpoint at all";
+      }
+      String shown = keys.stream().limit(MAX_KEYS_SHOWN).collect(Collectors.joining(", "));
+      return "the store holds " + shown + (keys.size() > MAX_KEYS_SHOWN
+          ? " and " + (keys.size() - MAX_KEYS_SHOWN) + " more" : "");
+    } catch (RuntimeException e) {
+      // list() is optional (the default throws) and the store may be unreachable: the message
+      // must still say what is wrong.
+      return "the store cannot list its keys: " + e.getClass().getSimpleName();
+    }
   }
 
   /**

@@ -33,8 +33,13 @@ final class ProjectionsResetTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'balance'")
         .hasMessageContaining("no checkpoint")
-        .hasMessageContaining("start the projection once");
+        .hasMessageContaining("start the projection once")
+        .hasMessageContaining("cannot list its keys");
     assertThat(projections.reset("balances", Position.at(1))).isZero();
+    assertThatThrownBy(() -> Projections.of(memory, events).reset("balance", Position.beginning()))
+        .as("a store that lists names the keys it holds")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the store holds balances");
   }
 
   /** A user's store that implements only what it must (list() is optional). */
