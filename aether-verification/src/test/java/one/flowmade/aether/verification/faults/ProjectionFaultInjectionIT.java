@@ -143,6 +143,15 @@ final class ProjectionFaultInjectionIT {
             i -> startNode(i, servers, dir, store, postgres.jdbcUrl()));
         nemesis.run(System.nanoTime() + duration.toNanos());
         Moment faultsStopped = Moment.now();
+        // The writer goes on until every process running now has applied events, so that an
+        // incarnation restarted late in the run is seen resuming its partitions (not only the
+        // first three processes): the check on the number of processes below depends on it.
+        Set<String> running = new HashSet<>();
+        nodes.forEach(p -> running.add(p.label()));
+        Awaitility.await("every running projection process " + running + " applied an event")
+            .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+            .until(() -> readApplied(db).stream().map(AppliedEvent::process).toList()
+                .containsAll(running));
         writer.stop();
         nats.waitForJetStreamReady();
         Moment ownershipDeadline = faultsStopped.plus(RECOVERY);
