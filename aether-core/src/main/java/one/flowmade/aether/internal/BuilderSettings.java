@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.Objects;
 import one.flowmade.aether.Tracing;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules every Aether builder applies to a setting, written once: a setting is checked when it
@@ -28,7 +29,7 @@ public final class BuilderSettings {
    * @throws NullPointerException if {@code value} is null
    * @throws IllegalStateException if {@code current} is not null
    */
-  public static <T> T once(T current, T value, String name) {
+  public static <T> T once(@Nullable T current, T value, String name) {
     Objects.requireNonNull(value, name);
     checkUnset(current, name);
     return value;
@@ -45,7 +46,8 @@ public final class BuilderSettings {
    * @throws IllegalArgumentException if {@code value} is zero or negative
    * @throws IllegalStateException if {@code current} is not null
    */
-  public static Duration positive(Duration current, Duration value, String name) {
+  public static Duration positive(@Nullable Duration current, Duration value,
+      String name) {
     Objects.requireNonNull(value, name);
     if (value.isZero() || value.isNegative()) {
       throw new IllegalArgumentException(name + " must be positive, was " + value);
@@ -61,7 +63,7 @@ public final class BuilderSettings {
    * @param name the setting's name
    * @throws IllegalStateException if {@code current} is not null
    */
-  public static void checkUnset(Object current, String name) {
+  public static void checkUnset(@Nullable Object current, String name) {
     if (current != null) {
       throw new IllegalStateException(name + " was already set to " + current);
     }

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import one.flowmade.aether.Event;
 import one.flowmade.aether.jetstream.DirectGets.Batch;
 import one.flowmade.aether.jetstream.EventLog.Found;
 import one.flowmade.aether.jetstream.EventLog.Latest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one actor's messages with batched direct gets, one batch ahead of the reader: while the
@@ -46,11 +48,13 @@ final class ActorCursor implements AutoCloseable {
   private final int limit;
   private final int batchSize;
   private final ArrayDeque<Found> buffer = new ArrayDeque<>();
-  private CompletableFuture<Latest> latestRequest;
-  private Latest latest;
+  /** The leader's get started by the constructor, until {@link #ensureLatest} takes it. */
+  private @Nullable CompletableFuture<Latest> latestRequest;
+  /** Where the actor ends; null until the leader has answered. */
+  private @Nullable Latest latest;
   private long until;
   private long next;
-  private CompletableFuture<Batch> inFlight;
+  private @Nullable CompletableFuture<Batch> inFlight;
   private long inFlightFrom;
   private int inFlightSize;
   private boolean started;
@@ -94,7 +98,7 @@ final class ActorCursor implements AutoCloseable {
    * Returns the next message of the range (an event at or after the first version, or an
    * undecodable message after it), or null at the end; blocks while a batch is fetched.
    */
-  Found next() {
+  @Nullable Found next() {
     ensureLatest();
     while (buffer.isEmpty() && !ended) {
       fetch();
@@ -112,23 +116,24 @@ final class ActorCursor implements AutoCloseable {
     }
     CompletableFuture<Latest> first = latestRequest;
     latestRequest = null;
-    latest = context.call(description, once(first, () -> log.latestAsync(actorId)));
-    until = latest.sequence();
-    if (until == 0 || latest.version() < fromVersion) {
+    Latest known = context.call(description, once(first, () -> log.latestAsync(actorId)));
+    latest = known;
+    until = known.sequence();
+    if (until == 0 || known.version() < fromVersion) {
       end();
       return;
     }
     if (inFlight == null) {
-      search(afterPosition);
+      search(known, afterPosition);
     }
   }
 
   /** Finds the first event with leader gets and starts reading there. */
-  private void search(long hint) {
+  private void search(Latest known, long hint) {
     cancel();
     buffer.clear();
     Optional<Found> first = context.call(description, () -> CompletableFuture.completedFuture(
-        log.atOrAfterVersion(actorId, fromVersion, latest, hint)));
+        log.atOrAfterVersion(actorId, fromVersion, known, hint)));
     if (first.isEmpty()) {
       end();
       return;
@@ -146,10 +151,10 @@ final class ActorCursor implements AutoCloseable {
       endOrSearch();
       return;
     }
-    if (inFlight == null) {
-      request(next, nextSize(0), until);
-    }
     CompletableFuture<Batch> pending = inFlight;
+    if (pending == null) {
+      pending = batch(next, nextSize(0), until);
+    }
     long from = inFlightFrom;
     int size = inFlightSize;
     inFlight = null;
@@ -185,12 +190,13 @@ final class ActorCursor implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       Found found = log.decode(messages.get(i));
       if (!started) {
-        if (!found.decoded() || found.event().version() < fromVersion) {
+        Event event = found.event();
+        if (event == null || event.version() < fromVersion) {
           continue;
         }
-        if (found.event().version() > fromVersion && afterPosition > 0) {
+        if (event.version() > fromVersion && afterPosition > 0) {
           // The hint skipped events: find the first one the slow way.
-          search(0);
+          search(requireLatest(), 0);
           return;
         }
         started = true;
@@ -215,14 +221,33 @@ final class ActorCursor implements AutoCloseable {
   }
 
   private void request(long from, int size, long upTo) {
-    inFlightFrom = from;
-    inFlightSize = size;
-    inFlight = direct.batch(filter, from, size, upTo);
+    inFlight = batch(from, size, upTo);
   }
 
-  private static <T> Supplier<CompletableFuture<T>> once(CompletableFuture<T> first,
+  /** Asks for a batch, remembering what was asked for a retry of it. */
+  private CompletableFuture<Batch> batch(long from, int size, long upTo) {
+    inFlightFrom = from;
+    inFlightSize = size;
+    return direct.batch(filter, from, size, upTo);
+  }
+
+  /** Where the actor ends; only after {@link #ensureLatest} has read it. */
+  private Latest requireLatest() {
+    Latest known = latest;
+    if (known == null) {
+      throw new IllegalStateException("the cursor over actor '" + actorId
+          + "' searched before it knew where the actor ends");
+    }
+    return known;
+  }
+
+  /** The first attempt answers with {@code first} if there is one, every other asks again. */
+  private static <T> Supplier<CompletableFuture<T>> once(@Nullable CompletableFuture<T> first,
       Supplier<CompletableFuture<T>> again) {
-    boolean[] used = {first == null};
+    if (first == null) {
+      return again;
+    }
+    boolean[] used = {false};
     return () -> {
       if (!used[0]) {
         used[0] = true;
@@ -235,7 +260,7 @@ final class ActorCursor implements AutoCloseable {
   /** At the end of the range: done, unless a hint made the cursor miss the first event. */
   private void endOrSearch() {
     if (!started && afterPosition > 0) {
-      search(0);
+      search(requireLatest(), 0);
     } else {
       end();
     }
@@ -247,8 +272,9 @@ final class ActorCursor implements AutoCloseable {
   }
 
   private void cancel() {
-    if (inFlight != null) {
-      inFlight.cancel(false);
+    CompletableFuture<Batch> pending = inFlight;
+    if (pending != null) {
+      pending.cancel(false);
       inFlight = null;
     }
   }
@@ -258,8 +284,9 @@ final class ActorCursor implements AutoCloseable {
   public void close() {
     end();
     buffer.clear();
-    if (latestRequest != null) {
-      latestRequest.cancel(false);
+    CompletableFuture<Latest> first = latestRequest;
+    if (first != null) {
+      first.cancel(false);
       latestRequest = null;
     }
   }

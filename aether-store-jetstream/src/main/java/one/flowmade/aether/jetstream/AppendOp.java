@@ -20,6 +20,7 @@ import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
 import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,17 +45,19 @@ final class AppendOp {
   final CompletableFuture<AppendResult> done = new CompletableFuture<>();
   /** Completes as {@link #done} does, once the lane has been released. */
   final CompletableFuture<AppendResult> settled;
-  private final Deadline callerDeadline;
+  /** The caller's deadline, or null when the caller gave none. */
+  private final @Nullable Deadline callerDeadline;
   /** Whether this append is its actor's running one; guarded by its lane's map entry. */
   boolean holdsLane;
   private long deadline;
   private int retries;
   /** A publish was sent whose outcome is not known to be "not stored". */
   volatile boolean uncertain;
-  volatile RuntimeException lastFailure;
+  /** The last failure an attempt met, or null while none has. */
+  volatile @Nullable RuntimeException lastFailure;
 
   AppendOp(Appender appender, String actorId, ExpectedVersion expected,
-      AppendMessages messages, Deadline callerDeadline) {
+      AppendMessages messages, @Nullable Deadline callerDeadline) {
     this.appender = appender;
     this.callerDeadline = callerDeadline;
     this.context = appender.context;
@@ -175,7 +178,7 @@ final class AppendOp {
     }));
   }
 
-  void onReply(ActorEnd base, Message reply, Throwable failure) {
+  void onReply(ActorEnd base, Message reply, @Nullable Throwable failure) {
     if (failure != null) {
       retry(failure, () -> appender.outcome.resolve(this, base));
       return;

@@ -69,8 +69,9 @@ final class AppendOutcome {
           op.retry(e, () -> op.locate(false));
           return;
         }
-        op.retry(op.lastFailure == null ? new Unreachable("not stored yet", null, false)
-            : op.lastFailure, () -> op.publish(base));
+        RuntimeException last = op.lastFailure;
+        op.retry(last == null ? new Unreachable("not stored yet", null, false) : last,
+            () -> op.publish(base));
         return;
       }
       Optional<Found> next = log.nextDecodable(op.filter, base.sequence() + 1, Long.MAX_VALUE);
@@ -102,7 +103,7 @@ final class AppendOutcome {
       if (base.version() > expectedVersion) {
         Latest latest = new Latest(base.sequence(), base.version(), base.last());
         Optional<Found> next = log.atOrAfterVersion(op.actorId, expectedVersion + 1, latest);
-        if (next.isPresent() && next.get().event().version() == expectedVersion + 1
+        if (next.isPresent() && next.get().decodedEvent().version() == expectedVersion + 1
             && isOurs(op, next.get(), 0)) {
           succeedFrom(op, next.get());
           return;
@@ -126,7 +127,7 @@ final class AppendOutcome {
       Optional<StoredMessage> stored = log.get(sequence);
       if (stored.isPresent()) {
         Found found = log.decode(stored.get());
-        if (found.decoded() && found.event().actorId().equals(op.actorId)
+        if (found.decoded() && found.decodedEvent().actorId().equals(op.actorId)
             && isOurs(op, found, 0)) {
           succeedFrom(op, found);
           return;
@@ -163,7 +164,7 @@ final class AppendOutcome {
       Map<String, Found> stored = findIdsInDuplicateWindow(op);
       Found first = stored.get(op.events().get(0).id());
       if (stored.size() == op.events().size() && first != null && first.decoded()
-          && first.event().actorId().equals(op.actorId)
+          && first.decodedEvent().actorId().equals(op.actorId)
           && isOurs(op, first, 0) && confirm(op, first).isPresent()) {
         succeedFrom(op, first);
         return;
@@ -214,8 +215,8 @@ final class AppendOutcome {
       }
       text.append('\'').append(id).append("' (position ").append(found.sequence());
       if (found.decoded()) {
-        text.append(", actor '").append(found.event().actorId()).append("', version ")
-            .append(found.event().version());
+        text.append(", actor '").append(found.decodedEvent().actorId()).append("', version ")
+            .append(found.decodedEvent().version());
       }
       text.append(')');
     });
@@ -226,8 +227,8 @@ final class AppendOutcome {
   }
 
   static boolean isOurs(AppendOp op, Found found, int index) {
-    return found.decoded() && found.event().actorId().equals(op.actorId)
-        && found.event().id().equals(op.events().get(index).id());
+    return found.decoded() && found.decodedEvent().actorId().equals(op.actorId)
+        && found.decodedEvent().id().equals(op.events().get(index).id());
   }
 
   /** Checks that the rest of a stored append follows {@code first}; returns the last. */
@@ -241,7 +242,8 @@ final class AppendOutcome {
       return Optional.empty();
     }
     Found found = log.decode(last.get());
-    if (!isOurs(op, found, n - 1) || found.event().version() != first.event().version() + n - 1) {
+    if (!isOurs(op, found, n - 1)
+        || found.decodedEvent().version() != first.decodedEvent().version() + n - 1) {
       return Optional.empty();
     }
     return Optional.of(found);
@@ -256,7 +258,7 @@ final class AppendOutcome {
       return;
     }
     int n = op.events().size();
-    long firstVersion = first.event().version();
+    long firstVersion = first.decodedEvent().version();
     op.succeed(new AppendResult(op.actorId, firstVersion, firstVersion + n - 1, first.sequence(),
         first.sequence() + n - 1));
   }

@@ -13,6 +13,7 @@ import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Limits;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Appends events: optimistic concurrency with {@code Nats-Expected-Last-Subject-Sequence} on the
@@ -81,7 +82,7 @@ final class Appender {
    * the actor.
    */
   CompletableFuture<AppendResult> start(String actorId, ExpectedVersion expected,
-      List<NewEvent> events, Deadline callerDeadline) {
+      List<NewEvent> events, @Nullable Deadline callerDeadline) {
     Limits.checkActorId(actorId);
     Objects.requireNonNull(expected, "expected");
     AppendMessages messages = AppendMessages.validate(namespace, actorId, events, maxPayload);

@@ -9,6 +9,7 @@ import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.nats.TokenEncoding;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps events to JetStream messages in CloudEvents binary mode and back, with the mapping the
@@ -82,7 +83,8 @@ final class CloudEventMapping {
     } catch (DecodingException e) {
       throw e;
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw undecodable(message, e.getMessage(), e);
+      String why = e.getMessage();
+      throw undecodable(message, why == null ? e.toString() : why, e);
     }
   }
 
@@ -102,7 +104,7 @@ final class CloudEventMapping {
   }
 
   private static DecodingException undecodable(StoredMessage message, String why,
-      Throwable cause) {
+      @Nullable Throwable cause) {
     return new DecodingException("message at position " + message.sequence() + " on '"
         + message.subject() + "' is not an Aether event: " + why, cause);
   }

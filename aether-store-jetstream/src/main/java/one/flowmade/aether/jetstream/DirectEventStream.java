@@ -9,6 +9,7 @@ import one.flowmade.aether.Tracing;
 import one.flowmade.aether.EventStream;
 import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.jetstream.EventLog.Found;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +28,13 @@ final class DirectEventStream implements EventStream {
   private final List<UndecodableEvent> undecodable = new ArrayList<>();
   private final Tracing.Operation span;
   private final long start;
-  private Event next;
+  /** The event {@link #next()} returns, once {@link #hasNext()} has read it. */
+  private @Nullable Event next;
   private boolean ended;
   private boolean closed;
   private int count;
-  private RuntimeException failure;
+  /** What made a read fail, for the span and meters; null while none has. */
+  private @Nullable RuntimeException failure;
 
   /**
    * Opens the stream; the read's span ({@code aether.read}) and its meters cover the stream from
@@ -66,12 +69,13 @@ final class DirectEventStream implements EventStream {
       context.within(deadline, () -> {
         Found found;
         while ((found = cursor.next()) != null) {
-          if (found.decoded()) {
-            next = found.event();
+          Event event = found.event();
+          if (event != null) {
+            next = event;
             count++;
             return null;
           }
-          LOG.warn("skipping an undecodable message: {}", found.error().getMessage());
+          LOG.warn("skipping an undecodable message: {}", found.decodingError().getMessage());
           undecodable.add(found.undecodable());
         }
         ended = true;
@@ -86,10 +90,10 @@ final class DirectEventStream implements EventStream {
 
   @Override
   public Event next() {
-    if (!hasNext()) {
+    Event event = hasNext() ? next : null;
+    if (event == null) {
       throw new NoSuchElementException("no more events of actor '" + actorId + "'");
     }
-    Event event = next;
     next = null;
     return event;
   }
@@ -109,8 +113,9 @@ final class DirectEventStream implements EventStream {
       } finally {
         context.metrics().read("actor", start, count, failure);
         span.attribute("aether.event.count", count);
-        if (failure != null) {
-          span.failed(failure);
+        RuntimeException failed = failure;
+        if (failed != null) {
+          span.failed(failed);
         }
         span.end();
       }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
 import one.flowmade.aether.nats.internal.PermissionViolations;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +57,8 @@ final class DirectGets implements AutoCloseable {
   private final Duration timeout;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
-  private volatile String inbox;
-  private Dispatcher dispatcher;
+  private volatile @Nullable String inbox;
+  private @Nullable Dispatcher dispatcher;
   private boolean closed;
 
   DirectGets(Connection connection, String stream, Duration timeout) {
@@ -134,13 +135,15 @@ final class DirectGets implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("direct gets of stream '" + stream + "' are closed");
     }
-    if (inbox == null) {
-      String prefix = connection.createInbox();
-      dispatcher = connection.createDispatcher(this::onReply);
-      dispatcher.subscribe(prefix + ".*");
-      inbox = prefix;
+    String current = inbox;
+    if (current == null) {
+      current = connection.createInbox();
+      Dispatcher replies = connection.createDispatcher(this::onReply);
+      dispatcher = replies;
+      replies.subscribe(current + ".*");
+      inbox = current;
     }
-    return inbox;
+    return current;
   }
 
   private void onReply(Message message) {
@@ -177,7 +180,7 @@ final class DirectGets implements AutoCloseable {
     }
   }
 
-  private static long longHeader(Headers headers, String name, long otherwise) {
+  private static long longHeader(@Nullable Headers headers, String name, long otherwise) {
     String value = headers == null ? null : headers.getFirst(name);
     if (value == null) {
       return otherwise;

@@ -28,6 +28,7 @@ import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.UndecodableEvent;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
 import one.flowmade.aether.nats.SubjectLayout;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +56,8 @@ final class EventLog {
   private final JetStream jetStream;
   /** Batched direct gets, or null when the stream does not allow them (created before they
    *  were used): then reads use leader gets and ordered consumers. */
-  private final DirectGets direct;
-  private volatile StreamContext streamContext;
+  private final @Nullable DirectGets direct;
+  private volatile @Nullable StreamContext streamContext;
 
   EventLog(StoreContext context, boolean allowDirect) {
     this.context = context;
@@ -86,10 +87,19 @@ final class EventLog {
     return direct != null;
   }
 
-  /** Opens a cursor over an actor's messages with direct gets; only if {@link #direct()}. */
+  /**
+   * Opens a cursor over an actor's messages with direct gets; only if {@link #direct()}.
+   *
+   * @throws IllegalStateException if the stream does not allow direct gets
+   */
   ActorCursor cursor(String actorId, long fromVersion, long afterPosition, int limit,
       int batchSize) {
-    return new ActorCursor(this, direct, actorId, fromVersion, afterPosition, limit, batchSize);
+    DirectGets gets = direct;
+    if (gets == null) {
+      throw new IllegalStateException("stream '" + context.api().stream()
+          + "' does not allow direct gets: read it with leader gets");
+    }
+    return new ActorCursor(this, gets, actorId, fromVersion, afterPosition, limit, batchSize);
   }
 
   /** Stops the direct-get subscription; reads in flight fail. */
@@ -107,8 +117,14 @@ final class EventLog {
     return SubjectLayout.actorEvents(namespace, actorId);
   }
 
-  /** A message and, if it could be decoded, its event. */
-  record Found(StoredMessage message, Event event, DecodingException error) {
+  /** A message and either its event (if it could be decoded) or why it could not be. */
+  record Found(StoredMessage message, @Nullable Event event, @Nullable DecodingException error) {
+    Found {
+      if ((event == null) == (error == null)) {
+        throw new IllegalArgumentException("a found message has either an event or an error");
+      }
+    }
+
     long sequence() {
       return message.sequence();
     }
@@ -117,9 +133,35 @@ final class EventLog {
       return event != null;
     }
 
+    /**
+     * The event; only if {@link #decoded()}.
+     *
+     * @throws IllegalStateException if the message could not be decoded
+     */
+    Event decodedEvent() {
+      Event decoded = event;
+      if (decoded == null) {
+        throw new IllegalStateException("message " + message.sequence() + " was not decoded");
+      }
+      return decoded;
+    }
+
+    /**
+     * Why the message could not be decoded; only if not {@link #decoded()}.
+     *
+     * @throws IllegalStateException if it was decoded
+     */
+    DecodingException decodingError() {
+      DecodingException failure = error;
+      if (failure == null) {
+        throw new IllegalStateException("message " + message.sequence() + " was decoded");
+      }
+      return failure;
+    }
+
     UndecodableEvent undecodable() {
       return new UndecodableEvent(message.sequence(), message.subject(),
-          Payload.of(message.data(), Payload.OCTET_STREAM), error);
+          Payload.of(message.data(), Payload.OCTET_STREAM), decodingError());
     }
   }
 
@@ -127,7 +169,7 @@ final class EventLog {
    * Where an actor's stream ends: the sequence of its last message (the expectation for the next
    * append) and the version of its last decodable event.
    */
-  record Latest(long sequence, long version, Found last) {
+  record Latest(long sequence, long version, @Nullable Found last) {
     static final Latest NONE = new Latest(0, 0, null);
   }
 
@@ -149,9 +191,10 @@ final class EventLog {
         return CompletableFuture.completedFuture(Latest.NONE);
       }
       Found found = decode(last.get());
-      if (found.decoded()) {
+      Event event = found.event();
+      if (event != null) {
         return CompletableFuture.completedFuture(
-            new Latest(found.sequence(), found.event().version(), found));
+            new Latest(found.sequence(), event.version(), found));
       }
       return CompletableFuture.supplyAsync(() -> latestBehindUndecodable(filter, found),
           context.worker());
@@ -166,12 +209,12 @@ final class EventLog {
 
   private Latest latestBehindUndecodable(String filter, Found last) {
     LOG.warn("the last message of '{}' cannot be decoded ({}); scanning the actor's messages"
-        + " for its latest version", filter, last.error().getMessage());
+        + " for its latest version", filter, last.decodingError().getMessage());
     long[] version = {0};
     scan(filter, 1, last.sequence(), true, message -> {
-      Found found = decode(message);
-      if (found.decoded()) {
-        version[0] = found.event().version();
+      Event event = decode(message).event();
+      if (event != null) {
+        version[0] = event.version();
       }
       return true;
     });
@@ -237,17 +280,17 @@ final class EventLog {
       return Optional.empty();
     }
     String filter = actorFilter(actorId);
-    if (latest.last() != null && latest.last().decoded()
-        && latest.last().event().version() == version) {
-      return Optional.of(latest.last());
+    Found last = latest.last();
+    if (last != null && last.decoded() && last.decodedEvent().version() == version) {
+      return Optional.of(last);
     }
     long lo = 1;
     if (afterPosition > 0 && afterPosition < latest.sequence()) {
       Optional<Found> probe = nextDecodable(filter, afterPosition + 1, latest.sequence());
-      if (probe.isPresent() && probe.get().event().version() == version) {
+      if (probe.isPresent() && probe.get().decodedEvent().version() == version) {
         return probe;
       }
-      if (probe.isPresent() && probe.get().event().version() < version) {
+      if (probe.isPresent() && probe.get().decodedEvent().version() < version) {
         lo = probe.get().sequence() + 1;
       }
     }
@@ -262,7 +305,7 @@ final class EventLog {
         hi = mid;
         continue;
       }
-      long probed = probe.get().event().version();
+      long probed = probe.get().decodedEvent().version();
       if (probed == version) {
         return probe;
       }
@@ -282,7 +325,7 @@ final class EventLog {
   }
 
   ReadResult read(String actorId, long fromVersion, int limit, long afterPosition) {
-    if (direct != null) {
+    if (direct()) {
       return readDirect(actorId, fromVersion, limit, afterPosition);
     }
     String description = "read actor '" + actorId + "'";
@@ -379,10 +422,11 @@ final class EventLog {
 
     void accept(Found found) {
       lastExamined = found.sequence();
-      if (found.decoded()) {
-        events.add(found.event());
+      Event event = found.event();
+      if (event != null) {
+        events.add(event);
       } else {
-        LOG.warn("skipping an undecodable message: {}", found.error().getMessage());
+        LOG.warn("skipping an undecodable message: {}", found.decodingError().getMessage());
         undecodable.add(found.undecodable());
       }
     }

@@ -1,6 +1,7 @@
 package one.flowmade.aether.jetstream;
 
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last known end of each actor the store appended to, so that an append usually publishes
@@ -15,7 +16,7 @@ final class ExpectationCache {
   private final ConcurrentHashMap<String, ActorEnd> ends = new ConcurrentHashMap<>();
 
   /** The cached end of the actor with subject token {@code token}, or null. */
-  ActorEnd get(String token) {
+  @Nullable ActorEnd get(String token) {
     return ends.get(token);
   }
 

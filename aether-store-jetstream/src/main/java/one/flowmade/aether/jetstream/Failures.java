@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
+import org.jspecify.annotations.Nullable;
 
 /** The internal failure types of the stores and the translation of jnats failures into them. */
 final class Failures {
@@ -21,7 +22,7 @@ final class Failures {
     private static final long serialVersionUID = 1L;
     private final boolean connectionClosed;
 
-    Unreachable(String message, Throwable cause, boolean connectionClosed) {
+    Unreachable(String message, @Nullable Throwable cause, boolean connectionClosed) {
       super(message, cause);
       this.connectionClosed = connectionClosed;
     }

@@ -47,6 +47,7 @@ import one.flowmade.aether.Tracing;
 import one.flowmade.aether.UnsupportedServerException;
 import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.nats.internal.AetherStreams;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link EventStore} on NATS JetStream: one stream per namespace ({@code AETHER_<namespace>},
@@ -666,10 +667,10 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * setting may be set once.
    */
   public static final class Builder extends StoreBuilder<Builder> {
-    private Duration maxAge;
-    private DataSize maxBytes;
-    private Long maxMessages;
-    private Duration duplicateWindow;
+    private @Nullable Duration maxAge;
+    private @Nullable DataSize maxBytes;
+    private @Nullable Long maxMessages;
+    private @Nullable Duration duplicateWindow;
     private long healthLagThreshold = DEFAULT_HEALTH_LAG_THRESHOLD;
 
     private Builder(Connection connection, Namespace namespace) {

@@ -17,6 +17,7 @@ import one.flowmade.aether.AppendOutcomeUnknownException;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.VersionConflictException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link StoreMetrics} on a Micrometer {@link MeterRegistry}; the names and tags are the table in
@@ -129,7 +130,7 @@ final class MicrometerStoreMetrics implements StoreMetrics {
   }
 
   @Override
-  public void appended(long start, int events, Throwable failure) {
+  public void appended(long start, int events, @Nullable Throwable failure) {
     Timer timer;
     if (failure == null) {
       timer = appendSuccess;
@@ -152,7 +153,7 @@ final class MicrometerStoreMetrics implements StoreMetrics {
   }
 
   @Override
-  public void read(String operation, long start, int events, Throwable failure) {
+  public void read(String operation, long start, int events, @Nullable Throwable failure) {
     Timer timer = (failure == null ? readSuccess : readFailure).get(operation);
     if (timer == null) {
       throw new IllegalArgumentException("unknown read operation " + operation + ", known "
@@ -166,19 +167,19 @@ final class MicrometerStoreMetrics implements StoreMetrics {
   }
 
   @Override
-  public void snapshotLoaded(long start, boolean found, Throwable failure) {
+  public void snapshotLoaded(long start, boolean found, @Nullable Throwable failure) {
     (failure != null ? snapshotLoadFailure : found ? snapshotFound : snapshotNone)
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
   @Override
-  public void snapshotSaved(long start, boolean saved, Throwable failure) {
+  public void snapshotSaved(long start, boolean saved, @Nullable Throwable failure) {
     (failure != null ? snapshotSaveFailure : saved ? snapshotSaved : snapshotNotSaved)
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
   @Override
-  public SubscriptionMeters subscription(String name) {
+  public SubscriptionMeters subscription(@Nullable String name) {
     return new Subscription(name != null ? name : "ephemeral-" + EPHEMERALS.incrementAndGet());
   }
 

@@ -20,6 +20,7 @@ import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.Tracing;
 import one.flowmade.aether.internal.BuilderSettings;
 import one.flowmade.aether.nats.internal.ServerVersion;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the builders of both JetStream stores share: the settings (connection, namespace,
@@ -35,13 +36,13 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
 
   final Connection connection;
   final Namespace namespace;
-  private Integer replicas;
-  private StorageType storage;
-  private Duration requestTimeout;
-  private RetryBudget retryBudget;
-  private MeterRegistry meterRegistry;
+  private @Nullable Integer replicas;
+  private @Nullable StorageType storage;
+  private @Nullable Duration requestTimeout;
+  private @Nullable RetryBudget retryBudget;
+  private @Nullable MeterRegistry meterRegistry;
   private Tracing tracing = Tracing.none();
-  private ThreadFactory threadFactory;
+  private @Nullable ThreadFactory threadFactory;
 
   StoreBuilder(Connection connection, Namespace namespace) {
     this.connection = Objects.requireNonNull(connection, "connection");
@@ -145,21 +146,23 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
   }
 
   /** The replicas set, or null: a new stream gets the default, an existing one keeps its own. */
-  Integer replicasSet() {
+  @Nullable Integer replicasSet() {
     return replicas;
   }
 
   /** The storage set, or null (see {@link #replicasSet()}). */
-  StorageType storageSet() {
+  @Nullable StorageType storageSet() {
     return storage;
   }
 
   Duration effectiveRequestTimeout() {
-    return requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
+    Duration timeout = requestTimeout;
+    return timeout == null ? DEFAULT_REQUEST_TIMEOUT : timeout;
   }
 
   RetryBudget effectiveRetryBudget() {
-    return retryBudget == null ? RetryBudget.defaults() : retryBudget;
+    RetryBudget budget = retryBudget;
+    return budget == null ? RetryBudget.defaults() : budget;
   }
 
   /**
@@ -186,11 +189,13 @@ abstract class StoreBuilder<B extends StoreBuilder<B>> {
   /** The context of a store on {@code info}'s stream. */
   StoreContext context(String what, StreamInfo info) {
     // Micrometer is optional: its classes are touched only when a registry was given.
-    StoreMetrics metrics = meterRegistry == null ? StoreMetrics.NONE
-        : MicrometerStoreMetrics.create(meterRegistry, namespace);
+    MeterRegistry registry = meterRegistry;
+    StoreMetrics metrics = registry == null ? StoreMetrics.NONE
+        : MicrometerStoreMetrics.create(registry, namespace);
+    ThreadFactory threads = threadFactory;
     return new StoreContext(what, connection, namespace, info.getConfiguration().getName(),
         effectiveRequestTimeout(), effectiveRetryBudget(), metrics, tracing,
-        threadFactory == null ? StoreContext.DAEMON_THREADS : threadFactory);
+        threads == null ? StoreContext.DAEMON_THREADS : threads);
   }
 
   /** The largest message the server and the stream accept. */

@@ -24,6 +24,7 @@ import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.Tracing;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the parts of one store share: the connection, the API, the retry budget, the store's
@@ -142,8 +143,8 @@ final class StoreContext {
     return deadline(callerDeadline.get());
   }
 
-  /** Returns the end of the retry budget from now, or {@code caller} if that is earlier. */
-  long deadline(Deadline caller) {
+  /** Returns the end of the retry budget from now, or {@code caller} (may be null) if earlier. */
+  long deadline(@Nullable Deadline caller) {
     long limit = budget.timeLimit().toNanos();
     long own = System.nanoTime() + Math.max(limit, 0);
     if (caller != null && caller.isBounded() && caller.nanoTime() - own < 0) {

@@ -1,6 +1,7 @@
 package one.flowmade.aether.jetstream;
 
 import io.nats.client.Message;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a store measures. {@link #NONE} (no registry given) does nothing and reads no clock, so
@@ -19,26 +20,26 @@ interface StoreMetrics {
   }
 
   /** An append of {@code events} events finished; {@code failure} is null on success. */
-  default void appended(long start, int events, Throwable failure) {}
+  default void appended(long start, int events, @Nullable Throwable failure) {}
 
   /** An append is retried after a transient failure, within the store's retry budget. */
   default void appendRetried() {}
 
   /** A read ({@code operation}: actor, all, latest, last-position) returned {@code events}. */
-  default void read(String operation, long start, int events, Throwable failure) {}
+  default void read(String operation, long start, int events, @Nullable Throwable failure) {}
 
   /** A snapshot load finished: found, none, or failed ({@code failure} not null). */
-  default void snapshotLoaded(long start, boolean found, Throwable failure) {}
+  default void snapshotLoaded(long start, boolean found, @Nullable Throwable failure) {}
 
   /** A snapshot save finished: saved, not saved (a newer one exists), or failed. */
-  default void snapshotSaved(long start, boolean saved, Throwable failure) {}
+  default void snapshotSaved(long start, boolean saved, @Nullable Throwable failure) {}
 
   /**
    * Returns the meters of a new subscription, removed again by {@link SubscriptionMeters#close()}.
    *
    * @param name the durable name, or null for an ephemeral subscription
    */
-  default SubscriptionMeters subscription(String name) {
+  default SubscriptionMeters subscription(@Nullable String name) {
     return SubscriptionMeters.NONE;
   }
 

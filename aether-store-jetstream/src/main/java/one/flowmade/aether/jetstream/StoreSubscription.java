@@ -36,6 +36,7 @@ import one.flowmade.aether.jetstream.EventLog.Found;
 import one.flowmade.aether.nats.internal.AetherStreams;
 import one.flowmade.aether.nats.internal.JetStreamErrors;
 import one.flowmade.aether.nats.internal.PermissionViolations;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,9 +71,11 @@ final class StoreSubscription implements EventSubscription {
   private volatile boolean running = true;
   private volatile boolean live;
   private volatile long lastPosition;
-  private volatile Throwable failure;
+  /** Why the subscription stopped, or null while it runs or if it was closed. */
+  private volatile @Nullable Throwable failure;
   private boolean closed;
-  private Message unacked;
+  /** The last handled message of a durable subscription, not acknowledged yet; or null. */
+  private @Nullable Message unacked;
   private StoreMetrics.SubscriptionMeters meters = StoreMetrics.SubscriptionMeters.NONE;
 
   StoreSubscription(StoreContext context, EventLog log, SubscriptionOptions options,
@@ -162,8 +165,8 @@ final class StoreSubscription implements EventSubscription {
     }
   }
 
-  private static ConsumerInfo consumerInfo(JetStreamManagement jsm, String stream, String name)
-      throws IOException, JetStreamApiException {
+  private static @Nullable ConsumerInfo consumerInfo(JetStreamManagement jsm, String stream,
+      String name) throws IOException, JetStreamApiException {
     try {
       return jsm.getConsumerInfo(stream, name);
     } catch (JetStreamApiException e) {
@@ -316,18 +319,19 @@ final class StoreSubscription implements EventSubscription {
       return;
     }
     Found found = log.decode(StoredMessage.of(message));
+    Event event = found.event();
     Metadata carrier = Metadata.empty();
-    if (found.decoded() && context.tracing() != Tracing.none()) {
+    if (event != null && context.tracing() != Tracing.none()) {
       // The trace context is in the metadata, which a stored event decodes lazily: with tracing
       // on, a malformed metadata header makes the message undecodable here, as it was before.
       try {
-        carrier = found.event().metadata();
+        carrier = event.metadata();
       } catch (DecodingException e) {
         found = new Found(found.message(), null, e);
+        event = null;
       }
     }
-    if (found.decoded()) {
-      Event event = found.event();
+    if (event != null) {
       Tracing.Operation span = context.tracing().startProcessing("aether.handle", carrier)
           .attribute("aether.namespace", context.namespace().name())
           .attribute("aether.subscription", options.durableName().orElse("(ephemeral)"))
@@ -344,7 +348,7 @@ final class StoreSubscription implements EventSubscription {
       }
     } else {
       LOG.warn("subscription {} skips an undecodable message: {}", describe(),
-          found.error().getMessage());
+          found.decodingError().getMessage());
       try {
         handler.onUndecodable(found.undecodable());
       } catch (RuntimeException | Error e) {

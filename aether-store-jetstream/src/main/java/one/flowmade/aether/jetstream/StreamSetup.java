@@ -25,6 +25,7 @@ import one.flowmade.aether.nats.internal.JetStreamErrors;
 import one.flowmade.aether.nats.internal.PermissionViolations;
 import one.flowmade.aether.nats.internal.ServerVersion;
 import one.flowmade.aether.nats.internal.StreamAdoption;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +52,9 @@ final class StreamSetup {
    * the builder: a new stream gets the required configuration's value, an existing stream keeps
    * its own.
    */
-  record Spec(StreamConfiguration required, String component, Integer replicas,
-      StorageType storage, Duration maxAge, DataSize maxBytes, Long maxMessages,
-      Duration duplicateWindow) {
+  record Spec(StreamConfiguration required, String component, @Nullable Integer replicas,
+      @Nullable StorageType storage, @Nullable Duration maxAge, @Nullable DataSize maxBytes,
+      @Nullable Long maxMessages, @Nullable Duration duplicateWindow) {
 
     String name() {
       return required.getName();
@@ -190,7 +191,7 @@ final class StreamSetup {
         + " --replicas 3)");
   }
 
-  private static StreamInfo existing(JetStreamManagement jsm, String name)
+  private static @Nullable StreamInfo existing(JetStreamManagement jsm, String name)
       throws IOException, JetStreamApiException {
     try {
       return jsm.getStreamInfo(name);
