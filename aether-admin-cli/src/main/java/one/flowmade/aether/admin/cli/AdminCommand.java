@@ -16,9 +16,11 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "aether-admin", mixinStandardHelpOptions = true,
     versionProvider = AdminCommand.Version.class,
     subcommands = {ProvisionCommand.class, VerifyCommand.class, ConfigCommand.class,
-        HelpCommand.class},
+        ProjectionsCommand.class, HelpCommand.class},
     description = {"Provisions and checks Aether's namespaces on NATS and prints the nats-server"
-        + " configuration that makes each namespace a security boundary (docs/security.md)."},
+        + " configuration that makes each namespace a security boundary (docs/security.md);"
+        + " lists, resets and shows the parked events of projections with KV checkpoints"
+        + " (docs/projections.md)."},
     exitCodeListHeading = AdminCommand.EXIT_HEADING,
     exitCodeList = {AdminCommand.EXIT_OK, AdminCommand.EXIT_FAILED, AdminCommand.EXIT_USAGE})
 final class AdminCommand {

@@ -10,7 +10,9 @@ import picocli.CommandLine;
 /**
  * The {@code aether-admin} program: {@code provision}, {@code verify} and {@code config} for
  * Aether's namespaces on NATS, around {@code aether-admin}'s {@code Provisioner}, {@code
- * ServerConfiguration} and {@code NscCommands}.
+ * ServerConfiguration} and {@code NscCommands}; and {@code projections list}, {@code reset} and
+ * {@code parked} on a namespace's KV checkpoint store, around {@code aether-projections}' {@code
+ * Projections}.
  *
  * <pre>{@code
  * java -jar aether-admin-cli-<version>-cli.jar provision --namespace orders --replicas 3 \
@@ -21,7 +23,7 @@ import picocli.CommandLine;
  * {@code --help} and {@code --version}); {@value #FAILED} a check failed ({@code verify} found a
  * stream or bucket missing or different), or the server refused or did not answer; {@value
  * #USAGE} a usage error (an unknown option, a missing value, an invalid namespace, user or
- * cluster name). Results go to the output stream; errors go to the error stream, one line each,
+ * cluster name, an unknown projection). Results go to the output stream; errors go to the error stream, one line each,
  * with a stack trace only under {@code --verbose}.
  *
  * <p>Thread-safe: each {@link #run} parses and runs its own command line.
