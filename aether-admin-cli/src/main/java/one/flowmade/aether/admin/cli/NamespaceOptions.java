@@ -5,7 +5,10 @@ import io.nats.client.api.StorageType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.SubscriptionOptions;
@@ -57,8 +60,16 @@ final class NamespaceOptions {
   @Option(names = "--durable", paramLabel = "NAME[:TYPE,TYPE...]",
       description = {"A durable subscription whose consumer to provision (repeatable): its name"
           + " and the event types it subscribes to, exactly as the application passes them"
-          + " (none: every type). E.g. --durable billing:OrderPlaced,OrderPaid."})
+          + " (none: every type). E.g. --durable billing:OrderPlaced,OrderPaid. A type that"
+          + " contains a comma needs --durable-type."})
   List<String> durables = new ArrayList<>();
+
+  @Option(names = "--durable-type", paramLabel = "NAME=TYPE",
+      description = {"One event type of durable subscription NAME (repeatable; declares NAME if"
+          + " --durable does not). Everything after the first '=' is the type, verbatim: commas,"
+          + " colons, '=' and spaces included (a durable name has none of them). E.g."
+          + " --durable-type billing=order.placed,v2 --durable-type billing=order.paid."})
+  List<String> durableTypes = new ArrayList<>();
 
   /**
    * Checks the settings and returns the namespace's resources, before anything is sent.
@@ -94,33 +105,61 @@ final class NamespaceOptions {
   }
 
   /**
-   * The {@code --durable} values, each as its name followed by its event types, checked with
-   * the rules of a durable subscription.
+   * The durables of {@code --durable} and {@code --durable-type}, each as its name followed by
+   * its event types, in the order first given, checked with the rules of a durable subscription.
    *
-   * @throws ParameterException if one is invalid or a name is given twice
+   * @throws ParameterException if one is invalid, a {@code --durable} name is given twice, or a
+   *     durable given as every type ({@code --durable NAME}) also has a {@code --durable-type}
    */
   private List<String[]> durables() {
-    List<String[]> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
+    Map<String, Set<String>> types = new LinkedHashMap<>();
+    Set<String> everyType = new HashSet<>();
     for (String d : durables) {
       int colon = d.indexOf(':');
       String name = colon < 0 ? d : d.substring(0, colon);
-      String[] types = colon < 0 ? new String[0] : d.substring(colon + 1).split(",", -1);
-      try {
-        SubscriptionOptions.builder().durable(name).eventTypes(types).build();
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "Invalid value for option '--durable'"
-            + " ('" + d + "'): " + e.getMessage());
-      }
-      if (!names.add(name)) {
+      String[] listed = colon < 0 ? new String[0] : d.substring(colon + 1).split(",", -1);
+      check("--durable", d, name, listed);
+      if (types.putIfAbsent(name, new LinkedHashSet<>(Arrays.asList(listed))) != null) {
         throw new ParameterException(spec.commandLine(), "Invalid value for option '--durable'"
             + ": durable '" + name + "' is given twice");
       }
-      String[] entry = new String[types.length + 1];
-      entry[0] = name;
-      System.arraycopy(types, 0, entry, 1, types.length);
-      out.add(entry);
+      if (listed.length == 0) {
+        everyType.add(name);
+      }
+    }
+    for (String d : durableTypes) {
+      int eq = d.indexOf('=');
+      if (eq < 0) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for option"
+            + " '--durable-type' ('" + d + "'): expected NAME=TYPE");
+      }
+      String name = d.substring(0, eq);
+      String type = d.substring(eq + 1);
+      check("--durable-type", d, name, type);
+      if (everyType.contains(name)) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for option"
+            + " '--durable-type' ('" + d + "'): --durable " + name + " subscribes to every type;"
+            + " give its types either way, not both");
+      }
+      types.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(type);
+    }
+    List<String[]> out = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> e : types.entrySet()) {
+      List<String> entry = new ArrayList<>();
+      entry.add(e.getKey());
+      entry.addAll(e.getValue());
+      out.add(entry.toArray(String[]::new));
     }
     return out;
+  }
+
+  /** Checks a durable's name and types as {@code SubscriptionOptions} does. */
+  private void check(String option, String value, String name, String... types) {
+    try {
+      SubscriptionOptions.builder().durable(name).eventTypes(types).build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option
+          + "' ('" + value + "'): " + e.getMessage());
+    }
   }
 }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     exitCodeList = {AdminCommand.EXIT_OK, AdminCommand.EXIT_FAILED, AdminCommand.EXIT_USAGE},
     description = {"Creates or updates a namespace's streams and buckets (event stream, snapshot"
         + " stream, cluster bucket, checkpoint bucket), and the durable consumers given with"
-        + " --durable, as Aether needs them.",
+        + " --durable or --durable-type, as Aether needs them.",
         "Without --apply it prints what is missing or differs and changes nothing; with --apply"
             + " it changes only the differing fields and prints what it did. It never deletes or"
             + " purges a stream or deletes a consumer. Connect as the namespace's provisioning user."})

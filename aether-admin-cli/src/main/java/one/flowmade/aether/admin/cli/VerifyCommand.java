@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = AdminCommand.EXIT_HEADING,
     exitCodeList = {AdminCommand.EXIT_OK, AdminCommand.EXIT_FAILED, AdminCommand.EXIT_USAGE},
     description = {"Checks that a namespace's streams and buckets, and the durable consumers"
-        + " given with --durable, exist as Aether needs them;"
+        + " given with --durable or --durable-type, exist as Aether needs them;"
         + " prints each (MISSING, MATCHES or DIFFERS, with the differing fields) and changes"
         + " nothing.",
         "Exit code 1 when anything is missing or differs. Connect as the namespace's provisioning"

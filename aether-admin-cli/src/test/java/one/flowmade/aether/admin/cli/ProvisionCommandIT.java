@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 final class ProvisionCommandIT {
 
   private static final List<String> NAMESPACES =
-      List.of("empty", "dry", "applied", "drifted", "refused", "durable");
+      List.of("empty", "dry", "applied", "drifted", "refused", "durable", "typed");
   private static NatsServer server;
 
   /**
@@ -229,5 +229,50 @@ final class ProvisionCommandIT {
     Cli bad = cli("verify", "durable", "--durable", "bill ing");
     assertThat(bad.code()).isEqualTo(AetherAdmin.USAGE);
     assertThat(bad.err()).contains("Invalid value for option '--durable'").hasLineCount(1);
+  }
+
+  @Test
+  void durableType_takesEventTypesWithCommasColonsAndEquals_verbatim() throws Exception {
+    String withComma = "order.placed,v2";
+    String withColon = "urn:order:paid=1";
+    Cli applied = cli("provision", "typed", "--apply", "--durable-type", "billing=" + withComma,
+        "--durable-type", "billing=" + withColon, "--durable", "audit:Simple",
+        "--durable-type", "audit=with space");
+    assertThat(applied.code()).as(applied.toString()).isZero();
+    assertThat(applied.out()).contains(
+        "created   durable consumer AETHER_typed > aether-sub-billing\n",
+        "created   durable consumer AETHER_typed > aether-sub-audit\n");
+    Namespace ns = Namespace.of("typed");
+    try (Connection c = admin("typed")) {
+      JetStreamManagement jsm = c.jetStreamManagement();
+      assertThat(jsm.getConsumerInfo("AETHER_typed", "aether-sub-billing")
+          .getConsumerConfiguration().getFilterSubjects()).containsExactlyInAnyOrder(
+              SubjectLayout.typeEvents(ns, withComma), SubjectLayout.typeEvents(ns, withColon));
+      assertThat(jsm.getConsumerInfo("AETHER_typed", "aether-sub-audit")
+          .getConsumerConfiguration().getFilterSubjects()).containsExactlyInAnyOrder(
+              SubjectLayout.typeEvents(ns, "Simple"), SubjectLayout.typeEvents(ns, "with space"));
+    }
+    Cli verified = cli("verify", "typed", "--durable-type", "billing=" + withColon,
+        "--durable-type", "billing=" + withComma);
+    assertThat(verified.code()).as(verified.toString()).isZero();
+    assertThat(verified.out()).contains(
+        "MATCHES  durable consumer AETHER_typed > aether-sub-billing\n");
+
+    Cli split = cli("verify", "typed", "--durable", "billing:" + withComma + "," + withColon);
+    assertThat(split.code()).as("the old form splits at every comma: three other types")
+        .isEqualTo(AetherAdmin.FAILED);
+    assertThat(split.out()).contains("DIFFERS  durable consumer AETHER_typed > aether-sub-billing");
+
+    Cli noEquals = cli("verify", "typed", "--durable-type", "billing");
+    assertThat(noEquals.code()).isEqualTo(AetherAdmin.USAGE);
+    assertThat(noEquals.err()).isEqualTo("aether-admin: Invalid value for option"
+        + " '--durable-type' ('billing'): expected NAME=TYPE (see 'aether-admin verify --help')\n");
+    Cli emptyType = cli("verify", "typed", "--durable-type", "billing=");
+    assertThat(emptyType.code()).isEqualTo(AetherAdmin.USAGE);
+    assertThat(emptyType.err()).contains("Invalid value for option '--durable-type'"
+        + " ('billing=')").hasLineCount(1);
+    Cli both = cli("verify", "typed", "--durable", "audit", "--durable-type", "audit=Simple");
+    assertThat(both.code()).isEqualTo(AetherAdmin.USAGE);
+    assertThat(both.err()).contains("--durable audit subscribes to every type").hasLineCount(1);
   }
 }
