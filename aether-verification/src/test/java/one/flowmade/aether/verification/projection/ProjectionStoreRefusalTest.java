@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.Optional;
 import one.flowmade.aether.AetherNonTransientException;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.memory.InMemoryEventStore;
-import one.flowmade.aether.projection.Checkpoint;
 import one.flowmade.aether.projection.CheckpointStore;
 import one.flowmade.aether.projection.ErrorPolicy;
 import one.flowmade.aether.projection.InMemoryCheckpointStore;
@@ -48,31 +46,9 @@ final class ProjectionStoreRefusalTest {
   }
 
   /** A store whose commits past position 1 are refused, as a misconfigured bucket refuses. */
-  private static final class RefusesPastOne implements CheckpointStore {
-    private final CheckpointStore delegate;
-
+  private static final class RefusesPastOne extends ForwardingCheckpointStore {
     RefusesPastOne(CheckpointStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Checkpoint claim(String key) {
-      return delegate.claim(key);
-    }
-
-    @Override
-    public Checkpoint claim(String key, long epoch) {
-      return delegate.claim(key, epoch);
-    }
-
-    @Override
-    public Optional<Checkpoint> load(String key) {
-      return delegate.load(key);
-    }
-
-    @Override
-    public void reset(String key, long position) {
-      delegate.reset(key, position);
+      super(delegate);
     }
 
     @Override

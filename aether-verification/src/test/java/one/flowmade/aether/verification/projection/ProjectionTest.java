@@ -8,10 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import one.flowmade.aether.AppendResult;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventHandler;
 import one.flowmade.aether.EventStore;
@@ -21,7 +19,6 @@ import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
 import one.flowmade.aether.Payload;
 import one.flowmade.aether.Position;
-import one.flowmade.aether.ReadResult;
 import one.flowmade.aether.StoreUnavailableException;
 import one.flowmade.aether.SubscriptionOptions;
 import one.flowmade.aether.memory.InMemoryEventStore;
@@ -262,15 +259,14 @@ final class ProjectionTest {
   }
 
   /** An event store whose first subscription can be made to stop as an unreachable server does. */
-  private static final class FirstSubscriptionFails implements EventStore {
-    private final EventStore delegate;
+  private static final class FirstSubscriptionFails extends ForwardingEventStore {
     final java.util.concurrent.atomic.AtomicInteger subscribes =
         new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean firstStopped;
     private volatile EventSubscription first;
 
     FirstSubscriptionFails(EventStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     void stopFirst() {
@@ -323,44 +319,5 @@ final class ProjectionTest {
         }
       };
     }
-
-    @Override
-    public Namespace namespace() {
-      return delegate.namespace();
-    }
-
-    @Override
-    public AppendResult append(String actorId, ExpectedVersion expected, List<NewEvent> events) {
-      return delegate.append(actorId, expected, events);
-    }
-
-    @Override
-    public CompletableFuture<AppendResult> appendAsync(String actorId, ExpectedVersion expected,
-        List<NewEvent> events) {
-      return delegate.appendAsync(actorId, expected, events);
-    }
-
-    @Override
-    public long latestVersion(String actorId) {
-      return delegate.latestVersion(actorId);
-    }
-
-    @Override
-    public ReadResult read(String actorId, long fromVersion, int limit) {
-      return delegate.read(actorId, fromVersion, limit);
-    }
-
-    @Override
-    public ReadResult readAll(Position from, int limit) {
-      return delegate.readAll(from, limit);
-    }
-
-    @Override
-    public long lastPosition() {
-      return delegate.lastPosition();
-    }
-
-    @Override
-    public void close() {}
   }
 }

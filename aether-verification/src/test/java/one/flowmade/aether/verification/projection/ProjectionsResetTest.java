@@ -3,11 +3,9 @@ package one.flowmade.aether.verification.projection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Optional;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.Position;
 import one.flowmade.aether.memory.InMemoryEventStore;
-import one.flowmade.aether.projection.Checkpoint;
 import one.flowmade.aether.projection.CheckpointStore;
 import one.flowmade.aether.projection.InMemoryCheckpointStore;
 import one.flowmade.aether.projection.Projections;
@@ -43,36 +41,9 @@ final class ProjectionsResetTest {
   }
 
   /** A user's store that implements only what it must (list() is optional). */
-  private static final class CannotList implements CheckpointStore {
-    private final CheckpointStore delegate;
-
+  private static final class CannotList extends ForwardingCheckpointStore {
     CannotList(CheckpointStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Checkpoint claim(String key) {
-      return delegate.claim(key);
-    }
-
-    @Override
-    public Checkpoint claim(String key, long epoch) {
-      return delegate.claim(key, epoch);
-    }
-
-    @Override
-    public Optional<Checkpoint> load(String key) {
-      return delegate.load(key);
-    }
-
-    @Override
-    public void reset(String key, long position) {
-      delegate.reset(key, position);
-    }
-
-    @Override
-    public Transaction begin(String key, long epoch) {
-      return delegate.begin(key, epoch);
+      super(delegate);
     }
   }
 }

@@ -136,9 +136,7 @@ public final class OwnerRequest {
   }
 
   private void fail(Throwable error) {
-    if (!result.isDone()) {
-      record(outcome(error));
-    }
+    record(outcome(error));
     result.completeExceptionally(error);
   }
 
