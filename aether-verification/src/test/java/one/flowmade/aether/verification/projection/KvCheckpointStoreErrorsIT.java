@@ -67,7 +67,7 @@ final class KvCheckpointStoreErrorsIT {
       // misconfigured by hand: messages of at most 60 bytes, headers included; a claim (52 bytes
       // of compare-and-set header, "0 1") fits, a commit of a 16-digit position does not
       admin.keyValueManagement().create(KeyValueConfiguration.builder()
-          .name("aether-projections-small").maxValueSize(60).maxHistoryPerKey(1)
+          .name("aether-projections-small").maximumValueSize(60).maxHistoryPerKey(1)
           .storageType(StorageType.File).build());
       KvCheckpointStore store = KvCheckpointStore.open(admin, Namespace.of("small"));
       Checkpoint c = store.claim("balances");
