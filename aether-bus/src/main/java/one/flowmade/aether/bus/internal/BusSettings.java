@@ -9,6 +9,7 @@ import one.flowmade.aether.Tracing;
 import one.flowmade.aether.bus.BusListener;
 import one.flowmade.aether.bus.EventBus;
 import one.flowmade.aether.internal.BuilderSettings;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The builder settings every bus shares (the listener, the close timeout, the meter registry and
@@ -22,9 +23,9 @@ public final class BusSettings {
   /** The default close timeout. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-  private BusListener listener;
-  private Duration closeTimeout;
-  private MeterRegistry meterRegistry;
+  private @Nullable BusListener listener;
+  private @Nullable Duration closeTimeout;
+  private @Nullable MeterRegistry meterRegistry;
   private Tracing tracing = Tracing.none();
 
   /** Creates settings with nothing set. */

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,17 +43,19 @@ public final class MicrometerBusMeters {
    */
   public static BusListener countingDrops(MeterRegistry registry, Map<String, String> tags,
       BusListener delegate) {
-    Map<DropReason, Counter> counters = new EnumMap<>(DropReason.class);
-    for (DropReason reason : DropReason.values()) {
-      counters.put(reason, Counter.builder(DROPPED).tags(tags(tags))
+    // One counter for every reason, by ordinal: there is no reason without one.
+    DropReason[] reasons = DropReason.values();
+    Counter[] counters = new Counter[reasons.length];
+    for (DropReason reason : reasons) {
+      counters[reason.ordinal()] = Counter.builder(DROPPED).tags(tags(tags))
           .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).baseUnit("events")
           .description("Events accepted for a subscription and not delivered to it, by reason")
-          .register(registry));
+          .register(registry);
     }
     return new BusListener() {
       @Override
       public void dropped(Drop drop) {
-        counters.get(drop.reason()).increment();
+        counters[drop.reason().ordinal()].increment();
         delegate.dropped(drop);
       }
 

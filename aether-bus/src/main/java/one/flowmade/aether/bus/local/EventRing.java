@@ -3,6 +3,7 @@ package one.flowmade.aether.bus.local;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import one.flowmade.aether.bus.BusEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bounded, closable, lock-free ring of events: many producers, one consumer, and producers may
@@ -107,7 +108,7 @@ final class EventRing extends EventRingHead {
    *
    * @return the event, or null if the ring is empty or its oldest position is still being written
    */
-  BusEvent poll() {
+  @Nullable BusEvent poll() {
     long h = head;
     for (;;) {
       int slot = (int) h & mask;

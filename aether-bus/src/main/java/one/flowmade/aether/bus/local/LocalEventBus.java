@@ -29,6 +29,7 @@ import one.flowmade.aether.bus.OverflowPolicy;
 import one.flowmade.aether.bus.PublishInterruptedException;
 import one.flowmade.aether.bus.internal.BusSettings;
 import one.flowmade.aether.bus.internal.MeterBinding;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,8 @@ public final class LocalEventBus implements EventBus {
   private volatile boolean closed;
   private final MeterBinding meters;
   private final Tracing tracing;
-  private final ThreadFactory threadFactory;
+  /** Null: one platform daemon thread per subscription. */
+  private final @Nullable ThreadFactory threadFactory;
 
   private LocalEventBus(Builder builder) {
     this.name = builder.name == null ? "local" : builder.name;
@@ -413,11 +415,11 @@ public final class LocalEventBus implements EventBus {
     /** The default capacity of a subscription's queue. */
     public static final int DEFAULT_CAPACITY = 4096;
 
-    private String name;
+    private @Nullable String name;
     private int queueCapacity;
-    private OverflowPolicy overflowPolicy;
+    private @Nullable OverflowPolicy overflowPolicy;
     private final BusSettings settings = new BusSettings();
-    private ThreadFactory threadFactory;
+    private @Nullable ThreadFactory threadFactory;
 
     /**
      * Sets where the subscriptions' delivery threads come from (default: one platform daemon

@@ -3,6 +3,7 @@ package one.flowmade.aether.bus.local;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -17,6 +18,7 @@ import one.flowmade.aether.bus.EventFilter;
 import one.flowmade.aether.bus.NamespacePattern;
 import one.flowmade.aether.bus.OverflowPolicy;
 import one.flowmade.aether.bus.internal.AbstractBusSubscription;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +79,7 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
   private final EventRing ring;
   private final Thread thread;
   /** The topic of a single-namespace subscription, else null. */
-  private final Topic fixedTopic;
+  private final @Nullable Topic fixedTopic;
 
   private final ReentrantLock publisherLock = new ReentrantLock();
   private final Condition notFull = publisherLock.newCondition();
@@ -92,7 +94,7 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
 
   LocalSubscription(LocalEventBus bus, long id, NamespacePattern namespaces, EventFilter filter,
       BusHandler handler, OverflowPolicy policy, int capacity, BusListener listener,
-      Topic fixedTopic) {
+      @Nullable Topic fixedTopic) {
     super(namespaces, filter, handler, listener, bus.tracing());
     this.bus = bus;
     this.id = id;
@@ -287,13 +289,14 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
    * counters in batches. Delivery thread only.
    */
   private final class Tally {
-    private Topic topic;
+    /** Null until the first event of a subscription to several namespaces. */
+    private @Nullable Topic topic;
     private long pending;
     private long pendingErrors;
     private long delivered;
     private long errors;
 
-    Tally(Topic topic) {
+    Tally(@Nullable Topic topic) {
       this.topic = topic;
     }
 
@@ -319,6 +322,8 @@ final class LocalSubscription extends AbstractBusSubscription implements Runnabl
       if (pending == 0) {
         return;
       }
+      // Every counted event was switched to first.
+      Topic topic = Objects.requireNonNull(this.topic, "events counted before a namespace");
       delivered += pending;
       errors += pendingErrors;
       topic.delivered.add(pending);

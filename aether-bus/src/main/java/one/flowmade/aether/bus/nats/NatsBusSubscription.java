@@ -25,6 +25,7 @@ import one.flowmade.aether.bus.NamespacePattern;
 import one.flowmade.aether.bus.internal.AbstractBusSubscription;
 import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.SubjectLayout;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +41,15 @@ final class NatsBusSubscription extends AbstractBusSubscription implements Messa
 
   private final NatsEventBus bus;
   private final long id;
-  private final Namespace fixedNamespace;
+  /** The namespace of a single-namespace subscription, else null. */
+  private final @Nullable Namespace fixedNamespace;
   private final Connection connection;
   private final List<String> subjects;
   private final ReentrantLock handlerLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong reportedSlowConsumerDrops = new AtomicLong();
-  private volatile Dispatcher dispatcher;
+  /** Null until {@link #open}. */
+  private volatile @Nullable Dispatcher dispatcher;
   /** Written by the dispatcher thread only, under the handler lock. */
   private long deliveredCount;
   private long errorCount;
@@ -182,7 +185,8 @@ final class NatsBusSubscription extends AbstractBusSubscription implements Messa
     dropped(new Drop(this, DropReason.UNDECODABLE, 1, Optional.empty(), Optional.of(cause)), "");
   }
 
-  private Namespace namespaceOf(String subject) {
+  /** The subject's namespace, or null if it names none (the drop is counted unattributed). */
+  private @Nullable Namespace namespaceOf(String subject) {
     if (fixedNamespace != null) {
       return fixedNamespace;
     }
@@ -269,7 +273,7 @@ final class NatsBusSubscription extends AbstractBusSubscription implements Messa
     return d == null || closed.get() ? 0 : d.getPendingMessageCount();
   }
 
-  Namespace fixedNamespace() {
+  @Nullable Namespace fixedNamespace() {
     return fixedNamespace;
   }
 

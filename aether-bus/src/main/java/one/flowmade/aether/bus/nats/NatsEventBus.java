@@ -46,6 +46,7 @@ import one.flowmade.aether.nats.CloudEventHeaders;
 import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.nats.internal.AetherStreams;
 import one.flowmade.aether.nats.internal.StreamAdoption;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -434,7 +435,8 @@ public final class NatsEventBus implements EventBus, HealthCheck {
     return c != null ? c : counters.computeIfAbsent(namespace, n -> new Counters());
   }
 
-  void dropped(Namespace namespace, long count) {
+  /** Counts drops in {@code namespace}'s counters, or unattributed if it is null. */
+  void dropped(@Nullable Namespace namespace, long count) {
     if (namespace == null) {
       unattributedDrops.add(count);
     } else {
@@ -505,8 +507,8 @@ public final class NatsEventBus implements EventBus, HealthCheck {
     private final Connection connection;
     private final BusSettings settings = new BusSettings();
     private long pendingLimit;
-    private Duration subscribeTimeout;
-    private StoredEvents storedEvents;
+    private @Nullable Duration subscribeTimeout;
+    private @Nullable StoredEvents storedEvents;
 
     private Builder(Connection connection) {
       Objects.requireNonNull(connection, "connection");
