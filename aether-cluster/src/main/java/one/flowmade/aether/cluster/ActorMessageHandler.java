@@ -15,7 +15,10 @@ package one.flowmade.aether.cluster;
  * may reach the handler twice (on two successive owners, or on one node after it had answered
  * more than 2 s before; a retry that arrives while the first attempt still runs on the node, or
  * within 2 s of its reply, gets that reply and does not reach the handler). Make handling idempotent, for
- * example with the message id of an event append.
+ * example with the message id of an event append. A message the node's own router sends to a
+ * shard this node serves runs here without going through NATS and is never sent twice by it; a
+ * handler that throws an {@link Error} on it fails that request with an {@link
+ * ActorRequestException} (over NATS such a request gets no reply and is sent again).
  *
  * <p>Fencing: the node calls {@link #handle(String, byte[], OwnedShard)}, which by default calls
  * {@link #handle(String, byte[])}. Override it to know the epoch in which this node acquired the

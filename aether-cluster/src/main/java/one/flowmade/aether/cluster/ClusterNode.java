@@ -73,8 +73,9 @@ public final class ClusterNode implements AutoCloseable, HealthCheck {
   private ClusterNode(Settings settings, NodeRuntime runtime) {
     this.settings = settings;
     this.runtime = runtime;
-    this.router = new ClusterRouter(settings.connection(), settings.clusterName(),
-        runtime.sharding(), settings.requestTimeout(), settings.operationTimeout(),
+    this.router = new ClusterRouter(settings.connection(), runtime.localRoute(),
+        settings.clusterName(), runtime.sharding(), settings.requestTimeout(),
+        settings.operationTimeout(),
         () -> runtime.isClosed() ? "node " + settings.nodeId() + " of cluster "
             + settings.clusterName() + " is closed" : null, runtime.meters().router());
   }

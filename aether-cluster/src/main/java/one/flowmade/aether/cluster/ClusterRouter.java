@@ -15,6 +15,7 @@ import one.flowmade.aether.cluster.internal.RouterSettings;
 import one.flowmade.aether.cluster.internal.SettingsChecks;
 import one.flowmade.aether.cluster.internal.SettingsDraft;
 import one.flowmade.aether.cluster.internal.MicrometerRouterMeters;
+import one.flowmade.aether.cluster.internal.routing.LocalRoute;
 import one.flowmade.aether.cluster.internal.routing.OwnerRequest;
 import one.flowmade.aether.cluster.internal.routing.RouterMeters;
 import one.flowmade.aether.nats.TokenEncoding;
@@ -34,6 +35,16 @@ import one.flowmade.aether.nats.TokenEncoding;
  * one request carries the same request id: a node where an earlier attempt still runs, or was
  * answered in the last 2 s, answers with that attempt's reply instead of running it again.
  *
+ * <p>A node's router ({@link ClusterNode#router()}) runs a request for a shard that its own node
+ * serves at that moment on that node without sending it through nats-server, if the node has a
+ * {@link ClusterNode.Builder#handlerExecutor handler executor}: the request enters the shard's
+ * gate on the membership lease's clock and runs on the handler executor with the same {@link
+ * OwnedShard} (shard and epoch) as a request that came over NATS, so fencing, the shard's drain on
+ * release and the handler's view are the same; it is never sent twice (nothing can lose it), and
+ * a shard that is not served here, is being released or whose lease has run out is reached over
+ * NATS as usual. A "moved" answer or a handler's failure is handled as for a remote owner. Only
+ * the request/reply hop through nats-server is skipped; the meters count such requests too.
+ *
  * <p>Get one from {@link ClusterNode#router()}, or build one with {@link #builder()} in a process
  * that only sends. A router holds no threads or subscriptions of its own and needs no closing; a
  * node's router fails at once with {@link IllegalStateException} once the node is closed, as
@@ -42,6 +53,7 @@ import one.flowmade.aether.nats.TokenEncoding;
 public final class ClusterRouter {
 
   private final Connection connection;
+  private final LocalRoute local;
   private final String clusterName;
   private final Sharding sharding;
   private final Duration requestTimeout;
@@ -51,11 +63,13 @@ public final class ClusterRouter {
 
   /**
    * Creates a router whose requests fail at once while {@code closed} returns a reason (the
-   * owner of the router was closed), and otherwise run as usual.
+   * owner of the router was closed), and otherwise run as usual; {@code local} (null for a
+   * router that is not a node's) runs those for the shards its node serves.
    */
-  ClusterRouter(Connection connection, String clusterName, Sharding sharding,
+  ClusterRouter(Connection connection, LocalRoute local, String clusterName, Sharding sharding,
       Duration requestTimeout, Duration attemptTimeout, Supplier<String> closed,
       RouterMeters meters) {
+    this.local = local;
     this.closed = closed;
     this.meters = meters;
     this.connection = connection;
@@ -192,7 +206,7 @@ public final class ClusterRouter {
       meters.finished(RouterMeters.CLOSED, 0);
       return CompletableFuture.failedFuture(OwnerRequest.closedFailure(actorId, closedReason));
     }
-    return OwnerRequest.start(connection, attemptTimeout, closed, meters, actorId, shard,
+    return OwnerRequest.start(connection, local, attemptTimeout, closed, meters, actorId, shard,
         subject(clusterName, shard, actorId), payload, timeout);
   }
 
@@ -333,8 +347,9 @@ public final class ClusterRouter {
       RouterSettings settings = draft.routerSettings();
       RouterMeters meters = meterRegistry == null ? RouterMeters.NONE
           : MicrometerRouterMeters.standalone(meterRegistry, settings.clusterName());
-      return new ClusterRouter(settings.connection(), settings.clusterName(), settings.sharding(),
-          settings.requestTimeout(), settings.attemptTimeout(), () -> null, meters);
+      return new ClusterRouter(settings.connection(), null, settings.clusterName(),
+          settings.sharding(), settings.requestTimeout(), settings.attemptTimeout(), () -> null,
+          meters);
     }
   }
 }

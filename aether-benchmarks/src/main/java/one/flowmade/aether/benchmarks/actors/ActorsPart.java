@@ -25,7 +25,9 @@ public final class ActorsPart {
       + " many events, executed through `ActorRepository.execute` (the baseline: every command"
       + " loads the latest snapshot and the events after it, at least the horizon) and through"
       + " `ActorClient.send` to an `ActorHost` on one `ClusterNode` that owns all 64 shards"
-      + " (state cached after the warm-up). Same process, same stores, separate actors of the"
+      + " (state cached after the warm-up), through the node's own router: the node owns every"
+      + " shard, so each command runs there without a NATS request/reply (the append still goes"
+      + " to nats-server). Same process, same stores, separate actors of the"
       + " same shape per side. The \"Aether\" column is hosted, the baseline reload-per-command;"
       + " the ratio is hosted ÷ reload. Many actors: each sender thread has its own slice of"
       + " the actors, one command at a time.";

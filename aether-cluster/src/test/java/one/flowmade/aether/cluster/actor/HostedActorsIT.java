@@ -451,7 +451,7 @@ final class HostedActorsIT extends HostedActorsTests {
   @Test
   void commandWaitingLongerThanTheRoutersAttemptTimeout_runsOnce_andItsSenderGetsTheOutcome()
       throws Exception {
-    ClusterNode a = startNode("a", 100);
+    startNode("a", 100);
     awaitAllShardsOwned();
     // A second subscriber on the shard subjects sees every attempt the router sends.
     java.util.concurrent.atomic.AtomicInteger attempts =
@@ -462,12 +462,16 @@ final class HostedActorsIT extends HostedActorsTests {
     spy.flush(Duration.ofSeconds(5));
     java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
     handlerGate = gate;
-    CompletableFuture<CommandOutcome<Deposited>> sent = client(a).sendAsync(ACCOUNT, "w-1",
-        new Deposit(7), null, Duration.ofSeconds(30));
+    // A router that is on no node: a node's own router runs a command for its own shard
+    // without NATS, and so never sends it again.
+    ClusterRouter outside = ClusterRouter.builder().connection(track(nats().connect()))
+        .clusterName(cluster).shardCount(SHARDS).attemptTimeout(Duration.ofMillis(800)).build();
+    CompletableFuture<CommandOutcome<Deposited>> sent = ActorClient.of(outside).sendAsync(ACCOUNT,
+        "w-1", new Deposit(7), null, Duration.ofSeconds(30));
     try {
-      // The command waits on the owner past the router's attempt timeout (800 ms, the node's
-      // operation timeout; jnats ends an attempt at its next request cleanup, within 5 s more),
-      // so the router sends it again while the first is still running.
+      // The command waits on the owner past the router's attempt timeout (800 ms; jnats ends an
+      // attempt at its next request cleanup, within 5 s more), so the router sends it again
+      // while the first is still running.
       await().atMost(Duration.ofSeconds(20)).until(() -> attempts.get() >= 2);
     } finally {
       gate.countDown();

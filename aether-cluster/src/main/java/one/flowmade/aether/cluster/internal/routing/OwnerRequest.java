@@ -33,6 +33,12 @@ import one.flowmade.aether.cluster.ShardUnavailableException;
  * ActorRequestException}) and the connection or the router's owner closed ({@link
  * IllegalStateException}) end it at once. Attempts run one after another, on NATS reply threads
  * and the common pool's delayed executor; thread-safe.
+ *
+ * <p>A router of a node tries the node's {@link LocalRoute} first: if the node serves the shard
+ * now, the attempt runs there, through the shard's gate on the handler executor, and is not sent
+ * over NATS; it has no attempt timeout (it is never lost, so never sent again) and ends at the
+ * request's deadline at the latest. A "moved" answer is tried again as above, locally or over
+ * NATS, whichever serves the shard by then.
  */
 public final class OwnerRequest {
 
@@ -40,6 +46,7 @@ public final class OwnerRequest {
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final Connection connection;
+  private final LocalRoute local;
   private final Duration attemptTimeout;
   private final Supplier<String> closed;
   private final RouterMeters meters;
@@ -50,13 +57,16 @@ public final class OwnerRequest {
   private final long deadline;
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
   private final AtomicBoolean recorded = new AtomicBoolean();
+  private final AtomicBoolean localBound = new AtomicBoolean();
   private volatile int attempts;
   private volatile String last = "no attempt was made";
   private volatile Throwable lastCause;
 
-  private OwnerRequest(Connection connection, Duration attemptTimeout, Supplier<String> closed,
-      RouterMeters meters, String actorId, int shard, Message message, Duration timeout) {
+  private OwnerRequest(Connection connection, LocalRoute local, Duration attemptTimeout,
+      Supplier<String> closed, RouterMeters meters, String actorId, int shard, Message message,
+      Duration timeout) {
     this.connection = connection;
+    this.local = local;
     this.meters = meters;
     this.attemptTimeout = attemptTimeout;
     this.closed = closed;
@@ -71,6 +81,7 @@ public final class OwnerRequest {
    * Sends a request and tries again until the owner answers or {@code timeout} has passed.
    *
    * @param connection the connection to send on
+   * @param local the router's node, to run the request on if it serves the shard; or null
    * @param attemptTimeout how long one attempt waits for a reply
    * @param closed the reason the router's owner is closed, or null while it is not
    * @param meters the router's meters, told of each retry and of the outcome
@@ -81,16 +92,16 @@ public final class OwnerRequest {
    * @param timeout how long to keep trying, positive
    * @return the owner's reply, to come; it fails as {@link OwnerRequest} says
    */
-  public static CompletableFuture<byte[]> start(Connection connection, Duration attemptTimeout,
-      Supplier<String> closed, RouterMeters meters, String actorId, int shard, String subject,
-      byte[] payload, Duration timeout) {
+  public static CompletableFuture<byte[]> start(Connection connection, LocalRoute local,
+      Duration attemptTimeout, Supplier<String> closed, RouterMeters meters, String actorId,
+      int shard, String subject, byte[] payload, Duration timeout) {
     // One id for every attempt: the owner answers an attempt that arrives while an earlier one
     // still runs there (or was answered lately) with that one's reply instead of running it again.
     Message message = NatsMessage.builder().subject(subject)
         .headers(new Headers().add(RoutingProtocol.REQUEST_ID_HEADER, NUID.nextGlobal()))
         .data(payload).build();
-    OwnerRequest request = new OwnerRequest(connection, attemptTimeout, closed, meters, actorId,
-        shard, message, timeout);
+    OwnerRequest request = new OwnerRequest(connection, local, attemptTimeout, closed, meters,
+        actorId, shard, message, timeout);
     if (meters != RouterMeters.NONE) {
       // Only a caller's cancel completes the future from outside; every other end is recorded
       // before the future completes, so a caller woken by it finds its request counted.
@@ -167,6 +178,10 @@ public final class OwnerRequest {
       return;
     }
     attempts++;
+    if (local != null && local.tryRun(shard, actorId, message.getData(), this::answered)) {
+      boundLocalAttempt(remaining);
+      return;
+    }
     CompletableFuture<Message> reply;
     try {
       reply = connection.requestWithTimeout(message,
@@ -203,15 +218,33 @@ public final class OwnerRequest {
     });
   }
 
+  /**
+   * Ends the request at its deadline if a local attempt has not answered by then (once per
+   * request; a handler that does not return must not hold its caller for ever).
+   */
+  private void boundLocalAttempt(long remaining) {
+    if (localBound.compareAndSet(false, true)) {
+      CompletableFuture<Void> timer = new CompletableFuture<Void>()
+          .completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS);
+      timer.thenRun(() -> {
+        last = "the handler on this node did not answer in time";
+        fail(timedOut());
+      });
+      result.whenComplete((reply, error) -> timer.cancel(false));
+    }
+  }
+
   private void onReply(Message m) {
     Headers headers = m.getHeaders();
     String status = headers == null ? null : headers.getFirst(STATUS_HEADER);
     String node = headers == null ? null : headers.getFirst(NODE_HEADER);
+    answered(status, m.getData(), headers == null ? null : headers.getFirst(ERROR_HEADER), node);
+  }
+
+  private void answered(String status, byte[] data, String error, String node) {
     if (STATUS_OK.equals(status)) {
-      byte[] data = m.getData();
       succeed(data == null ? new byte[0] : data);
     } else if (STATUS_FAILED.equals(status)) {
-      String error = headers.getFirst(ERROR_HEADER);
       fail(new ActorRequestException(actorId,
           node == null ? "?" : node, error == null ? "unknown error" : error));
     } else {

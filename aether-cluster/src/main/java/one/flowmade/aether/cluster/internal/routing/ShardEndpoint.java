@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.ShardLostException;
 import one.flowmade.aether.cluster.Sharding;
@@ -34,10 +35,14 @@ import org.slf4j.LoggerFactory;
  * attempt just before its reply came). An attempt that arrives later, or at another node, runs
  * again: delivery stays at least once.
  *
+ * <p>It is also the node's {@link LocalRoute}: with a handler executor, the node's own router runs
+ * a request for a shard served here through the same gate and on the same executor, without
+ * sending it through nats-server; such a request is never sent twice, so it needs no request id.
+ *
  * <p>Thread-safe: subscriptions change on the events thread; requests run on the NATS dispatcher
  * thread or the handler executor.
  */
-public final class ShardEndpoint {
+public final class ShardEndpoint implements LocalRoute {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
@@ -47,6 +52,8 @@ public final class ShardEndpoint {
   private final String nodeId;
   private final String subjectPrefix;
   private volatile Dispatcher dispatcher;
+  /** The gate of each shard served here, by shard; null where none is. */
+  private final AtomicReferenceArray<ShardGate> served;
   /**
    * The requests running here (waiting for the handler executor or in the handler) and those
    * answered in the last {@link #KEEP_ANSWERED}, by subject and request id.
@@ -73,6 +80,7 @@ public final class ShardEndpoint {
     this.sharding = node.sharding();
     this.nodeId = node.nodeId();
     this.subjectPrefix = RoutingProtocol.subjectPrefix(settings.clusterName());
+    this.served = new AtomicReferenceArray<>(sharding.shardCount());
   }
 
   /** Creates the dispatcher if the node has a message handler. */
@@ -84,6 +92,9 @@ public final class ShardEndpoint {
 
   /** Closes the dispatcher, and with it every shard's subscription. Quiet. */
   public void close() {
+    for (int s = 0; s < served.length(); s++) {
+      served.set(s, null);
+    }
     answered.clear();
     requests.clear();
     Dispatcher d = dispatcher;
@@ -104,6 +115,7 @@ public final class ShardEndpoint {
   public void serve(ShardGate gate) {
     if (dispatcher != null) {
       int s = gate.shard();
+      served.set(s, gate);
       try {
         gate.subscription(dispatcher.subscribe(subjectPrefix + s + ".*",
             message -> onRequest(gate, message)));
@@ -119,6 +131,7 @@ public final class ShardEndpoint {
    * @param gate the shard's gate
    */
   public void stopServing(ShardGate gate) {
+    served.compareAndSet(gate.shard(), gate, null);
     if (gate.subscription() != null && dispatcher != null) {
       try {
         dispatcher.unsubscribe(gate.subscription());
@@ -185,6 +198,44 @@ public final class ShardEndpoint {
       gate.exit();
       finish(key, message, RoutingProtocol.STATUS_MOVED, null, null);
     }
+  }
+
+  @Override
+  public boolean tryRun(int shard, String actorId, byte[] payload, LocalRoute.Answer answer) {
+    Executor executor = settings.handlerExecutor();
+    ShardGate gate = shard < served.length() ? served.get(shard) : null;
+    // Without an executor the handler runs one request at a time on the dispatcher thread; a
+    // local caller must not run it beside that, so such a node sends to itself over NATS.
+    if (executor == null || gate == null || !gate.enter()) {
+      return false;
+    }
+    Runnable work = () -> {
+      gate.running();
+      try {
+        byte[] result = settings.messageHandler().handle(actorId, payload, gate);
+        answer.answered(RoutingProtocol.STATUS_OK, result == null ? new byte[0] : result, null,
+            nodeId);
+      } catch (ShardLostException e) {
+        answer.answered(RoutingProtocol.STATUS_MOVED, null, null, nodeId);
+      } catch (Exception e) {
+        answer.answered(RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()), nodeId);
+      } catch (Error e) {
+        answer.answered(RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()), nodeId);
+        throw e;
+      } finally {
+        gate.finished();
+        gate.exit();
+      }
+    };
+    try {
+      executor.execute(work);
+    } catch (RejectedExecutionException e) {
+      gate.exit();
+      answer.answered(RoutingProtocol.STATUS_MOVED, null, null, nodeId);
+    }
+    return true;
   }
 
   /**

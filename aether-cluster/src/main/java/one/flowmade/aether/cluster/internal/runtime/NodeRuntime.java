@@ -33,6 +33,7 @@ import one.flowmade.aether.cluster.internal.membership.MemberRecord;
 import one.flowmade.aether.cluster.internal.membership.MemberView;
 import one.flowmade.aether.cluster.internal.membership.Membership;
 import one.flowmade.aether.cluster.internal.ownership.ShardOwnership;
+import one.flowmade.aether.cluster.internal.routing.LocalRoute;
 import one.flowmade.aether.cluster.internal.routing.ShardEndpoint;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
 import org.slf4j.Logger;
@@ -496,6 +497,11 @@ public final class NodeRuntime implements LeaderElection {
    */
   public boolean isActive(int shard) {
     return ownership.isActive(shard);
+  }
+
+  /** @return the route by which the node's own router runs requests for the shards it serves */
+  public LocalRoute localRoute() {
+    return endpoint;
   }
 
   /** @return the cluster's sharding */
