@@ -1,5 +1,6 @@
 package one.flowmade.aether.jetstream;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads one actor's messages with batched direct gets, one batch ahead of the reader: while the
  * reader decodes a batch, the next one is on its way. Holds at most two batches.
+ *
+ * <p><b>Long reads.</b> When a batch's end-of-batch status reports more than {@value
+ * #CONSUMER_THRESHOLD} messages after it and the read wants more than that many events, the rest
+ * is read with a {@link ConsumerFeed} (a short-lived pull consumer, far cheaper for the server per
+ * message than direct gets), bounded by the same leader sequence. If the feed fails or delivers
+ * nothing for {@link #QUIET}, the cursor closes it and reads on with direct batches from where it
+ * stopped; closing or ending the cursor deletes the consumer.
  *
  * <p><b>Read-your-writes.</b> The stream leader's answer to a last-by-subject get ({@link
  * EventLog#latestAsync}) bounds the read: it ends exactly at the actor's last message the leader
@@ -36,6 +44,13 @@ final class ActorCursor implements AutoCloseable {
   /** Events in the first batch, requested before the leader has said where the actor ends. */
   static final int FIRST_BATCH = 256;
   static final int LAGGING_ATTEMPTS = 3;
+  /**
+   * When more messages than this remain after a direct batch (its end-of-batch pending count),
+   * and the read wants more events than this, the rest is read with a {@link ConsumerFeed}.
+   */
+  static final int CONSUMER_THRESHOLD = 2048;
+  /** A consumer that delivers nothing this long is given up for direct batches. */
+  static final Duration QUIET = Duration.ofSeconds(3);
 
   private final EventLog log;
   private final StoreContext context;
@@ -55,6 +70,9 @@ final class ActorCursor implements AutoCloseable {
   private long until;
   private long next;
   private @Nullable CompletableFuture<Batch> inFlight;
+  /** The consumer reading the rest of a long read, once one is opened. */
+  private @Nullable ConsumerFeed feed;
+  private boolean feedTried;
   private long inFlightFrom;
   private int inFlightSize;
   private boolean started;
@@ -151,6 +169,22 @@ final class ActorCursor implements AutoCloseable {
       endOrSearch();
       return;
     }
+    ConsumerFeed current = feed;
+    if (current != null) {
+      List<StoredMessage> messages = current.take(quietNanos());
+      if (messages != null) {
+        if (messages.isEmpty()) {
+          next = until + 1;
+          endOrSearch();
+          return;
+        }
+        next = messages.get(messages.size() - 1).sequence() + 1;
+        accept(messages, messages.size());
+        return;
+      }
+      // The consumer failed or went quiet: direct batches from where it stopped.
+      closeFeed();
+    }
     CompletableFuture<Batch> pending = inFlight;
     if (pending == null) {
       pending = batch(next, nextSize(0), until);
@@ -185,8 +219,19 @@ final class ActorCursor implements AutoCloseable {
     next = messages.get(n - 1).sequence() + 1;
     long wanted = limit - events - countEvents();
     if (next <= until && wanted > n) {
-      request(next, nextSize(n), until);
+      if (!feedTried && batch.numPending() > CONSUMER_THRESHOLD
+          && wanted - n > CONSUMER_THRESHOLD) {
+        feedTried = true;
+        feed = log.feed(actorId, next, until, batchSize);
+      } else {
+        request(next, nextSize(n), until);
+      }
     }
+    accept(messages, n);
+  }
+
+  /** Buffers the first {@code n} messages, skipping those before the first version. */
+  private void accept(List<StoredMessage> messages, int n) {
     for (int i = 0; i < n; i++) {
       Found found = log.decode(messages.get(i));
       if (!started) {
@@ -202,6 +247,19 @@ final class ActorCursor implements AutoCloseable {
         started = true;
       }
       buffer.add(found);
+    }
+  }
+
+  /** How long the consumer may stay quiet: {@link #QUIET}, or less if the deadline is nearer. */
+  private long quietNanos() {
+    return Math.max(0, Math.min(QUIET.toNanos(), context.deadline() - System.nanoTime()));
+  }
+
+  private void closeFeed() {
+    ConsumerFeed current = feed;
+    if (current != null) {
+      feed = null;
+      current.close();
     }
   }
 
@@ -272,6 +330,7 @@ final class ActorCursor implements AutoCloseable {
   }
 
   private void cancel() {
+    closeFeed();
     CompletableFuture<Batch> pending = inFlight;
     if (pending != null) {
       pending.cancel(false);

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An actor's events pulled through an {@link ActorCursor}: batches of batched direct gets, one
- * ahead of the reader, so at most two batches are held. Not thread-safe.
+ * ahead of the reader, and for a long read pulls of a short-lived consumer, at most two unread;
+ * so a bounded number of events is held. Not thread-safe.
  */
 final class DirectEventStream implements EventStream {
 

@@ -1,42 +1,34 @@
 package one.flowmade.aether.jetstream;
 
 import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import one.flowmade.aether.jetstream.Failures.ServerError;
 import one.flowmade.aether.jetstream.Failures.Unreachable;
 import one.flowmade.aether.nats.internal.PermissionViolations;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * ADR-31 batched direct gets, which jnats has no API for: one request to {@code
  * $JS.API.DIRECT.GET.<stream>} with {@code seq}, {@code batch}, {@code next_by_subj} and {@code
  * up_to_seq} returns up to {@code batch} messages on a subject filter, one reply each, then an
- * end-of-batch status (204 {@code EOB}, with {@code Nats-Num-Pending}). Replies arrive on one
- * private inbox subscription per store ({@code <inbox>.<request number>}), on its own jnats
- * dispatcher thread, which only collects them; decoding is left to the reader.
+ * end-of-batch status (204 {@code EOB}, with {@code Nats-Num-Pending}). Replies arrive on the
+ * store's {@link ReplyInbox}, whose dispatcher thread only collects them; decoding is left to the
+ * reader.
  *
  * <p>Any replica of the stream (or a mirror) may answer, so a batch may end before messages that
  * the stream leader has acknowledged: callers bound every read by a sequence the leader gave them
- * and ask again (or ask the leader) until they have seen it. Thread-safe; {@link #close()} fails
- * the requests in flight and stops the subscription.
+ * and ask again (or ask the leader) until they have seen it. Thread-safe; closing the inbox fails
+ * the requests in flight.
  */
-final class DirectGets implements AutoCloseable {
-
-  private static final Logger LOG = LoggerFactory.getLogger(DirectGets.class);
+final class DirectGets {
 
   static final String SEQUENCE = "Nats-Sequence";
   static final String SUBJECT = "Nats-Subject";
@@ -52,17 +44,14 @@ final class DirectGets implements AutoCloseable {
   }
 
   private final Connection connection;
+  private final ReplyInbox replies;
   private final String apiSubject;
   private final String stream;
   private final Duration timeout;
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-  private final AtomicLong requests = new AtomicLong();
-  private volatile @Nullable String inbox;
-  private @Nullable Dispatcher dispatcher;
-  private boolean closed;
 
-  DirectGets(Connection connection, String stream, Duration timeout) {
-    this.connection = connection;
+  DirectGets(ReplyInbox replies, String stream, Duration timeout) {
+    this.replies = replies;
+    this.connection = replies.connection();
     this.stream = stream;
     this.apiSubject = "$JS.API.DIRECT.GET." + stream;
     this.timeout = timeout;
@@ -75,26 +64,18 @@ final class DirectGets implements AutoCloseable {
    * when the server refuses the request.
    */
   CompletableFuture<Batch> batch(String filter, long fromSequence, int count, long upToSequence) {
-    String prefix;
+    Pending request = new Pending(upToSequence);
+    String reply;
     try {
-      prefix = inbox();
+      reply = replies.register(request);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Failures.translate(e, connection, timeout));
     }
-    String reply = prefix + "." + requests.incrementAndGet();
-    Pending request = new Pending(upToSequence);
-    pending.put(reply, request);
     StringBuilder json = new StringBuilder(96 + filter.length())
         .append("{\"seq\":").append(Math.max(1, fromSequence))
         .append(",\"batch\":").append(Math.max(1, count))
         .append(",\"next_by_subj\":\"");
-    for (int i = 0; i < filter.length(); i++) {
-      char c = filter.charAt(i);
-      if (c == '"' || c == '\\') {
-        json.append('\\');
-      }
-      json.append(c);
-    }
+    appendJsonString(json, filter);
     json.append('"');
     if (upToSequence > 0) {
       json.append(",\"up_to_seq\":").append(upToSequence);
@@ -104,13 +85,13 @@ final class DirectGets implements AutoCloseable {
     try {
       connection.publish(apiSubject, reply, json.toString().getBytes(StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      pending.remove(reply);
+      replies.unregister(reply);
       return CompletableFuture.failedFuture(Failures.translate(e, connection, timeout));
     }
     CompletableFuture<Batch> result = request.future
         .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
         .handle((batch, failure) -> {
-          pending.remove(reply);
+          replies.unregister(reply);
           if (failure == null) {
             return batch;
           }
@@ -127,30 +108,11 @@ final class DirectGets implements AutoCloseable {
           throw Failures.translate(cause, connection, timeout);
         });
     // A cancelled read stops collecting: the batch's remaining replies are dropped on arrival.
-    result.whenComplete((batch, failure) -> pending.remove(reply));
+    result.whenComplete((batch, failure) -> replies.unregister(reply));
     return result;
   }
 
-  private synchronized String inbox() {
-    if (closed) {
-      throw new IllegalStateException("direct gets of stream '" + stream + "' are closed");
-    }
-    String current = inbox;
-    if (current == null) {
-      current = connection.createInbox();
-      Dispatcher replies = connection.createDispatcher(this::onReply);
-      dispatcher = replies;
-      replies.subscribe(current + ".*");
-      inbox = current;
-    }
-    return current;
-  }
-
-  private void onReply(Message message) {
-    Pending request = pending.get(message.getSubject());
-    if (request == null) {
-      return; // the request timed out or was cancelled: nobody waits for the rest
-    }
+  private void onReply(Pending request, Message message) {
     if (message.isStatusMessage()) {
       int code = message.getStatus().getCode();
       if (code == END_OF_BATCH) {
@@ -180,6 +142,17 @@ final class DirectGets implements AutoCloseable {
     }
   }
 
+  /** Appends a subject filter to a JSON string literal being built, escaping quotes. */
+  static void appendJsonString(StringBuilder json, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\') {
+        json.append('\\');
+      }
+      json.append(c);
+    }
+  }
+
   private static long longHeader(@Nullable Headers headers, String name, long otherwise) {
     String value = headers == null ? null : headers.getFirst(name);
     if (value == null) {
@@ -192,32 +165,24 @@ final class DirectGets implements AutoCloseable {
     }
   }
 
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    pending.values().forEach(p -> p.future.completeExceptionally(
-        new IllegalStateException("the store is closed")));
-    pending.clear();
-    if (dispatcher != null) {
-      try {
-        connection.closeDispatcher(dispatcher);
-      } catch (RuntimeException e) {
-        LOG.debug("closing the direct-get dispatcher failed", e);
-      }
-    }
-  }
-
   /** One request's replies so far; written only by the dispatcher thread. */
-  private static final class Pending {
+  private final class Pending implements ReplyInbox.Receiver {
     final long upTo;
     final List<StoredMessage> messages = new ArrayList<>();
     final CompletableFuture<Batch> future = new CompletableFuture<>();
 
     Pending(long upTo) {
       this.upTo = upTo;
+    }
+
+    @Override
+    public void onMessage(Message message) {
+      onReply(this, message);
+    }
+
+    @Override
+    public void closed(RuntimeException why) {
+      future.completeExceptionally(why);
     }
   }
 }

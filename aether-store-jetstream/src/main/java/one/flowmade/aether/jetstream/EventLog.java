@@ -57,12 +57,15 @@ final class EventLog {
   /** Batched direct gets, or null when the stream does not allow them (created before they
    *  were used): then reads use leader gets and ordered consumers. */
   private final @Nullable DirectGets direct;
+  /** Replies of direct gets and deliveries of read consumers. */
+  private final ReplyInbox replies;
   private volatile @Nullable StreamContext streamContext;
 
   EventLog(StoreContext context, boolean allowDirect) {
     this.context = context;
+    this.replies = new ReplyInbox(context.connection(), context.api().stream());
     this.direct = allowDirect
-        ? new DirectGets(context.connection(), context.api().stream(), context.api().timeout())
+        ? new DirectGets(replies, context.api().stream(), context.api().timeout())
         : null;
     this.namespace = context.namespace();
     this.allFilter = SubjectLayout.allEvents(namespace);
@@ -102,11 +105,18 @@ final class EventLog {
     return new ActorCursor(this, gets, actorId, fromVersion, afterPosition, limit, batchSize);
   }
 
-  /** Stops the direct-get subscription; reads in flight fail. */
+  /**
+   * Opens a short-lived consumer reading an actor's messages from {@code fromSequence} up to
+   * {@code until}; returns at once.
+   */
+  ConsumerFeed feed(String actorId, long fromSequence, long until, int batch) {
+    return new ConsumerFeed(context.api(), replies, actorFilter(actorId), fromSequence, until,
+        batch);
+  }
+
+  /** Stops the reply subscription; reads in flight fail. */
   void close() {
-    if (direct != null) {
-      direct.close();
-    }
+    replies.close();
   }
 
   String allFilter() {

@@ -386,9 +386,12 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * {@inheritDoc}
    *
    * <p>Asks the stream leader where the actor ends and reads up to there with batched direct
-   * gets (streams created before direct gets were used: leader gets for short ranges, an ordered
-   * consumer for longer ones). Reading from version 1 needs no lookup; from a later version
-   * without a position hint the first event is found with O(log n) leader gets.
+   * gets; when more than 2,048 events remain after a batch, the
+   * rest comes from a short-lived pull consumer created for the read and deleted when it ends
+   * (falling back to direct gets if the consumer fails or stays quiet). Streams created before
+   * direct gets were used: leader gets for short ranges, an ordered consumer for longer ones.
+   * Reading from version 1 needs no lookup; from a later version without a position hint the
+   * first event is found with O(log n) leader gets.
    * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
    *     number is out of range: fix the call
    * @throws StoreUnavailableException if the store could not be reached within its retry budget:
@@ -484,9 +487,10 @@ public final class JetStreamEventStore implements EventStore, HealthCheck {
    * batched direct gets of {@value #STREAM_BATCH} events, the next batch requested while the
    * caller works through the current one, so the stream holds at most two batches; the end of the
    * stream is the actor's last message as the stream leader reported it when the stream opened.
-   * The leader's get and the first batch are sent at once, without blocking. A direct batch is
-   * no server-side consumer: closing the stream drops the batch in flight and nothing is left on
-   * the server. On an older stream without {@code allow_direct} the default paging applies (each
+   * The leader's get and the first batch are sent at once, without blocking. When more than
+   * 2,048 events remain after a batch, the rest comes from a
+   * short-lived pull consumer (pulls of {@value #STREAM_BATCH}, at most two unread), deleted when
+   * the stream ends or is closed; shorter reads create no consumer. On an older stream without {@code allow_direct} the default paging applies (each
    * page one leader lookup and one short-lived ordered consumer, deleted before the page returns).
    * @throws IllegalArgumentException if the actor id is empty or too long ({@link Limits}) or a
    *     number is out of range: fix the call

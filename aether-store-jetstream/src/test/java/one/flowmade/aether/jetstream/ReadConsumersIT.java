@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import one.flowmade.aether.EventStream;
 import one.flowmade.aether.ExpectedVersion;
 import one.flowmade.aether.Namespace;
 import one.flowmade.aether.NewEvent;
@@ -20,12 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Reads of long actors create no JetStream consumers. Reads of more than 32 events used to walk
- * the actor with an ordered consumer each, and under load those consumers were left behind until
- * the server refused more (JetStream error 10026, maximum consumers reached). On a stream with
- * {@code allow_direct} (every stream the store creates) reads use batched direct gets: after many
- * concurrent reads, streamed reads and folds of actors of 40 to 500 events, the stream has no
- * consumer, and had none at any moment sampled during the load.
+ * Reads leave no JetStream consumers behind. Reads of more than 32 events used to walk the actor
+ * with an ordered consumer each, and under load those consumers were left behind until the server
+ * refused more (JetStream error 10026, maximum consumers reached). On a stream with {@code
+ * allow_direct} (every stream the store creates) reads of up to {@link
+ * ActorCursor#CONSUMER_THRESHOLD} events use batched direct gets only: after many concurrent
+ * reads, streamed reads and folds of actors of 40 to 500 events, the stream has no consumer, and
+ * had none at any moment sampled during the load. Longer reads read the rest with a short-lived
+ * consumer each, deleted when the read ends: after concurrent reads, folds and streams closed
+ * early of a 3,000-event actor, none is left.
  */
 final class ReadConsumersIT {
 
@@ -86,6 +90,56 @@ final class ReadConsumersIT {
       assertThat(maxSeen.get()).as("consumers seen during the load").isZero();
       assertThat(consumers(jsm, stream)).as("consumers after the load").isZero();
       assertThat(jsm.getConsumerNames(stream)).isEmpty();
+    }
+  }
+
+  @Test
+  void repeatedReadsOfALongActor_underLoad_leaveNoConsumerBehind() throws Exception {
+    Namespace namespace = Namespace.of("longconsumers" + System.nanoTime() % 1_000_000);
+    String stream = SubjectLayout.streamName(namespace);
+    try (Connection nc = NATS.server().connect();
+        JetStreamEventStore store = JetStreamEventStore.builder(nc, namespace).build()) {
+      LongActorReadIT.write(store, "long", 1, 3_000);
+      JetStreamManagement jsm = nc.jetStreamManagement();
+      AtomicLong maxSeen = new AtomicLong();
+      ExecutorService readers = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<Long>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          int thread = t;
+          done.add(readers.submit(() -> {
+            long read = 0;
+            for (int round = 0; round < 9; round++) {
+              switch ((thread + round) % 3) {
+                case 0 -> read += store.read("long", 1).events().size();
+                case 1 -> read += store.fold("long", 1, 0L, (n, e) -> n + 1);
+                default -> {
+                  try (EventStream events = store.readStream("long", 1)) {
+                    for (int i = 0; i < 700 && events.hasNext(); i++) {
+                      events.next();
+                      read++;
+                    }
+                  }
+                }
+              }
+              maxSeen.accumulateAndGet(consumers(jsm, stream), Math::max);
+            }
+            return read;
+          }));
+        }
+        long total = 0;
+        for (Future<Long> f : done) {
+          total += f.get();
+        }
+        assertThat(total).as("events read").isEqualTo(4L * 3 * (3_000 + 3_000 + 700));
+      } finally {
+        readers.shutdownNow();
+      }
+      assertThat(maxSeen.get())
+          .as("consumers seen between reads (per reader: its read's, while being deleted, and"
+              + " another reader's open one)")
+          .isLessThanOrEqualTo(8L);
+      LongActorReadIT.assertNoConsumer(jsm, stream);
     }
   }
 
