@@ -236,9 +236,11 @@ public final class BenchmarkSuite {
       + " in flight at once: raw `publishAsync` vs `appendAsync`. Single appends: raw"
       + " `JetStream.publish` (sync) vs `append`, warm = the store has appended to the actor"
       + " before, cold = a new store instance appending to an actor written by another one (it"
-      + " must look up the actor's last sequence first). Replay: `read(actor, 1)` vs a raw ordered"
-      + " consumer on the actor's subjects; from a snapshot: `JetStreamSnapshotStore.load` +"
-      + " `read` of the events after it vs a raw last-message get on the snapshot stream + ordered"
+      + " must look up the actor's last sequence first). Replay: `read(actor, 1)` (the leader's"
+      + " last-sequence get with a first direct batch of 256 events, then a short-lived pull"
+      + " consumer for the rest, deleted after the read) vs a raw ordered consumer on the actor's"
+      + " subjects; from a snapshot: `JetStreamSnapshotStore.load` + `read` of the events after"
+      + " it (direct gets only) vs a raw last-message get on the snapshot stream + ordered"
       + " consumer. Catch-up: `subscribe(fromBeginning)` until the last event vs a raw ordered"
       + " consumer on the namespace's subjects.";
 
