@@ -1,7 +1,8 @@
 /**
  * Aether projections: named, checkpointed consumers of a namespace's events that maintain read
  * models, with checkpoint stores in memory, in NATS KV and in a JDBC database (exactly-once
- * effects), an error policy with a parking list, and reset.
+ * effects), a NATS KV read model whose rows commit with the checkpoint in one atomic batch
+ * (exactly-once effects without a database), an error policy with a parking list, and reset.
  */
 module one.flowmade.aether.projections {
   requires transitive one.flowmade.aether.core;

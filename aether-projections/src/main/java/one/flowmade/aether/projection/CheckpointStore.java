@@ -214,6 +214,17 @@ public interface CheckpointStore {
     }
 
     /**
+     * Returns the KV writes that commit together with the checkpoint in one atomic batch, for
+     * stores that have them ({@link KvReadModel}); handlers that write through them get
+     * exactly-once effects.
+     *
+     * @return the unit of work's KV writes, or empty for other stores
+     */
+    default Optional<KvBatch> kvBatch() {
+      return Optional.empty();
+    }
+
+    /**
      * Writes the new position and commits.
      *
      * @param position the last position whose effects this unit of work holds

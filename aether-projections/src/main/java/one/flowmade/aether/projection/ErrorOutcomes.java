@@ -162,7 +162,7 @@ final class ErrorOutcomes {
       }
       synchronized (rt.work) {
         try (CheckpointStore.Transaction tx = store.begin(rt.key, epoch)) {
-          rt.settings.handlers().invoke(event.get(), tx.connection());
+          rt.settings.handlers().invoke(event.get(), tx);
           rt.commit(tx, notRunningAt >= 0 ? notRunningAt : rt.progress.position());
         } catch (CheckpointFencedException fenced) {
           throw new CheckpointFencedException(rt.key, epoch, "another instance claimed the"

@@ -45,11 +45,11 @@ final class Handlers {
   }
 
   /** Applies one event: nothing if its actor belongs to another partition. */
-  void invoke(Event e, Optional<Connection> connection) throws Exception {
+  void invoke(Event e, CheckpointStore.Transaction tx) throws Exception {
     if (partitions > 1 && Projection.partitionOfChecked(e.actorId(), partitions) != partition) {
       return;
     }
-    Context context = new Context(e, connection);
+    Context context = new Context(e, tx.connection(), tx.kvBatch());
     Typed<?> handler = typed.get(e.type());
     if (handler != null) {
       invokeTyped(handler, e, context);
@@ -83,6 +83,6 @@ final class Handlers {
     }
   }
 
-  private record Context(Event event, Optional<Connection> connection)
-      implements ProjectionContext {}
+  private record Context(Event event, Optional<Connection> connection,
+      Optional<KvBatch> kvBatch) implements ProjectionContext {}
 }

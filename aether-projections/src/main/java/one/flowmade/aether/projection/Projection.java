@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * projection (or its partition). Events are applied in units of work of up to {@code batchSize}
  * events; each unit ends by committing the checkpoint. With a {@link JdbcCheckpointStore} the
  * handlers write through the unit's {@link ProjectionContext#connection() connection} and their
- * effects commit with the checkpoint: exactly-once effects. With other stores delivery is at least
+ * effects commit with the checkpoint: exactly-once effects. The same holds with a {@link
+ * KvReadModel} for handlers that write through the unit's {@link ProjectionContext#kvBatch() KV
+ * batch}: its rows and the checkpoint are one atomic batch. With other stores delivery is at least
  * once; handlers use {@link ProjectionContext#eventId()} or {@link ProjectionContext#position()}
  * to make effects idempotent.
  *

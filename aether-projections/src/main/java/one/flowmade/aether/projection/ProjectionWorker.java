@@ -178,11 +178,23 @@ final class ProjectionWorker implements Runnable {
       CheckpointStore.Transaction tx = null;
       try {
         tx = checkpoints.begin(key, rt.epoch());
-        boolean transactional = tx.connection().isPresent();
+        boolean transactional = tx.connection().isPresent() || tx.kvBatch().isPresent();
         for (Event e : chunk) {
+          if (tx instanceof KvReadModel.KvTransaction kv) {
+            kv.mark();
+          }
           try {
-            settings.handlers().invoke(e, tx.connection());
+            settings.handlers().invoke(e, tx);
           } catch (Exception failure) {
+            if (done > 0 && tx instanceof KvReadModel.KvTransaction kv && kv.overflowed()) {
+              // the atomic batch is full: commit the events before this one, go on in a new one
+              kv.rollbackToMark();
+              rt.commit(tx, chunk.get(done - 1).position());
+              progress.advance(chunk.subList(0, done));
+              tx.close();
+              tx = null;
+              return applyChunk(chunk.subList(done, chunk.size()));
+            }
             if (!transactional && done > 0) {
               rt.commit(tx, chunk.get(done - 1).position());
               progress.advance(chunk.subList(0, done));
@@ -229,7 +241,7 @@ final class ProjectionWorker implements Runnable {
       synchronized (rt.work) {
         try (CheckpointStore.Transaction tx = checkpoints.begin(key, rt.epoch())) {
           try {
-            settings.handlers().invoke(e, tx.connection());
+            settings.handlers().invoke(e, tx);
           } catch (Exception handlerFailure) {
             handlerFailed = true;
             infrastructure = tx.connection().map(ProjectionWorker::isBroken).orElse(false);
