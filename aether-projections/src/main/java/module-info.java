@@ -10,6 +10,9 @@ module one.flowmade.aether.projections {
   requires static transitive org.jspecify; // @Nullable in the exported API
   requires transitive io.nats.jnats;
   requires transitive java.sql;
+  // Optional: only a projection given a MeterRegistry loads Micrometer classes (not transitive,
+  // as in aether-store-jetstream's module).
+  requires static micrometer.core;
 
   exports one.flowmade.aether.projection;
 }

@@ -81,6 +81,7 @@ final class ErrorOutcomes {
       try {
         store.park(rt.key, rt.epoch(), p);
         lastCount++;
+        rt.progress.parkedOne();
         return true;
       } catch (CheckpointFencedException fenced) {
         rt.fail(describe(fenced), fenced);

@@ -1,5 +1,6 @@
 package one.flowmade.aether.projection;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -280,6 +281,7 @@ public final class Projection implements AutoCloseable {
     private int partition = 0;
     private int partitions = 1;
     private BooleanSupplier ownership = () -> true;
+    private @Nullable MeterRegistry meterRegistry;
 
     private Builder() {}
 
@@ -437,6 +439,24 @@ public final class Projection implements AutoCloseable {
     }
 
     /**
+     * Records the projection's meters in {@code registry}: position, lag in events and in
+     * seconds, events applied, skipped and parked, and the state, tagged with the namespace and
+     * the checkpoint key (table in {@code docs/operations.md}). They are registered when the
+     * projection starts and removed when it is closed, so a failed projection shows its state
+     * until then. Without a registry nothing is recorded; Micrometer ({@code micrometer-core})
+     * is then not needed on the class path. Every instance built from this builder (each
+     * partition of a {@code ClusteredProjection}) records into the same registry.
+     *
+     * @param registry the registry
+     * @return this builder
+     */
+    @SuppressWarnings("exports") // Micrometer is optional: callers of this method add it
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
      * Builds the projection (not started).
      *
      * @return the projection
@@ -455,7 +475,7 @@ public final class Projection implements AutoCloseable {
       }
       Handlers all = new Handlers(codec, handlers, anyHandler, partition, partitions);
       return new Projection(new ProjectionSettings(name, ProjectionSettings.key(name, partition,
-          partitions), store, all, checkpoints, policy, batchSize, ownership));
+          partitions), store, all, checkpoints, policy, batchSize, ownership, meterRegistry));
     }
   }
 }

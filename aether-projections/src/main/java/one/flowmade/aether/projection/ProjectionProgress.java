@@ -17,6 +17,9 @@ final class ProjectionProgress {
   private final AtomicLong position = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong parked = new AtomicLong();
+  /** The namespace's last position as last learned (start, progress logs, status, events). */
+  private final AtomicLong knownEnd = new AtomicLong();
   private volatile ProjectionState state = ProjectionState.NEW;
   private volatile @Nullable String lastError;
   private volatile Duration lagTime = Duration.ZERO;
@@ -51,6 +54,38 @@ final class ProjectionProgress {
     skipped.incrementAndGet();
   }
 
+  /** Records that an event was parked. */
+  void parkedOne() {
+    parked.incrementAndGet();
+  }
+
+  long applied() {
+    return applied.get();
+  }
+
+  long skipped() {
+    return skipped.get();
+  }
+
+  long parked() {
+    return parked.get();
+  }
+
+  Duration lagTime() {
+    return lagTime;
+  }
+
+  /** Learns the namespace's last position; returns it. */
+  long learnEnd(long last) {
+    knownEnd.accumulateAndGet(last, Math::max);
+    return last;
+  }
+
+  /** Events after the position, by the last position last learned; never negative. */
+  long knownLag() {
+    return Math.max(0, knownEnd.get() - position.get());
+  }
+
   void appliedOne() {
     applied.incrementAndGet();
   }
@@ -65,6 +100,7 @@ final class ProjectionProgress {
   void advance(List<Event> events) {
     Event last = events.get(events.size() - 1);
     position.set(last.position());
+    learnEnd(last.position());
     applied.addAndGet(events.size());
     Duration lag = Duration.between(last.timestamp(), Instant.now());
     lagTime = lag.isNegative() ? Duration.ZERO : lag;
@@ -76,7 +112,7 @@ final class ProjectionProgress {
     long pos = position.get();
     long lag;
     try {
-      lag = Math.max(0, store.lastPosition() - pos);
+      lag = Math.max(0, learnEnd(store.lastPosition()) - pos);
     } catch (RuntimeException e) {
       lag = -1;
     }

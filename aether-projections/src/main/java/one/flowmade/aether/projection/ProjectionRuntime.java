@@ -1,5 +1,6 @@
 package one.flowmade.aether.projection;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -39,6 +40,8 @@ final class ProjectionRuntime {
   private volatile long epoch;
   private volatile @Nullable EventSubscription subscription;
   private @Nullable Thread worker;
+  /** The meters, registered at start and removed by close; null without a registry. */
+  private @Nullable AutoCloseable meters;
 
   ProjectionRuntime(ProjectionSettings settings) {
     this.settings = settings;
@@ -109,7 +112,13 @@ final class ProjectionRuntime {
       // only now: the state says CATCHING_UP only while a worker applies what the subscription
       // delivers (the worker sets LIVE, so it starts after this)
       progress.state(ProjectionState.CATCHING_UP);
-      progress.meter().begin(key, store::lastPosition, checkpoint.position(), last);
+      progress.learnEnd(last);
+      progress.meter().begin(key, () -> progress.learnEnd(store.lastPosition()),
+          checkpoint.position(), last);
+      MeterRegistry registry = settings.meterRegistry();
+      if (registry != null) {
+        meters = ProjectionMeters.register(registry, this);
+      }
       worker = new Thread(run, "aether-projection-" + key);
       worker.setDaemon(true);
       worker.start();
@@ -214,6 +223,18 @@ final class ProjectionRuntime {
     }
     if (progress.state() != ProjectionState.FAILED) {
       progress.state(ProjectionState.STOPPED);
+    }
+    AutoCloseable m;
+    synchronized (lifecycle) {
+      m = meters;
+      meters = null;
+    }
+    if (m != null) {
+      try {
+        m.close();
+      } catch (Exception e) {
+        LOG.warn("projection {}: its meters were not all removed: {}", key, describe(e));
+      }
     }
     LOG.info("projection {} closed at position {}", key, progress.position());
   }

@@ -1,7 +1,9 @@
 package one.flowmade.aether.projection;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.BooleanSupplier;
 import one.flowmade.aether.EventStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Projection.Builder} configured, checked: the name and its checkpoint key, where
@@ -16,9 +18,11 @@ import one.flowmade.aether.EventStore;
  * @param batchSize the most events per unit of work
  * @param ownership asked right before every checkpoint commit whether this instance still owns
  *     the checkpoint
+ * @param meterRegistry where the projection's meters go; null for none
  */
 record ProjectionSettings(String name, String key, EventStore store, Handlers handlers,
-    CheckpointStore checkpoints, ErrorPolicy policy, int batchSize, BooleanSupplier ownership) {
+    CheckpointStore checkpoints, ErrorPolicy policy, int batchSize, BooleanSupplier ownership,
+    @Nullable MeterRegistry meterRegistry) {
 
   /** Returns the checkpoint key of one partition of a projection. */
   static String key(String name, int partition, int partitions) {
