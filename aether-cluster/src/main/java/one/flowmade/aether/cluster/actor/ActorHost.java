@@ -462,18 +462,45 @@ public final class ActorHost implements AutoCloseable {
   }
 
   /**
-   * A cached actor: its state, latest snapshot version and the command ids recently applied
-   * (shared by every {@code Cached} of the actor, updated in place under the actor's turn).
+   * A cached actor: its state with its latest snapshot version, replaced in place after each
+   * command under the actor's turn (volatile: an eviction reads it on Caffeine's thread), and the
+   * command ids recently applied (changed only under the actor's turn).
    */
-  private record Cached<S>(ActorState<S> state, long snapshotVersion, RecentCommandIds commandIds) {
+  private static final class Cached<S> {
+    private volatile Current<S> current;
+    private final RecentCommandIds commandIds;
 
-    Cached<S> after(ActorState<S> next, long nextSnapshotVersion, String commandId) {
+    Cached(ActorState<S> state, long snapshotVersion, RecentCommandIds commandIds) {
+      this.current = new Current<>(state, snapshotVersion);
+      this.commandIds = commandIds;
+    }
+
+    Current<S> current() {
+      return current;
+    }
+
+    ActorState<S> state() {
+      return current.state();
+    }
+
+    long snapshotVersion() {
+      return current.snapshotVersion();
+    }
+
+    RecentCommandIds commandIds() {
+      return commandIds;
+    }
+
+    void advance(ActorState<S> next, long nextSnapshotVersion, String commandId) {
       if (commandId != null) {
         commandIds.add(commandId);
       }
-      return new Cached<>(next, nextSnapshotVersion, commandIds);
+      current = new Current<>(next, nextSnapshotVersion);
     }
   }
+
+  /** A cached actor's state and the version of its latest snapshot, read together. */
+  private record Current<S>(ActorState<S> state, long snapshotVersion) {}
 
   /** One registered type: its repository, handler and cache. */
   private static final class Hosted<S, E, C> {
@@ -506,8 +533,9 @@ public final class ActorHost implements AutoCloseable {
 
     /** Snapshots an evicted actor per the repository's policy (a failed save is only logged). */
     private void passivated(Cached<S> cached) {
+      Current<S> last = cached.current();
       try {
-        if (repository.snapshotOnPassivation(cached.state(), cached.snapshotVersion())
+        if (repository.snapshotOnPassivation(last.state(), last.snapshotVersion())
             && meters != null) {
           meters.passivationSnapshot(type.name(), "saved");
         }
@@ -515,7 +543,7 @@ public final class ActorHost implements AutoCloseable {
         if (meters != null) {
           meters.passivationSnapshot(type.name(), "failed");
         }
-        LOG.warn("snapshot of passivated actor '{}' failed", cached.state().actorId(), e);
+        LOG.warn("snapshot of passivated actor '{}' failed", last.state().actorId(), e);
       }
     }
 
@@ -561,10 +589,12 @@ public final class ActorHost implements AutoCloseable {
               actorId, conflict.getMessage());
           result = repository.execute(actorId, options, state -> decide(state, decided));
           cached = new Cached<>(result.state(), 0, cached.commandIds());
+          cache.put(actorId, cached);
         }
         long snapshotVersion = repository.snapshotDue(result.state(), cached.snapshotVersion(),
             result.events().size()) ? result.state().version() : cached.snapshotVersion();
-        cache.put(actorId, cached.after(result.state(), snapshotVersion, commandId));
+        // in place: a cache write per command costs more than the command's own bookkeeping
+        cached.advance(result.state(), snapshotVersion, commandId);
         return reply(result.alreadyApplied() ? "ALREADY_APPLIED" : "APPLIED",
             result.state().version(), result.alreadyApplied() ? List.of() : encode(result.events()),
             "", nodeId);
