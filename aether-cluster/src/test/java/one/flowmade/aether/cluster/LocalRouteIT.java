@@ -121,6 +121,24 @@ final class LocalRouteIT {
   }
 
   @Test
+  void aLocalRequestWhoseHandlerDoesNotReturn_failsAtItsTimeout_sayingSo() throws Exception {
+    TestCluster cluster = track(TestCluster.on(NATS.server(), "local-timeout")
+        .defaults(TestCluster::fast));
+    ClusterNode node = cluster.start("node-1", List.of(NATS.url()),
+        b -> b.handlerExecutor(pool("timeout-handler")));
+    cluster.awaitStable(Duration.ofSeconds(20));
+    long started = System.nanoTime();
+    CompletableFuture<byte[]> sent = node.router().requestAsync("hung-1", "stuck".getBytes(UTF_8),
+        Duration.ofMillis(500));
+    assertThat(sent).failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .havingCause().isInstanceOf(ShardUnavailableException.class)
+        .withMessageContaining("the handler on this node did not answer in time");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(cluster.stuck.get()).isEqualTo(1);
+  }
+
+  @Test
   void aNodeWithoutAHandlerExecutor_sendsToItselfOverNats_soItsHandlerRunsOneAtATime()
       throws Exception {
     TestCluster cluster = track(TestCluster.on(NATS.server(), "no-executor")

@@ -14,16 +14,18 @@ public interface LocalRoute {
    * @param shard the actor's shard
    * @param actorId the actor
    * @param payload the message body
-   * @param answer told of the outcome, once, on the handler executor's thread (or on the
-   *     calling thread if the executor refuses the work)
+   * @param deadline when the caller gives up, on {@link System#nanoTime()}'s clock
+   * @param answer told of the outcome once: on the handler executor's thread (or on the calling
+   *     thread if the executor refuses the work), or, if the handler has not answered by the
+   *     deadline, {@link Answer#expired()} on a node thread (within about 100 ms of it; then
+   *     the handler's late answer is dropped)
    * @return true if the request entered the shard's gate here and {@code answer} will be told;
    *     false if this node does not serve the shard now (not owned, being released, the lease
    *     run out): send it over NATS
    */
-  boolean tryRun(int shard, String actorId, byte[] payload, Answer answer);
+  boolean tryRun(int shard, String actorId, byte[] payload, long deadline, Answer answer);
 
   /** The outcome of a request run locally. */
-  @FunctionalInterface
   interface Answer {
 
     /**
@@ -36,5 +38,11 @@ public interface LocalRoute {
      * @param nodeId the node that answered
      */
     void answered(String status, byte[] body, String error, String nodeId);
+
+    /**
+     * The handler has not answered by the deadline. Called on a node thread: hand any further
+     * work to another thread.
+     */
+    void expired();
   }
 }

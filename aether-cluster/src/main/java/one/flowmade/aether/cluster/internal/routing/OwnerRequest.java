@@ -36,8 +36,9 @@ import one.flowmade.aether.cluster.ShardUnavailableException;
  *
  * <p>A router of a node tries the node's {@link LocalRoute} first: if the node serves the shard
  * now, the attempt runs there, through the shard's gate on the handler executor, and is not sent
- * over NATS; it has no attempt timeout (it is never lost, so never sent again) and ends at the
- * request's deadline at the latest. A "moved" answer is tried again as above, locally or over
+ * over NATS; it has no attempt timeout (it is never lost, so never sent again) and no timer of its
+ * own: the node ends it within about 100 ms after the request's deadline if its handler has not
+ * answered by then. A "moved" answer is tried again as above, locally or over
  * NATS, whichever serves the shard by then.
  */
 public final class OwnerRequest {
@@ -57,7 +58,20 @@ public final class OwnerRequest {
   private final long deadline;
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
   private final AtomicBoolean recorded = new AtomicBoolean();
-  private final AtomicBoolean localBound = new AtomicBoolean();
+  /** How a local attempt answers. */
+  private final LocalRoute.Answer localAnswer = new LocalRoute.Answer() {
+    @Override
+    public void answered(String status, byte[] body, String error, String nodeId) {
+      OwnerRequest.this.answered(status, body, error, nodeId);
+    }
+
+    @Override
+    public void expired() {
+      last = "the handler on this node did not answer in time";
+      // called on a node thread: the caller's callbacks run elsewhere
+      CompletableFuture.runAsync(() -> fail(timedOut()));
+    }
+  };
   private volatile int attempts;
   private volatile String last = "no attempt was made";
   private volatile Throwable lastCause;
@@ -178,8 +192,8 @@ public final class OwnerRequest {
       return;
     }
     attempts++;
-    if (local != null && local.tryRun(shard, actorId, message.getData(), this::answered)) {
-      boundLocalAttempt(remaining);
+    if (local != null
+        && local.tryRun(shard, actorId, message.getData(), deadline, localAnswer)) {
       return;
     }
     CompletableFuture<Message> reply;
@@ -216,22 +230,6 @@ public final class OwnerRequest {
         retry(RouterMeters.SEND_FAILED);
       }
     });
-  }
-
-  /**
-   * Ends the request at its deadline if a local attempt has not answered by then (once per
-   * request; a handler that does not return must not hold its caller for ever).
-   */
-  private void boundLocalAttempt(long remaining) {
-    if (localBound.compareAndSet(false, true)) {
-      CompletableFuture<Void> timer = new CompletableFuture<Void>()
-          .completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS);
-      timer.thenRun(() -> {
-        last = "the handler on this node did not answer in time";
-        fail(timedOut());
-      });
-      result.whenComplete((reply, error) -> timer.cancel(false));
-    }
   }
 
   private void onReply(Message m) {

@@ -5,11 +5,13 @@ import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.ShardLostException;
@@ -55,6 +57,14 @@ public final class ShardEndpoint implements LocalRoute {
   /** The gate of each shard served here, by shard; null where none is. */
   private final AtomicReferenceArray<ShardGate> served;
   /**
+   * The local requests running here; each is removed by whoever answers it first, its handler or
+   * {@link #expireLocal()} once its deadline has passed. A sweep every {@link #EXPIRY_MILLIS}
+   * instead of a timer per request: a timer wakes a thread for every request.
+   */
+  private final Set<LocalRequest> local = ConcurrentHashMap.newKeySet();
+  private volatile ScheduledFuture<?> expiry;
+  private static final long EXPIRY_MILLIS = 100;
+  /**
    * The requests running here (waiting for the handler executor or in the handler) and those
    * answered in the last {@link #KEEP_ANSWERED}, by subject and request id.
    */
@@ -87,11 +97,20 @@ public final class ShardEndpoint implements LocalRoute {
   public void open() {
     if (settings.messageHandler() != null) {
       dispatcher = node.store().connection().createDispatcher();
+      if (settings.handlerExecutor() != null) {
+        expiry = node.membershipThread().scheduleWithFixedDelay(
+            () -> node.guard("local request deadlines", this::expireLocal), EXPIRY_MILLIS,
+            EXPIRY_MILLIS, TimeUnit.MILLISECONDS);
+      }
     }
   }
 
   /** Closes the dispatcher, and with it every shard's subscription. Quiet. */
   public void close() {
+    ScheduledFuture<?> sweep = expiry;
+    if (sweep != null) {
+      sweep.cancel(false);
+    }
     for (int s = 0; s < served.length(); s++) {
       served.set(s, null);
     }
@@ -201,7 +220,8 @@ public final class ShardEndpoint implements LocalRoute {
   }
 
   @Override
-  public boolean tryRun(int shard, String actorId, byte[] payload, LocalRoute.Answer answer) {
+  public boolean tryRun(int shard, String actorId, byte[] payload, long deadline,
+      LocalRoute.Answer answer) {
     Executor executor = settings.handlerExecutor();
     ShardGate gate = shard < served.length() ? served.get(shard) : null;
     // Without an executor the handler runs one request at a time on the dispatcher thread; a
@@ -209,20 +229,21 @@ public final class ShardEndpoint implements LocalRoute {
     if (executor == null || gate == null || !gate.enter()) {
       return false;
     }
+    LocalRequest request = new LocalRequest(answer, deadline);
+    local.add(request);
     Runnable work = () -> {
       gate.running();
       try {
         byte[] result = settings.messageHandler().handle(actorId, payload, gate);
-        answer.answered(RoutingProtocol.STATUS_OK, result == null ? new byte[0] : result, null,
-            nodeId);
+        request.answer(RoutingProtocol.STATUS_OK, result == null ? new byte[0] : result, null);
       } catch (ShardLostException e) {
-        answer.answered(RoutingProtocol.STATUS_MOVED, null, null, nodeId);
+        request.answer(RoutingProtocol.STATUS_MOVED, null, null);
       } catch (Exception e) {
-        answer.answered(RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
-            + (e.getMessage() == null ? "" : ": " + e.getMessage()), nodeId);
+        request.answer(RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       } catch (Error e) {
-        answer.answered(RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
-            + (e.getMessage() == null ? "" : ": " + e.getMessage()), nodeId);
+        request.answer(RoutingProtocol.STATUS_FAILED, null, e.getClass().getName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         throw e;
       } finally {
         gate.finished();
@@ -233,9 +254,37 @@ public final class ShardEndpoint implements LocalRoute {
       executor.execute(work);
     } catch (RejectedExecutionException e) {
       gate.exit();
-      answer.answered(RoutingProtocol.STATUS_MOVED, null, null, nodeId);
+      request.answer(RoutingProtocol.STATUS_MOVED, null, null);
     }
     return true;
+  }
+
+  /** Tells the local requests whose deadline has passed, once each, that they expired. */
+  private void expireLocal() {
+    long now = System.nanoTime();
+    for (LocalRequest request : local) {
+      if (now - request.deadline >= 0 && local.remove(request)) {
+        request.answer.expired();
+      }
+    }
+  }
+
+  /** A request of this node's router running here. */
+  private final class LocalRequest {
+    final LocalRoute.Answer answer;
+    final long deadline;
+
+    LocalRequest(LocalRoute.Answer answer, long deadline) {
+      this.answer = answer;
+      this.deadline = deadline;
+    }
+
+    /** Answers the request unless it has expired. */
+    void answer(String status, byte[] body, String error) {
+      if (local.remove(this)) {
+        answer.answered(status, body, error, nodeId);
+      }
+    }
   }
 
   /**
