@@ -33,8 +33,8 @@ public enum Part {
    */
   ACTORS,
   /**
-   * Projection catch-up with KV checkpoints against a raw ordered consumer, and exactly-once
-   * JDBC into PostgreSQL against a hand-written JDBC loop.
+   * Projection catch-up with KV checkpoints and into an atomic KV read model against a raw
+   * ordered consumer, and exactly-once JDBC into PostgreSQL against a hand-written JDBC loop.
    */
   PROJECTIONS;
 

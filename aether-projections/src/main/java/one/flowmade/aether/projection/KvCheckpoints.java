@@ -371,7 +371,17 @@ final class KvCheckpoints {
    */
   RuntimeException failure(String key, Exception e, PermissionViolations.Mark mark,
       String... subjects) {
-    String what = "checkpoint '" + key + "' in bucket " + bucket + " could not be read or written";
+    return failure("checkpoint '" + key + "' in bucket " + bucket + " could not be read or written",
+        "read or write checkpoint '" + key + "' in bucket " + bucket, e, mark, subjects);
+  }
+
+  /**
+   * Maps a failed request as {@link #failure(String, Exception, PermissionViolations.Mark,
+   * String...)} does, saying {@code what} failed ({@code doing}: what was being done, for a
+   * permission refusal).
+   */
+  RuntimeException failure(String what, String doing, Exception e,
+      PermissionViolations.Mark mark, String... subjects) {
     if (e instanceof JetStreamApiException api) {
       if (api.getErrorCode() == 503
           || api.getApiErrorCode() == JetStreamErrors.TEMPORARILY_UNAVAILABLE) {
@@ -382,8 +392,7 @@ final class KvCheckpoints {
           + api.getErrorDescription() + "); retrying will not help: check the bucket's"
           + " configuration (nats kv info " + bucket + ") and the NATS user's permissions", e);
     }
-    Optional<PermissionDeniedException> refused = mark.refusal("read or write checkpoint '" + key
-        + "' in bucket " + bucket, subjects);
+    Optional<PermissionDeniedException> refused = mark.refusal(doing, subjects);
     if (refused.isPresent()) {
       return refused.get();
     }

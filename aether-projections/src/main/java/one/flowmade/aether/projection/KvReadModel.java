@@ -101,6 +101,7 @@ public final class KvReadModel extends KvBucketCheckpoints {
 
   private final Connection connection;
   private final JetStream js;
+  private final KeyValue kv;
   private final String bucket;
   private final int maxBatchMessages;
   private final long maxValueBytes;
@@ -110,6 +111,7 @@ public final class KvReadModel extends KvBucketCheckpoints {
     super(new KvCheckpoints(connection, kv, bucket, CHECKPOINTS, PARKED));
     this.connection = connection;
     this.js = js;
+    this.kv = kv;
     this.bucket = bucket;
     this.maxBatchMessages = maxBatchMessages;
     this.maxValueBytes = maxValueBytes;
@@ -169,8 +171,17 @@ public final class KvReadModel extends KvBucketCheckpoints {
    */
   public Optional<byte[]> get(String key) {
     checkKey(key);
-    KeyValueEntry entry = checkpoints.get(key, key);
-    return entry == null ? Optional.empty() : Optional.of(entry.getValue());
+    PermissionViolations.Mark mark = PermissionViolations.mark(connection);
+    try {
+      KeyValueEntry entry = kv.get(key);
+      return entry == null || entry.getOperation() != KeyValueOperation.PUT ? Optional.empty()
+          : Optional.of(entry.getValue());
+    } catch (IOException | JetStreamApiException e) {
+      throw checkpoints.failure("read-model key '" + key + "' of bucket " + bucket
+          + " could not be read", "read key '" + key + "' of bucket " + bucket, e, mark,
+          "$JS.API.DIRECT.GET.KV_" + bucket + "." + checkpoints.writeSubject(key),
+          "$JS.API.DIRECT.GET.KV_" + bucket, "$JS.API.STREAM.MSG.GET.KV_" + bucket);
+    }
   }
 
   /**
@@ -444,7 +455,13 @@ public final class KvReadModel extends KvBucketCheckpoints {
               + "; nothing of it was stored", e);
         }
       }
-      return checkpoints.failure(key, e, mark, subjects);
+      return checkpoints.failure(what, "commit the unit of work of checkpoint '" + key
+          + "' to bucket " + bucket, e, mark, subjects);
+    }
+
+    private String readFailed(String k) {
+      return "read-model key '" + k + "' of bucket " + bucket + " could not be read for the unit"
+          + " of work of checkpoint '" + key + "'";
     }
 
     /** Reads a row from the stream's leader, whatever the bucket's direct-get setting. */
@@ -461,8 +478,8 @@ public final class KvReadModel extends KvBucketCheckpoints {
           if (info.getApiErrorCode() == JetStreamErrors.NO_MESSAGE_FOUND) {
             return Optional.empty();
           }
-          throw checkpoints.failure(key, new JetStreamApiException(info.getErrorObject()), mark,
-              subject);
+          throw checkpoints.failure(readFailed(k), "read key '" + k + "' of bucket " + bucket,
+              new JetStreamApiException(info.getErrorObject()), mark, subject);
         }
         Headers h = info.getHeaders();
         String op = h == null ? null : h.getFirst(KV_OPERATION);
@@ -472,8 +489,9 @@ public final class KvReadModel extends KvBucketCheckpoints {
         }
         return Optional.of(data == null ? new byte[0] : data);
       } catch (ExecutionException | TimeoutException e) {
-        throw checkpoints.failure(key, new IOException("reading '" + k + "' from the leader of"
-            + " KV_" + bucket + ": " + e, e), mark, subject);
+        throw checkpoints.failure(readFailed(k), "read key '" + k + "' of bucket " + bucket,
+            new IOException("no answer from the leader of KV_" + bucket + ": " + e, e), mark,
+            subject);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AetherTransientException("interrupted while reading '" + k + "' of bucket "

@@ -38,6 +38,7 @@ import one.flowmade.aether.nats.SubjectLayout;
 import one.flowmade.aether.projection.CheckpointStore;
 import one.flowmade.aether.projection.JdbcCheckpointStore;
 import one.flowmade.aether.projection.KvCheckpointStore;
+import one.flowmade.aether.projection.KvReadModel;
 import one.flowmade.aether.projection.Projection;
 import one.flowmade.aether.projection.ProjectionContext;
 import one.flowmade.aether.testkit.nats.NatsServer;
@@ -50,6 +51,8 @@ import one.flowmade.aether.testkit.postgres.PostgresServer;
  * <ul>
  *   <li>a {@link Projection} with a {@link KvCheckpointStore} (a checkpoint per unit of 1,000
  *       events) against a raw ordered push consumer reading them (no checkpoint);
+ *   <li>a {@link Projection} into a {@link KvReadModel} writing one row per event, the rows of
+ *       999 events and the checkpoint in one atomic batch, against the same raw consumer;
  *   <li>a {@link Projection} with a {@link JdbcCheckpointStore} inserting one row per event in
  *       the unit's transaction against a hand-written loop: a raw ordered consumer, and per 1,000
  *       events one transaction inserting the same rows and updating an offset row.
@@ -61,6 +64,8 @@ public final class ProjectionsPart {
   /** Events of a {@code --quick} run. */
   public static final int QUICK_EVENTS = 2_000;
   private static final int BATCH = 1_000;
+  /** Rows per unit into the atomic KV read model: with the checkpoint, the server's batch limit. */
+  private static final int ATOMIC_BATCH = KvReadModel.DEFAULT_MAX_BATCH_MESSAGES - 1;
   private static final int ACTORS = 500;
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
@@ -99,8 +104,12 @@ public final class ProjectionsPart {
                 + " `ctx.connection()`, against a hand-written loop: a raw ordered consumer and,"
                 + " per " + BATCH + " events, one transaction that inserts the same rows (one"
                 + " prepared statement per transaction) and updates an offset row. PostgreSQL"
-                + " is private, on the same machine, default settings. Events/s, median of the"
-                + " rounds."));
+                + " is private, on the same machine, default settings. Atomic KV: a `Projection`"
+                + " into a `KvReadModel` of its own bucket with `batchSize(" + ATOMIC_BATCH + ")`"
+                + " whose handler puts one row (key `event.<position>`, the event id) per event"
+                + " through `ctx.requireKvBatch()`, so each unit is one atomic batch of "
+                + ATOMIC_BATCH + " rows and the checkpoint, against the raw ordered consumer."
+                + " Events/s, median of the rounds."));
         JetStream js = nc.jetStream();
         String filter = SubjectLayout.allEvents(ns);
         KvCheckpointStore kv = KvCheckpointStore.open(nc, ns);
@@ -113,6 +122,17 @@ public final class ProjectionsPart {
               return events / ((System.nanoTime() - t0) / 1e9);
             });
         section.add(catchUp.figure().withTarget(Target.ratioAtLeast(0.9))).add(catchUp.cpu());
+
+        Rounds.Measured atomicKv = Rounds.withCpu("catch-up over " + events + " events into a"
+                + " KvReadModel, one row per event, " + ATOMIC_BATCH + " rows and the checkpoint"
+                + " per atomic batch", "events/s", Better.HIGHER, rounds,
+            round -> atomicKvCatchUp(store, nc, "atomic" + (round + 2), events),
+            round -> {
+              long t0 = System.nanoTime();
+              Raw.readOrdered(js, filter, 1, events);
+              return events / ((System.nanoTime() - t0) / 1e9);
+            });
+        section.add(atomicKv.figure()).add(atomicKv.cpu());
 
         DataSource ds = postgres.dataSource();
         JdbcCheckpointStore jdbc = JdbcCheckpointStore.open(ds);
@@ -145,14 +165,26 @@ public final class ProjectionsPart {
   private static double kvCatchUp(EventStore store, CheckpointStore kv, String name, int events)
       throws Exception {
     long[] bytes = new long[1];
-    return timed(store, kv, name, events, (e, c) -> bytes[0] += e.data().size());
+    return timed(store, kv, name, events, BATCH, (e, c) -> bytes[0] += e.data().size());
+  }
+
+  /**
+   * A projection into a {@link KvReadModel} of its own bucket, writing one row (key {@code
+   * event.<position>}, value the event id) per event, {@value #ATOMIC_BATCH} events per unit: one
+   * atomic batch of the rows and the checkpoint per unit.
+   */
+  private static double atomicKvCatchUp(EventStore store, Connection nc, String name,
+      int events) throws Exception {
+    KvReadModel model = KvReadModel.open(nc, "bench-" + name + "-" + System.nanoTime());
+    return timed(store, model, name, events, ATOMIC_BATCH,
+        (e, c) -> c.requireKvBatch().put("event." + c.position(), c.eventId()));
   }
 
   private static double jdbcProjection(EventStore store, CheckpointStore jdbc, DataSource ds,
       String name, int events) throws Exception {
     String table = createRows(ds, name);
     String insert = "INSERT INTO " + table + " (position, event_id, actor_id) VALUES (?, ?, ?)";
-    return timed(store, jdbc, name, events, (e, c) -> {
+    return timed(store, jdbc, name, events, BATCH, (e, c) -> {
       try (PreparedStatement s = c.requireConnection().prepareStatement(insert)) {
         s.setLong(1, c.position());
         s.setString(2, c.eventId());
@@ -164,11 +196,11 @@ public final class ProjectionsPart {
 
   /** Runs a projection from the beginning until it applied {@code events}; events/s. */
   private static double timed(EventStore store, CheckpointStore checkpoints, String name,
-      int events, one.flowmade.aether.projection.ProjectionHandler<Event> handler)
+      int events, int batchSize, one.flowmade.aether.projection.ProjectionHandler<Event> handler)
       throws Exception {
     CountDownLatch done = new CountDownLatch(1);
     try (Projection p = Projection.builder().name(name).eventStore(store)
-        .checkpointStore(checkpoints).batchSize(BATCH).onAny((Event e, ProjectionContext c) -> {
+        .checkpointStore(checkpoints).batchSize(batchSize).onAny((Event e, ProjectionContext c) -> {
           handler.handle(e, c);
           if (c.position() == events) {
             done.countDown();
