@@ -419,15 +419,21 @@ public final class NatsCluster implements AutoCloseable {
    * Configures a {@link NatsCluster}. Each property may be set once; a second call throws {@link
    * IllegalStateException}. Not thread-safe; a builder may start any number of clusters.
    */
-  public static final class Builder {
+  public static final class Builder extends LaunchBuilder<Builder> {
 
     private int size = 3;
     private boolean sizeSet;
     private String clusterName = "aether";
     private boolean clusterNameSet;
-    private final LaunchSettings settings = new LaunchSettings(Duration.ofSeconds(60));
 
-    private Builder() {}
+    private Builder() {
+      super(Duration.ofSeconds(60));
+    }
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /**
      * Sets the number of nodes. Default 3.
@@ -464,73 +470,6 @@ public final class NatsCluster implements AutoCloseable {
       }
       this.clusterName = clusterName;
       clusterNameSet = true;
-      return this;
-    }
-
-    /**
-     * Uses this binary instead of searching for one. Its version is still checked.
-     *
-     * @param executable a nats-server binary
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder executable(Path executable) {
-      settings.executable(executable);
-      return this;
-    }
-
-    /**
-     * Appends configuration text at the top level of every node's configuration file; see {@link
-     * NatsServer.Builder#config(String)}.
-     *
-     * @param config nats-server configuration text
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder config(String config) {
-      settings.config(config);
-      return this;
-    }
-
-    /**
-     * Makes JetStream on every node flush every write to disk ({@code fsync}) before it
-     * acknowledges it: {@code jetstream { sync_interval: always }}. Without it the servers keep
-     * their default, which flushes to disk every two minutes; see {@link
-     * NatsServer.Builder#syncAlways()}.
-     *
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder syncAlways() {
-      settings.syncAlways();
-      return this;
-    }
-
-    /**
-     * Sets how long starting the cluster, restarting a node, and the waiting methods may take.
-     * Default 60 s.
-     *
-     * @param startTimeout a positive duration
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     * @throws IllegalStateException if already set
-     */
-    public Builder startTimeout(Duration startTimeout) {
-      settings.startTimeout(startTimeout);
-      return this;
-    }
-
-    /**
-     * Sets the Docker image used when no local binary is found and Docker answers; see {@link
-     * NatsServer.Builder#dockerImage(String)}.
-     *
-     * @param dockerImage an image name with tag
-     * @return this builder
-     * @throws IllegalArgumentException if blank
-     * @throws IllegalStateException if already set
-     */
-    public Builder dockerImage(String dockerImage) {
-      settings.dockerImage(dockerImage);
       return this;
     }
 

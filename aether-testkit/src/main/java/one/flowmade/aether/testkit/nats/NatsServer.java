@@ -211,13 +211,19 @@ public final class NatsServer implements NatsNode, AutoCloseable {
    * Configures a {@link NatsServer}. Each property may be set once; a second call throws {@link
    * IllegalStateException}. Not thread-safe; a builder may start any number of servers.
    */
-  public static final class Builder {
+  public static final class Builder extends LaunchBuilder<Builder> {
 
     private String name = "n1";
     private boolean nameSet;
-    private final LaunchSettings settings = new LaunchSettings(Duration.ofSeconds(30));
 
-    private Builder() {}
+    private Builder() {
+      super(Duration.ofSeconds(30));
+    }
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /**
      * Sets the server name ({@code server_name}). Default {@code n1}.
@@ -234,75 +240,6 @@ public final class NatsServer implements NatsNode, AutoCloseable {
       }
       this.name = name;
       nameSet = true;
-      return this;
-    }
-
-    /**
-     * Uses this binary instead of searching for one. Its version is still checked.
-     *
-     * @param executable a nats-server binary
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder executable(Path executable) {
-      settings.executable(executable);
-      return this;
-    }
-
-    /**
-     * Appends configuration text at the top level of the generated configuration file, for
-     * example {@code accounts { ... }} or {@code authorization { ... }}. It must not set what the
-     * test kit sets: {@code server_name}, {@code listen}, {@code http}, {@code jetstream}, {@code
-     * cluster}.
-     *
-     * @param config nats-server configuration text
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder config(String config) {
-      settings.config(config);
-      return this;
-    }
-
-    /**
-     * Makes JetStream flush every write to disk ({@code fsync}) before it acknowledges it: {@code
-     * jetstream { sync_interval: always }}. Without it the server keeps its default, which writes
-     * to the operating system at once and flushes to disk every two minutes, so an acknowledged
-     * write survives a crash of the server process but not of the machine. For benchmarks that
-     * compare at a stated durability; it makes every write much slower.
-     *
-     * @return this builder
-     * @throws IllegalStateException if already set
-     */
-    public Builder syncAlways() {
-      settings.syncAlways();
-      return this;
-    }
-
-    /**
-     * Sets how long starting and restarting may take. Default 30 s.
-     *
-     * @param startTimeout a positive duration
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     * @throws IllegalStateException if already set
-     */
-    public Builder startTimeout(Duration startTimeout) {
-      settings.startTimeout(startTimeout);
-      return this;
-    }
-
-    /**
-     * Sets the Docker image used when no local binary is found and Docker answers. Default
-     * {@code nats:2.12-alpine}; its version is checked too.
-     *
-     * @param dockerImage an image name with tag
-     * @return this builder
-     * @throws IllegalArgumentException if blank
-     * @throws IllegalStateException if already set
-     */
-    public Builder dockerImage(String dockerImage) {
-      settings.dockerImage(dockerImage);
       return this;
     }
 
