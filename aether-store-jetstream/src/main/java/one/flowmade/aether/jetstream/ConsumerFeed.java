@@ -40,6 +40,8 @@ final class ConsumerFeed implements AutoCloseable {
   static final Duration INACTIVE = Duration.ofSeconds(10);
   private static final Duration PULL_EXPIRES = Duration.ofSeconds(30);
   private static final int HEARTBEAT = 100;
+  /** Deliveries that wake a waiting reader at once. */
+  private static final int WAKE_AT = 256;
   private static final int NOT_FOUND = 404;
   private static final int EXPIRED = 408;
 
@@ -129,22 +131,32 @@ final class ConsumerFeed implements AutoCloseable {
     List<StoredMessage> taken;
     synchronized (this) {
       long end = System.nanoTime() + waitNanos;
-      while (arrived.isEmpty() && failure == null && !reachedEnd) {
+      boolean waited = false;
+      // The reader is woken for every WAKE_AT messages, not for each: a reader faster than the
+      // deliveries would otherwise switch threads once per message. Fewer are taken after a
+      // short wait, so a slow trickle is not held back.
+      while (arrived.size() < WAKE_AT && !(waited && !arrived.isEmpty())
+          && failure == null && !reachedEnd) {
         long left = end - System.nanoTime();
         if (left <= 0) {
+          if (!arrived.isEmpty()) {
+            break;
+          }
           LOG.info("the consumer reading '{}' delivered nothing for {} ms; reading on with direct"
               + " gets after position {}", filter, waitNanos / 1_000_000, lastStream);
           return null;
         }
+        boolean some = !arrived.isEmpty();
         waiting = true;
         try {
-          wait(Math.max(1, left / 1_000_000));
+          wait(some ? 1 : Math.max(1, left / 1_000_000));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new Failures.Unreachable("interrupted while reading", e, false);
         } finally {
           waiting = false;
         }
+        waited = some;
       }
       if (arrived.isEmpty()) {
         RuntimeException failed = failure;
@@ -293,7 +305,9 @@ final class ConsumerFeed implements AutoCloseable {
     if (sequence >= until) {
       reachedEnd = true;
     }
-    wake();
+    if (arrived.size() >= WAKE_AT || reachedEnd || arrived.size() == 1) {
+      wake();
+    }
   }
 
   private synchronized void status(Pull pull, Message message) {

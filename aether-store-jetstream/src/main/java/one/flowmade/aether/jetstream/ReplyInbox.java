@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,6 +40,8 @@ final class ReplyInbox implements AutoCloseable {
   private final String stream;
   private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
   private final AtomicLong replies = new AtomicLong();
+  /** The consumers reading now: few (one per long read in progress). */
+  private final List<ConsumerRoute> consumers = new CopyOnWriteArrayList<>();
   private @Nullable String inbox;
   private @Nullable Dispatcher dispatcher;
   private boolean closed;
@@ -72,6 +75,7 @@ final class ReplyInbox implements AutoCloseable {
   String registerConsumer(String name, Receiver receiver) {
     String prefix = prefix();
     receivers.put(ACK + name, receiver);
+    consumers.add(new ConsumerRoute(ACK + stream + "." + name + ".", name, receiver));
     return prefix;
   }
 
@@ -83,7 +87,11 @@ final class ReplyInbox implements AutoCloseable {
   /** Drops a consumer's receiver; its deliveries still arriving are discarded. */
   void unregisterConsumer(String name) {
     receivers.remove(ACK + name);
+    consumers.removeIf(route -> route.name.equals(name));
   }
+
+  /** A consumer's deliveries, found by the start of their ack subject without parsing it. */
+  private record ConsumerRoute(String ackPrefix, String name, Receiver receiver) {}
 
   private synchronized String prefix() {
     if (closed) {
@@ -102,8 +110,16 @@ final class ReplyInbox implements AutoCloseable {
 
   private void onMessage(Message message) {
     String reply = message.getReplyTo();
-    String key = reply != null && reply.startsWith(ACK) ? ACK + consumer(reply)
-        : message.getSubject();
+    String key = message.getSubject();
+    if (reply != null && reply.startsWith(ACK)) {
+      for (ConsumerRoute route : consumers) {
+        if (reply.startsWith(route.ackPrefix)) {
+          route.receiver.onMessage(message);
+          return;
+        }
+      }
+      key = ACK + consumer(reply); // an ack subject with a domain and account
+    }
     Receiver receiver = receivers.get(key);
     if (receiver != null) {
       receiver.onMessage(message);
@@ -135,6 +151,7 @@ final class ReplyInbox implements AutoCloseable {
       closed = true;
       waiting = new ArrayList<>(receivers.values());
       receivers.clear();
+      consumers.clear();
       current = dispatcher;
     }
     // Outside the lock: a receiver takes its own lock, and may register while holding it.
