@@ -1,6 +1,7 @@
 package one.flowmade.aether.cluster;
 
 import one.flowmade.aether.AetherTransientException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A node could not join its cluster within the join timeout: its node id was held by another
@@ -18,7 +19,7 @@ public final class ClusterJoinException extends AetherTransientException {
    * @param message why the node could not join
    * @param cause the underlying failure, or null
    */
-  public ClusterJoinException(String message, Throwable cause) {
+  public ClusterJoinException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

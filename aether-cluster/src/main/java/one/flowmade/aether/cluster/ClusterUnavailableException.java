@@ -1,6 +1,7 @@
 package one.flowmade.aether.cluster;
 
 import one.flowmade.aether.AetherTransientException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * NATS did not answer a cluster operation in time (not connected, or JetStream busy electing a
@@ -16,7 +17,7 @@ public final class ClusterUnavailableException extends AetherTransientException 
    * @param message what could not be done
    * @param cause the underlying failure, or null
    */
-  public ClusterUnavailableException(String message, Throwable cause) {
+  public ClusterUnavailableException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

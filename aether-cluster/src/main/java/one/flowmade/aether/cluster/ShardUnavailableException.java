@@ -2,6 +2,7 @@ package one.flowmade.aether.cluster;
 
 import java.time.Duration;
 import one.flowmade.aether.AetherTransientException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * No owner of an actor's shard answered a request in time: the shard was being handed over, its
@@ -31,7 +32,7 @@ public final class ShardUnavailableException extends AetherTransientException {
    * @param cause the last attempt's failure, or null
    */
   public ShardUnavailableException(String actorId, int shard, Duration waited, String message,
-      Throwable cause) {
+      @Nullable Throwable cause) {
     super(message, cause);
     this.actorId = actorId;
     this.shard = shard;

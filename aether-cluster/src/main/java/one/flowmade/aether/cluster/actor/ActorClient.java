@@ -20,6 +20,7 @@ import one.flowmade.aether.cluster.ClusterRouter;
 import one.flowmade.aether.cluster.ShardUnavailableException;
 import one.flowmade.aether.cluster.internal.actor.Envelope;
 import one.flowmade.aether.internal.BuilderSettings;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends commands to hosted actors: each goes, through a {@link ClusterRouter}, to the node that
@@ -48,10 +49,11 @@ import one.flowmade.aether.internal.BuilderSettings;
 public final class ActorClient {
 
   private final ClusterRouter router;
-  private final ClientMeters meters;
+  /** Null without a registry. */
+  private final @Nullable ClientMeters meters;
   private final Tracing tracing;
 
-  private ActorClient(ClusterRouter router, ClientMeters meters, Tracing tracing) {
+  private ActorClient(ClusterRouter router, @Nullable ClientMeters meters, Tracing tracing) {
     this.router = router;
     this.meters = meters;
     this.tracing = tracing;
@@ -139,7 +141,7 @@ public final class ActorClient {
    *     again with the same command id if the interrupt was not a stop
    */
   public <E, C> CommandOutcome<E> send(ActorType<E, C> type, String actorId, C command,
-      String commandId, Duration timeout) {
+      @Nullable String commandId, Duration timeout) {
     CompletableFuture<CommandOutcome<E>> outcome =
         sendAsync(type, actorId, command, commandId, timeout);
     try {
@@ -176,7 +178,7 @@ public final class ActorClient {
    * @throws NullPointerException if the type, the command or the timeout is null
    */
   public <E, C> CompletableFuture<CommandOutcome<E>> sendAsync(ActorType<E, C> type,
-      String actorId, C command, String commandId, Duration timeout) {
+      String actorId, C command, @Nullable String commandId, Duration timeout) {
     Objects.requireNonNull(type, "type");
     Limits.checkActorId(actorId);
     Objects.requireNonNull(command, "command");
@@ -226,7 +228,8 @@ public final class ActorClient {
    * nothing appended) is sent again, after a short backoff, until the deadline.
    */
   private <E, C> void attempt(ActorType<E, C> type, String actorId, JsonNode json,
-      String commandId, Attempts attempts, CompletableFuture<CommandOutcome<E>> result) {
+      @Nullable String commandId, Attempts attempts,
+      CompletableFuture<CommandOutcome<E>> result) {
     long left = attempts.deadline - System.nanoTime();
     if (left <= 0) {
       result.completeExceptionally(attempts.timedOut(router.sharding().shardOf(actorId)));
@@ -325,7 +328,7 @@ public final class ActorClient {
   /** Builds an {@link ActorClient}. Not thread-safe; each input is checked when set. */
   public static final class Builder {
     private final ClusterRouter router;
-    private MeterRegistry meterRegistry;
+    private @Nullable MeterRegistry meterRegistry;
     private Tracing tracing = Tracing.none();
 
     private Builder(ClusterRouter router) {

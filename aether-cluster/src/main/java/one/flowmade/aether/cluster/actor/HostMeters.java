@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import one.flowmade.aether.cluster.internal.MeterSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link ActorHost}'s meters on a Micrometer registry (loaded only when a registry is given).
@@ -69,7 +70,7 @@ final class HostMeters {
   }
 
   /** The counter of a name, type and tag value; null once the meters were removed. */
-  private Counter counter(String name, String type, String tag, String value,
+  private @Nullable Counter counter(String name, String type, String tag, String value,
       String description) {
     return meters.get(name + '\u0000' + type + '\u0000' + value,
         r -> Counter.builder(name).tag("type", type).tag(tag, value)

@@ -1,6 +1,7 @@
 package one.flowmade.aether.cluster.actor;
 
 import one.flowmade.aether.AetherTransientException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hosted command failed on its owner for a reason other than a rejection: the store could not
@@ -19,7 +20,7 @@ public final class HostedCommandException extends AetherTransientException {
    * @param message what failed
    * @param cause the local cause, if any
    */
-  public HostedCommandException(String message, Throwable cause) {
+  public HostedCommandException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

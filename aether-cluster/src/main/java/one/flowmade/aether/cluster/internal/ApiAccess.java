@@ -7,6 +7,7 @@ import one.flowmade.aether.cluster.Leadership;
 import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.internal.allocation.ListedMember;
 import one.flowmade.aether.cluster.internal.lease.Lease;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lets the internal packages reach the package-private constructors and state of the public API
@@ -40,7 +41,7 @@ public final class ApiAccess {
   }
 
   private static final String IMPLEMENTATION = "one.flowmade.aether.cluster.ApiHooks";
-  private static volatile Hooks hooks;
+  private static volatile @Nullable Hooks hooks;
 
   private ApiAccess() {}
 
@@ -67,6 +68,9 @@ public final class ApiAccess {
         throw new IllegalStateException("the cluster API package is incomplete", e);
       }
       h = hooks;
+      if (h == null) {
+        throw new IllegalStateException("the cluster API package did not install its hooks");
+      }
     }
     return h;
   }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one owner (a node, an actor host) on a Micrometer registry, removed together
@@ -51,7 +52,7 @@ public final class MeterSet {
    * @param <M> the meter's type
    * @return the meter, or null once the set was removed (record nothing then)
    */
-  public <M extends Meter> M get(String key, Function<MeterRegistry, M> register) {
+  public <M extends Meter> @Nullable M get(String key, Function<MeterRegistry, M> register) {
     if (removed) {
       return null;
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.Sharding;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class NodeContext {
     this.leader = executor("leader", null);
   }
 
-  private ScheduledThreadPoolExecutor executor(String role, Thread[] capture) {
+  private ScheduledThreadPoolExecutor executor(String role, Thread @Nullable [] capture) {
     String name = "aether-cluster-" + nodeId + "-" + role;
     ThreadFactory factory = settings.threadFactory();
     ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {

@@ -11,10 +11,12 @@ import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.LeadershipListener;
 import one.flowmade.aether.cluster.MembershipListener;
 import one.flowmade.aether.cluster.ShardListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ClusterNode}'s configuration, checked by its builder. {@code threadFactory} is null
- * for the default (platform daemon threads).
+ * for the default (platform daemon threads), {@code messageHandler} for a node that takes no
+ * routed messages and {@code handlerExecutor} for handlers run on the NATS dispatcher's thread.
  */
 public record Settings(
     Connection connection,
@@ -36,7 +38,7 @@ public record Settings(
     MembershipListener membershipListener,
     ShardListener shardListener,
     LeadershipListener leadershipListener,
-    ActorMessageHandler messageHandler,
-    Executor handlerExecutor,
+    @Nullable ActorMessageHandler messageHandler,
+    @Nullable Executor handlerExecutor,
     Duration shardDrainTimeout,
-    ThreadFactory threadFactory) {}
+    @Nullable ThreadFactory threadFactory) {}

@@ -18,6 +18,7 @@ import one.flowmade.aether.cluster.MembershipListener;
 import one.flowmade.aether.cluster.ShardListener;
 import one.flowmade.aether.cluster.Sharding;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The values set so far on a {@link ClusterNode.Builder} or a {@link ClusterRouter.Builder}: each
@@ -28,32 +29,32 @@ import one.flowmade.aether.cluster.internal.store.ClusterStore;
  */
 public final class SettingsDraft {
 
-  private Connection connection;
-  private String clusterName;
-  private String nodeId;
-  private Map<String, String> metadata;
-  private Integer shardCount;
-  private Integer replicas;
-  private Duration heartbeatInterval;
-  private Duration membershipTtl;
-  private Duration leaderRenewInterval;
-  private Duration leaderLeaseTtl;
-  private Duration safetyMargin;
-  private Duration operationTimeout;
-  private Duration rebalanceDelay;
-  private Duration joinTimeout;
-  private Duration requestTimeout;
-  private Duration attemptTimeout;
-  private AllocationStrategy allocationStrategy;
-  private MembershipListener membershipListener;
-  private ShardListener shardListener;
-  private LeadershipListener leadershipListener;
-  private ActorMessageHandler messageHandler;
-  private Executor handlerExecutor;
-  private Duration shardDrainTimeout;
-  private MeterRegistry meterRegistry;
-  private Boolean shutdownHook;
-  private ThreadFactory threadFactory;
+  private @Nullable Connection connection;
+  private @Nullable String clusterName;
+  private @Nullable String nodeId;
+  private @Nullable Map<String, String> metadata;
+  private @Nullable Integer shardCount;
+  private @Nullable Integer replicas;
+  private @Nullable Duration heartbeatInterval;
+  private @Nullable Duration membershipTtl;
+  private @Nullable Duration leaderRenewInterval;
+  private @Nullable Duration leaderLeaseTtl;
+  private @Nullable Duration safetyMargin;
+  private @Nullable Duration operationTimeout;
+  private @Nullable Duration rebalanceDelay;
+  private @Nullable Duration joinTimeout;
+  private @Nullable Duration requestTimeout;
+  private @Nullable Duration attemptTimeout;
+  private @Nullable AllocationStrategy allocationStrategy;
+  private @Nullable MembershipListener membershipListener;
+  private @Nullable ShardListener shardListener;
+  private @Nullable LeadershipListener leadershipListener;
+  private @Nullable ActorMessageHandler messageHandler;
+  private @Nullable Executor handlerExecutor;
+  private @Nullable Duration shardDrainTimeout;
+  private @Nullable MeterRegistry meterRegistry;
+  private @Nullable Boolean shutdownHook;
+  private @Nullable ThreadFactory threadFactory;
 
   /**
    * Sets the NATS connection.
@@ -360,7 +361,7 @@ public final class SettingsDraft {
    *
    * @return the registry, or null if none was set
    */
-  public MeterRegistry meterRegistry() {
+  public @Nullable MeterRegistry meterRegistry() {
     return meterRegistry;
   }
 
@@ -403,10 +404,9 @@ public final class SettingsDraft {
    *     or the timings do not fit together
    */
   public Settings nodeSettings() {
-    requireConnectionAndCluster();
-    if (nodeId == null) {
-      throw new IllegalStateException("nodeId is required");
-    }
+    Connection connection = required(this.connection, "connection");
+    String clusterName = required(this.clusterName, "clusterName");
+    String nodeId = required(this.nodeId, "nodeId");
     Duration heartbeat = orElse(heartbeatInterval, Duration.ofSeconds(3));
     Duration memberTtl = orElse(membershipTtl, Duration.ofSeconds(15));
     Duration renew = orElse(leaderRenewInterval, Duration.ofSeconds(3));
@@ -443,7 +443,8 @@ public final class SettingsDraft {
    * @throws one.flowmade.aether.cluster.ClusterUnavailableException if NATS does not answer
    */
   public RouterSettings routerSettings() {
-    requireConnectionAndCluster();
+    Connection connection = required(this.connection, "connection");
+    String clusterName = required(this.clusterName, "clusterName");
     int shards;
     if (shardCount != null) {
       shards = shardCount;
@@ -459,17 +460,15 @@ public final class SettingsDraft {
         orElse(attemptTimeout, Duration.ofSeconds(2)));
   }
 
-  private void requireConnectionAndCluster() {
-    if (connection == null) {
-      throw new IllegalStateException("connection is required");
+  private static <T> T required(@Nullable T value, String name) {
+    if (value == null) {
+      throw new IllegalStateException(name + " is required");
     }
-    if (clusterName == null) {
-      throw new IllegalStateException("clusterName is required");
-    }
+    return value;
   }
 
   /** Returns {@code value} if nothing was set yet; the message shows the value set before. */
-  private static <T> T value(String name, T current, T value) {
+  private static <T> T value(String name, @Nullable T current, T value) {
     if (current != null) {
       throw new IllegalStateException(name + " was already set to " + current);
     }
@@ -477,14 +476,14 @@ public final class SettingsDraft {
   }
 
   /** Returns {@code value} if nothing was set yet; for objects whose text says nothing. */
-  private static <T> T object(String name, T current, T value) {
+  private static <T> T object(String name, @Nullable T current, T value) {
     if (current != null) {
       throw new IllegalStateException(name + " was already set");
     }
     return value;
   }
 
-  private static <T> T orElse(T value, T otherwise) {
+  private static <T> T orElse(@Nullable T value, T otherwise) {
     return value != null ? value : otherwise;
   }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import one.flowmade.aether.Metadata;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON of a hosted command and of its reply. A request is {@code {"type": <actor type>,
@@ -31,7 +32,8 @@ public final class Envelope {
   private Envelope() {}
 
   /** A decoded request. */
-  public record Request(String type, JsonNode command, String commandId, long timeoutMillis,
+  public record Request(String type, JsonNode command, @Nullable String commandId,
+      long timeoutMillis,
       Metadata trace) {}
 
   /** One event of a reply. */
@@ -42,7 +44,7 @@ public final class Envelope {
       String node) {}
 
   /** Encodes a request. */
-  public static byte[] request(String type, JsonNode command, String commandId,
+  public static byte[] request(String type, JsonNode command, @Nullable String commandId,
       long timeoutMillis, Metadata trace) {
     ObjectNode node = JSON.createObjectNode();
     node.put("type", type);

@@ -17,6 +17,7 @@ import one.flowmade.aether.cluster.Member;
 import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.internal.membership.MemberRecord;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ public final class AssignmentPlanner {
    *     did not show it live
    * @param strategy the allocation strategy; the balanced one replaces a result that is invalid
    */
-  public static Plan plan(int shardCount, ShardAssignment current,
+  public static Plan plan(int shardCount, @Nullable ShardAssignment current,
       Collection<ClusterStore.Entry> memberEntries, Function<String, Optional<Member>> known,
       AllocationStrategy strategy) {
     Map<String, ListedMember> listed = new TreeMap<>();
@@ -64,7 +65,7 @@ public final class AssignmentPlanner {
     for (int s = 0; s < shardCount; s++) {
       ListedMember owner = current == null ? null : Assignments.ownerEntry(current, s);
       ListedMember now = owner == null ? null : listed.get(owner.nodeId());
-      if (now != null && now.incarnation().equals(owner.incarnation())) {
+      if (owner != null && now != null && now.incarnation().equals(owner.incarnation())) {
         previousOwners[s] = owner.nodeId();
       } else if (current != null) {
         orphans = true;
@@ -83,7 +84,7 @@ public final class AssignmentPlanner {
    * key has not been seen to end since it was listed: a listing that lags must never drop a node
    * that may still own shards. A key with no message at all has ended (its end marker expired).
    */
-  private static void listMembers(ShardAssignment current,
+  private static void listMembers(@Nullable ShardAssignment current,
       Collection<ClusterStore.Entry> entries, Function<String, Optional<Member>> known,
       Map<String, ListedMember> listed, Map<String, Member> info) {
     Map<String, Long> ended = new TreeMap<>();
@@ -143,7 +144,8 @@ public final class AssignmentPlanner {
     return AllocationStrategy.balanced().allocate(context);
   }
 
-  private static String check(List<String> owners, AllocationContext context,
+  /** Returns what is wrong with a strategy's result, or null if nothing is. */
+  private static @Nullable String check(List<String> owners, AllocationContext context,
       Map<String, ListedMember> listed) {
     if (owners == null || owners.size() != context.shardCount()) {
       return "expected " + context.shardCount() + " owners, got "

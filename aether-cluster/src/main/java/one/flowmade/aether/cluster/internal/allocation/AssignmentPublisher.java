@@ -1,6 +1,7 @@
 package one.flowmade.aether.cluster.internal.allocation;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import one.flowmade.aether.cluster.internal.lease.LeaderLease;
 import one.flowmade.aether.cluster.internal.membership.MemberView;
 import one.flowmade.aether.cluster.internal.store.CasFailure;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,8 @@ public final class AssignmentPublisher {
   private final ClusterStore store;
   private final String nodeId;
   private final MemberView view;
-  private LeaderLease leader;
+  /** Set before the node starts ({@link #leader(LeaderLease)}). */
+  private @Nullable LeaderLease leader;
   private boolean leaderReconcileScheduled;
 
   /**
@@ -58,6 +61,10 @@ public final class AssignmentPublisher {
    */
   public void leader(LeaderLease leader) {
     this.leader = leader;
+  }
+
+  private LeaderLease lease() {
+    return Objects.requireNonNull(leader, "the leader lease is set before the node starts");
   }
 
   /** Queues a reconciliation of the published assignment now, unless one is queued. */
@@ -87,13 +94,13 @@ public final class AssignmentPublisher {
 
   /** Reconciles the published assignment if this node leads. Periodic. */
   public void leaderAudit() {
-    if (leader.isLeader()) {
+    if (lease().isLeader()) {
       leaderReconcile();
     }
   }
 
   private void leaderReconcile() {
-    Leadership l = leader.current();
+    Leadership l = lease().current();
     if (l == null || !l.isValid() || node.closing() || !node.viewReady()
         || node.connectionClosed()) {
       return;
@@ -123,7 +130,7 @@ public final class AssignmentPublisher {
     }
     if (current != null && current.fencingToken() > l.fencingToken()) {
       node.runOnLeaderThread(
-          () -> leader.lost(l, "a leader with a newer term published an assignment"));
+          () -> lease().lost(l, "a leader with a newer term published an assignment"));
       return;
     }
     AssignmentPlanner.Plan plan = AssignmentPlanner.plan(settings.shardCount(), current,

@@ -12,6 +12,7 @@ import java.util.Map;
 import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.internal.ApiAccess;
 import one.flowmade.aether.cluster.internal.store.Json;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds, encodes and decodes {@link ShardAssignment}s (the value of the {@code assignment} key),
@@ -74,7 +75,7 @@ public final class Assignments {
    * @param shard a shard in range
    * @return the owner, or null
    */
-  public static ListedMember ownerEntry(ShardAssignment assignment, int shard) {
+  public static @Nullable ListedMember ownerEntry(ShardAssignment assignment, int shard) {
     int owner = ApiAccess.hooks().ownerIndex(assignment, shard);
     return owner < 0 ? null : listed(assignment).get(owner);
   }

@@ -19,6 +19,7 @@ import one.flowmade.aether.cluster.internal.membership.MemberRecord;
 import one.flowmade.aether.cluster.internal.membership.Membership;
 import one.flowmade.aether.cluster.internal.store.CasFailure;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +44,12 @@ public final class LeaderLease {
   private final Membership membership;
   private final Runnable elected;
 
-  private volatile Leadership leadership;
+  private volatile @Nullable Leadership leadership;
   private long leaderRevision;
-  private volatile LeaderRecord leaderRecord;
+  private volatile @Nullable LeaderRecord leaderRecord;
   private volatile boolean leaderAbsent = true;
   private final AtomicBoolean campaignQueued = new AtomicBoolean();
-  private volatile String viewLeaderId;
+  private volatile @Nullable String viewLeaderId;
   private volatile long leaderUnknownSince = System.nanoTime();
 
   /**
@@ -69,7 +70,7 @@ public final class LeaderLease {
   }
 
   /** @return the term this node holds, valid or not, or null */
-  public Leadership current() {
+  public @Nullable Leadership current() {
     return leadership;
   }
 
@@ -169,9 +170,11 @@ public final class LeaderLease {
     if (node.connectionClosed()) {
       return;
     }
+    // The record is set before the first term and never cleared: a term means a record.
+    LeaderRecord record = Objects.requireNonNull(leaderRecord, "a leader term without a record");
     long sent = System.nanoTime();
     try {
-      long revision = store.update(ClusterStore.LEADER_KEY, leaderRecord.encode(), leaderRevision,
+      long revision = store.update(ClusterStore.LEADER_KEY, record.encode(), leaderRevision,
           settings.leaderLeaseTtl());
       leaderRevision = revision;
       if (!lease(l).extend(sent)) {

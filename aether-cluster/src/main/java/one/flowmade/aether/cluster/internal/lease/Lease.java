@@ -1,6 +1,6 @@
 package one.flowmade.aether.cluster.internal.lease;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * A lease on this process's monotonic clock ({@link System#nanoTime()}): valid from its grant
@@ -16,9 +16,13 @@ public final class Lease {
 
   private record State(long deadline, boolean ended, long endedAt) {}
 
+  private static final AtomicReferenceFieldUpdater<Lease, State> STATE =
+      AtomicReferenceFieldUpdater.newUpdater(Lease.class, State.class, "state");
+
   private final long validForNanos;
   private final long grantedAt;
-  private final AtomicReference<State> state;
+  /** Never null: set here and only ever replaced by a new state. */
+  private volatile State state;
 
   /**
    * Grants a lease whose key was written by a request sent at {@code sentAt}.
@@ -29,7 +33,7 @@ public final class Lease {
   public Lease(long sentAt, long validForNanos) {
     this.validForNanos = validForNanos;
     this.grantedAt = System.nanoTime();
-    this.state = new AtomicReference<>(new State(sentAt + validForNanos, false, 0));
+    this.state = new State(sentAt + validForNanos, false, 0);
   }
 
   /** Returns when the lease was granted, on the monotonic clock. */
@@ -43,14 +47,14 @@ public final class Lease {
    */
   public boolean isValid() {
     while (true) {
-      State s = state.get();
+      State s = state;
       if (s.ended) {
         return false;
       }
       if (System.nanoTime() - s.deadline < 0) {
         return true;
       }
-      if (state.compareAndSet(s, new State(s.deadline, true, s.deadline))) {
+      if (STATE.compareAndSet(this, s, new State(s.deadline, true, s.deadline))) {
         return false;
       }
     }
@@ -62,19 +66,19 @@ public final class Lease {
    */
   public boolean extend(long sentAt) {
     while (true) {
-      State s = state.get();
+      State s = state;
       if (s.ended) {
         return false;
       }
       if (System.nanoTime() - s.deadline >= 0) {
-        state.compareAndSet(s, new State(s.deadline, true, s.deadline));
+        STATE.compareAndSet(this, s, new State(s.deadline, true, s.deadline));
         continue;
       }
       long deadline = sentAt + validForNanos;
       if (deadline - s.deadline < 0) {
         deadline = s.deadline;
       }
-      if (state.compareAndSet(s, new State(deadline, false, 0))) {
+      if (STATE.compareAndSet(this, s, new State(deadline, false, 0))) {
         return true;
       }
     }
@@ -83,13 +87,13 @@ public final class Lease {
   /** Ends the lease now (or at its deadline, if that has passed). Idempotent. */
   public void revoke() {
     while (true) {
-      State s = state.get();
+      State s = state;
       if (s.ended) {
         return;
       }
       long now = System.nanoTime();
       long end = now - s.deadline < 0 ? now : s.deadline;
-      if (state.compareAndSet(s, new State(s.deadline, true, end))) {
+      if (STATE.compareAndSet(this, s, new State(s.deadline, true, end))) {
         return;
       }
     }
@@ -100,12 +104,12 @@ public final class Lease {
    * clock: its deadline less its validity.
    */
   public long renewedAt() {
-    return state.get().deadline - validForNanos;
+    return state.deadline - validForNanos;
   }
 
   /** Returns the current deadline on the monotonic clock. */
   public long deadline() {
-    return state.get().deadline;
+    return state.deadline;
   }
 
   /** Returns nanoseconds left before the deadline, zero once ended. */
@@ -113,13 +117,13 @@ public final class Lease {
     if (!isValid()) {
       return 0;
     }
-    return Math.max(0, state.get().deadline - System.nanoTime());
+    return Math.max(0, state.deadline - System.nanoTime());
   }
 
   /** Returns when the lease ended on the monotonic clock; only meaningful once it has ended. */
   public long endedAt() {
     isValid();
-    return state.get().endedAt;
+    return state.endedAt;
   }
 
   /** Returns whether the lease has been sealed as ended. */

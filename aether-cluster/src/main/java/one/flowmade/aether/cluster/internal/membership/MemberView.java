@@ -16,6 +16,7 @@ import one.flowmade.aether.cluster.Member;
 import one.flowmade.aether.cluster.internal.NodeContext;
 import one.flowmade.aether.cluster.internal.Settings;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,7 @@ public final class MemberView {
    * @param revision the revision of the key's last entry
    * @param record the member's record, or null if the key ended
    */
-  public record ViewMember(String nodeId, long revision, MemberRecord record) {}
+  public record ViewMember(String nodeId, long revision, @Nullable MemberRecord record) {}
 
   private final NodeContext node;
   private final Settings settings;
@@ -86,7 +87,7 @@ public final class MemberView {
    * @param id a node id
    * @return the entry, or null if the key was never seen (or forgotten)
    */
-  public ViewMember get(String id) {
+  public @Nullable ViewMember get(String id) {
     return view.get(id);
   }
 

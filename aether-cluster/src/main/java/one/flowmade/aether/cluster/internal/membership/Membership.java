@@ -1,6 +1,7 @@
 package one.flowmade.aether.cluster.internal.membership;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,6 +15,7 @@ import one.flowmade.aether.cluster.internal.Settings;
 import one.flowmade.aether.cluster.internal.lease.Lease;
 import one.flowmade.aether.cluster.internal.store.CasFailure;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +57,12 @@ public final class Membership {
   private final String memberKey;
   private final long memberValidNanos;
   private final LongSupplier lastSeenOwnRevision;
-  private Events events;
+  /** Set before the join ({@link #events(Events)}). */
+  private @Nullable Events events;
 
-  private volatile MemberRecord self;
-  private volatile Lease memberLease;
+  /** Null before the join; never null again once a lease was granted. */
+  private volatile @Nullable MemberRecord self;
+  private volatile @Nullable Lease memberLease;
   private long memberRevision;
   private volatile Confirmation confirmation = new Confirmation("", 0);
   private volatile long lastMembershipEnd;
@@ -94,13 +98,17 @@ public final class Membership {
     this.events = events;
   }
 
+  private Events callbacks() {
+    return Objects.requireNonNull(events, "the membership's events are set before the join");
+  }
+
   /** @return the current membership lease, or null between a loss and the rejoin */
-  public Lease lease() {
+  public @Nullable Lease lease() {
     return memberLease;
   }
 
   /** @return the current incarnation's record, or null before the join */
-  public MemberRecord self() {
+  public @Nullable MemberRecord self() {
     return self;
   }
 
@@ -163,7 +171,7 @@ public final class Membership {
    *
    * @return false if another incarnation holds the key
    */
-  private boolean joinOnce(MemberRecord previousSelf) {
+  private boolean joinOnce(@Nullable MemberRecord previousSelf) {
     MemberRecord record = new MemberRecord(nodeId, UUID.randomUUID().toString(), Instant.now(),
         settings.metadata(), 0);
     long sent = System.nanoTime();
@@ -220,7 +228,8 @@ public final class Membership {
       return;
     }
     Confirmation confirmed = confirmation;
-    MemberRecord renewing = self;
+    // The record is set before the lease and never cleared: a lease means a record.
+    MemberRecord renewing = Objects.requireNonNull(self, "a membership lease without a record");
     MemberRecord record = renewing.withApplied(
         confirmed.incarnation().equals(renewing.incarnation()) ? confirmed.epoch() : 0);
     long sent = System.nanoTime();
@@ -244,7 +253,7 @@ public final class Membership {
         node.scheduleRetry(node.membershipThread(), this::heartbeat, "heartbeat");
         return;
       }
-      if (current.isPresent() && current.get().isLive() && isMine(current.get())) {
+      if (current.isPresent() && current.get().isLive() && isMine(current.get(), renewing)) {
         // A write whose acknowledgement was lost did land; continue from it.
         memberRevision = current.get().revision();
         node.membershipThread().execute(() -> node.guard("heartbeat", this::heartbeat));
@@ -258,9 +267,9 @@ public final class Membership {
     }
   }
 
-  private boolean isMine(ClusterStore.Entry entry) {
+  private boolean isMine(ClusterStore.Entry entry, MemberRecord renewing) {
     try {
-      return MemberRecord.decode(entry.value()).incarnation().equals(self.incarnation());
+      return MemberRecord.decode(entry.value()).incarnation().equals(renewing.incarnation());
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -290,7 +299,7 @@ public final class Membership {
         LOG.warn("node {}: the watch of {} has not shown this node's own heartbeat for {} ms;"
             + " resubscribing", nodeId, store.bucket(), (now - unseenSince) / NANOS_PER_MILLI);
         unseenSince = 0;
-        events.watchStalled();
+        callbacks().watchStalled();
       }
     }
     checkedOwnWrite = revision;
@@ -325,7 +334,7 @@ public final class Membership {
     // A new incarnation replaces the old one's key, which lets others take its shards at once:
     // rejoin only after the event thread has released them (and told the listener).
     releasingAfterLoss = true;
-    events.lost();
+    callbacks().lost();
   }
 
   /** Called once the shards of a lost membership are released: rejoin now. Any thread. */
@@ -351,7 +360,7 @@ public final class Membership {
       if (joinOnce(previous)) {
         LOG.info("node {} rejoined cluster {} as a new incarnation", nodeId,
             settings.clusterName());
-        events.rejoined();
+        callbacks().rejoined();
         return;
       }
       LOG.warn("node {}: cannot rejoin yet, another incarnation holds the node id", nodeId);

@@ -27,6 +27,7 @@ import one.flowmade.aether.cluster.internal.membership.MemberRecord;
 import one.flowmade.aether.cluster.internal.membership.MemberView;
 import one.flowmade.aether.cluster.internal.membership.Membership;
 import one.flowmade.aether.cluster.internal.routing.ShardEndpoint;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +53,9 @@ public final class ShardOwnership {
   private final AssignmentPublisher publisher;
   private final ShardEndpoint endpoint;
 
-  private volatile ShardAssignment assignment;
+  private volatile @Nullable ShardAssignment assignment;
   private long appliedEpoch;
-  private String appliedIncarnation;
+  private @Nullable String appliedIncarnation;
   private final SortedSet<Integer> pending = new TreeSet<>();
   private final Map<Integer, ShardGate> active = new ConcurrentHashMap<>();
 

@@ -16,6 +16,7 @@ import one.flowmade.aether.cluster.internal.membership.MemberRecord;
 import one.flowmade.aether.cluster.internal.membership.Membership;
 import one.flowmade.aether.cluster.internal.ownership.ShardOwnership;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The health of one node: {@link #check()} observes the node (and, when connected, reads its
@@ -63,7 +64,8 @@ public final class NodeHealth {
    */
   public record Observed(String nodeId, String clusterName, boolean closed,
       Connection.Status connection, boolean hasLease, boolean leaseValid, long renewalAgeNanos,
-      Entry entry, String entryProblem, String leaderId, long leaderUnknownNanos, long epoch,
+      Entry entry, @Nullable String entryProblem, @Nullable String leaderId,
+      long leaderUnknownNanos, long epoch,
       int shardsOwned, Duration membershipTtl, Duration safetyMargin, Duration leaderLeaseTtl) {}
 
   private final NodeContext node;

@@ -36,6 +36,7 @@ import one.flowmade.aether.nats.internal.JetStreamErrors;
 import one.flowmade.aether.nats.internal.PermissionViolations;
 import one.flowmade.aether.nats.internal.ServerVersion;
 import one.flowmade.aether.nats.internal.StreamAdoption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster's key-value bucket {@code aether-cluster-<cluster>}: compare-and-set writes with
@@ -97,7 +98,7 @@ public final class ClusterStore {
   }
 
   /** Returns the node id of a member key, or null if the key is not a member key. */
-  public static String nodeIdOfMemberKey(String key) {
+  public static @Nullable String nodeIdOfMemberKey(String key) {
     if (!key.startsWith(MEMBER_PREFIX)) {
       return null;
     }
@@ -169,7 +170,7 @@ public final class ClusterStore {
     }
   }
 
-  private static StreamInfo streamInfo(JetStreamManagement jsm, String stream)
+  private static @Nullable StreamInfo streamInfo(JetStreamManagement jsm, String stream)
       throws IOException, JetStreamApiException {
     try {
       return jsm.getStreamInfo(stream);
@@ -205,7 +206,7 @@ public final class ClusterStore {
    * @return the revision written
    * @throws CasFailure if the key has a live value
    */
-  public long create(String key, byte[] value, Duration ttl) throws CasFailure {
+  public long create(String key, byte[] value, @Nullable Duration ttl) throws CasFailure {
     long expected = 0;
     for (int attempt = 0; attempt < 5; attempt++) {
       try {
@@ -228,7 +229,8 @@ public final class ClusterStore {
    *     key that should expire)
    * @return the revision written
    */
-  public long update(String key, byte[] value, long expected, Duration ttl) throws CasFailure {
+  public long update(String key, byte[] value, long expected, @Nullable Duration ttl)
+      throws CasFailure {
     return publish(key, value, null, expected, ttl);
   }
 
@@ -237,8 +239,8 @@ public final class ClusterStore {
     publish(key, null, new Headers().add("KV-Operation", "DEL"), expected, MARKER_TTL);
   }
 
-  private long publish(String key, byte[] value, Headers headers, long expected, Duration ttl)
-      throws CasFailure {
+  private long publish(String key, byte @Nullable [] value, @Nullable Headers headers,
+      long expected, @Nullable Duration ttl) throws CasFailure {
     PublishOptions.Builder options = PublishOptions.builder()
         .expectedLastSubjectSequence(expected)
         .streamTimeout(timeout);
