@@ -19,6 +19,7 @@ import one.flowmade.aether.cluster.internal.routing.LocalRoute;
 import one.flowmade.aether.cluster.internal.routing.OwnerRequest;
 import one.flowmade.aether.cluster.internal.routing.RouterMeters;
 import one.flowmade.aether.nats.TokenEncoding;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends a message to whichever node owns an actor now and returns its reply, over NATS
@@ -53,7 +54,7 @@ import one.flowmade.aether.nats.TokenEncoding;
 public final class ClusterRouter {
 
   private final Connection connection;
-  private final LocalRoute local;
+  private final @Nullable LocalRoute local;
   private final String clusterName;
   private final Sharding sharding;
   private final Duration requestTimeout;
@@ -66,8 +67,8 @@ public final class ClusterRouter {
    * owner of the router was closed), and otherwise run as usual; {@code local} (null for a
    * router that is not a node's) runs those for the shards its node serves.
    */
-  ClusterRouter(Connection connection, LocalRoute local, String clusterName, Sharding sharding,
-      Duration requestTimeout, Duration attemptTimeout, Supplier<String> closed,
+  ClusterRouter(Connection connection, @Nullable LocalRoute local, String clusterName,
+      Sharding sharding, Duration requestTimeout, Duration attemptTimeout, Supplier<String> closed,
       RouterMeters meters) {
     this.local = local;
     this.closed = closed;
@@ -218,7 +219,7 @@ public final class ClusterRouter {
 
     private final SettingsDraft draft = new SettingsDraft();
     /** A MeterRegistry, typed Object so that a router without one loads no Micrometer class. */
-    private Object meterRegistry;
+    private @Nullable Object meterRegistry;
 
     private Builder() {}
 

@@ -35,6 +35,7 @@ import one.flowmade.aether.cluster.ShardAssignment;
 import one.flowmade.aether.cluster.ShardListener;
 import one.flowmade.aether.cluster.internal.actor.Envelope;
 import one.flowmade.aether.internal.BuilderSettings;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,9 +110,11 @@ public final class ActorHost implements AutoCloseable {
   private final ConcurrentHashMap<Integer, Long> epochs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
   private final AtomicInteger pending = new AtomicInteger();
-  private volatile ClusterNode node;
+  /** Null until {@link #attach}; never cleared. */
+  private volatile @Nullable ClusterNode node;
   private volatile boolean closed;
-  private final HostMeters meters;
+  /** Null without a registry. */
+  private final @Nullable HostMeters meters;
   private final Tracing tracing;
 
   private ActorHost(Builder b) {
@@ -167,7 +170,7 @@ public final class ActorHost implements AutoCloseable {
    * @param next the application's listener, or {@code null}
    * @return the shard listener
    */
-  public ShardListener shardListener(ShardListener next) {
+  public ShardListener shardListener(@Nullable ShardListener next) {
     ShardListener after = next != null ? next : new ShardListener() { };
     return new ShardListener() {
       @Override
@@ -284,13 +287,16 @@ public final class ActorHost implements AutoCloseable {
 
   // ---- one command ---------------------------------------------------------------------------
 
-  private byte[] handle(String actorId, byte[] payload, OwnedShard given) {
-    String nodeId = node == null ? "?" : node.nodeId();
+  private byte[] handle(String actorId, byte[] payload, @Nullable OwnedShard given) {
+    ClusterNode attached = node;
+    String nodeId = attached == null ? "?" : attached.nodeId();
     Envelope.Request request;
     try {
       request = Envelope.request(payload);
     } catch (IllegalArgumentException e) {
-      return error(nodeId, e.getMessage()).bytes();
+      // Envelope.request names what is wrong in every exception it throws.
+      String problem = e.getMessage();
+      return error(nodeId, problem != null ? problem : e.toString()).bytes();
     }
     Hosted<?, ?, ?> hosted = types.get(request.type());
     if (hosted == null) {
@@ -322,8 +328,9 @@ public final class ActorHost implements AutoCloseable {
   static final String COMMAND_SPAN = "aether.actor.command";
 
   private Answer handle(Hosted<?, ?, ?> hosted, String actorId, Envelope.Request request,
-      String nodeId, Metadata trace, OwnedShard given) {
-    if (closed || node == null) {
+      String nodeId, Metadata trace, @Nullable OwnedShard given) {
+    ClusterNode attached = node;
+    if (closed || attached == null) {
       return moved(nodeId, "the actor host of node '" + nodeId + "' is "
           + (closed ? "closed" : "not attached to its node yet") + "; nothing was appended");
     }
@@ -350,8 +357,8 @@ public final class ActorHost implements AutoCloseable {
         return error(nodeId, "interrupted while waiting for actor '" + actorId + "'");
       }
       try {
-        OwnedShard shard = given != null ? given : nodeView(actorId);
-        return hosted.run(this, shard, actorId, request, deadline, trace);
+        OwnedShard shard = given != null ? given : nodeView(attached, actorId);
+        return hosted.run(nodeId, shard, actorId, request, deadline, trace);
       } finally {
         mailbox.lock.unlock();
       }
@@ -363,7 +370,8 @@ public final class ActorHost implements AutoCloseable {
     }
   }
 
-  private Mailbox enterMailbox(String key) {
+  /** Returns the actor's mailbox with this command counted in, or null if it is full. */
+  private @Nullable Mailbox enterMailbox(String key) {
     boolean[] full = {false};
     Mailbox mailbox = mailboxes.compute(key, (k, m) -> {
       Mailbox current = m != null ? m : new Mailbox();
@@ -398,15 +406,14 @@ public final class ActorHost implements AutoCloseable {
    * The actor's shard as the node and this host's listener see it, for a call without the
    * shard: owned while the node owns it and the host knows the epoch it acquired it in.
    */
-  private OwnedShard nodeView(String actorId) {
-    ClusterNode current = node;
+  private OwnedShard nodeView(ClusterNode current, String actorId) {
     int shard = current.shardOf(actorId);
     Long known = epochs.get(shard);
     return new NodeView(shard, known == null ? -1 : known, known, current, epochs);
   }
 
   /** See {@link #nodeView}: {@code known} is the epoch the listener knew, or null. */
-  private record NodeView(int shard, long epoch, Long known, ClusterNode node,
+  private record NodeView(int shard, long epoch, @Nullable Long known, ClusterNode node,
       Map<Integer, Long> epochs) implements OwnedShard {
     @Override
     public boolean isOwned() {
@@ -448,16 +455,24 @@ public final class ActorHost implements AutoCloseable {
   private static final class NotOwnerException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The message, never null. */
+    final String reason;
+
     NotOwnerException(String message) {
       super(message);
+      this.reason = message;
     }
   }
 
   private static final class Rejection extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The handler's exception (the cause), never null. */
+    final RuntimeException failure;
+
     Rejection(RuntimeException cause) {
       super(cause.getMessage(), cause);
+      this.failure = cause;
     }
   }
 
@@ -491,7 +506,7 @@ public final class ActorHost implements AutoCloseable {
       return commandIds;
     }
 
-    void advance(ActorState<S> next, long nextSnapshotVersion, String commandId) {
+    void advance(ActorState<S> next, long nextSnapshotVersion, @Nullable String commandId) {
       if (commandId != null) {
         commandIds.add(commandId);
       }
@@ -508,11 +523,11 @@ public final class ActorHost implements AutoCloseable {
     final ActorRepository<S, E> repository;
     final CommandHandler<S, E, C> handler;
     final Cache<String, Cached<S>> cache;
-    private final HostMeters meters;
+    private final @Nullable HostMeters meters;
 
     Hosted(ActorType<E, C> type, ActorRepository<S, E> repository,
         CommandHandler<S, E, C> handler, Duration passivateAfter, long maxCached,
-        HostMeters meters) {
+        @Nullable HostMeters meters) {
       this.meters = meters;
       this.type = type;
       this.repository = repository;
@@ -547,9 +562,8 @@ public final class ActorHost implements AutoCloseable {
       }
     }
 
-    Answer run(ActorHost host, OwnedShard shard, String actorId, Envelope.Request request,
+    Answer run(String nodeId, OwnedShard shard, String actorId, Envelope.Request request,
         Deadline deadline, Metadata trace) {
-      String nodeId = host.node.nodeId();
       C command;
       try {
         command = type.json().treeToValue(request.command(), type.commandClass());
@@ -601,11 +615,11 @@ public final class ActorHost implements AutoCloseable {
       } catch (Rejection rejection) {
         return reply("REJECTED", cache.asMap().containsKey(actorId)
             ? cache.asMap().get(actorId).state().version() : 0, List.of(),
-            rejection.getMessage() == null ? rejection.getCause().getClass().getName()
-                : rejection.getMessage(), nodeId);
+            rejection.failure.getMessage() == null ? rejection.failure.getClass().getName()
+                : rejection.failure.getMessage(), nodeId);
       } catch (NotOwnerException e) {
         cache.invalidate(actorId);
-        return moved(nodeId, e.getMessage());
+        return moved(nodeId, e.reason);
       } catch (AetherException | IllegalArgumentException | IllegalStateException e) {
         cache.invalidate(actorId);
         LOG.warn("command for actor '{}' failed on node '{}'", actorId, nodeId, e);
@@ -633,7 +647,7 @@ public final class ActorHost implements AutoCloseable {
 
   private record Registration<S, E, C>(ActorType<E, C> type, ActorRepository<S, E> repository,
       CommandHandler<S, E, C> handler) {
-    Hosted<S, E, C> hosted(Duration passivateAfter, long maxCached, HostMeters meters) {
+    Hosted<S, E, C> hosted(Duration passivateAfter, long maxCached, @Nullable HostMeters meters) {
       return new Hosted<>(type, repository, handler, passivateAfter, maxCached, meters);
     }
   }
@@ -645,7 +659,7 @@ public final class ActorHost implements AutoCloseable {
     private long maxCachedActors = 10_000;
     private int mailboxCapacity = 100;
     private int maxPendingCommands = 10_000;
-    private MeterRegistry meterRegistry;
+    private @Nullable MeterRegistry meterRegistry;
     private Tracing tracing = Tracing.none();
 
     private Builder() {}

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import one.flowmade.aether.cluster.OwnedShard;
 import one.flowmade.aether.cluster.internal.lease.Lease;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ public final class ShardGate implements OwnedShard {
   private int inFlight;
   private final Set<Thread> running = new LinkedHashSet<>();
   private boolean open = true;
-  private volatile Subscription subscription;
+  /** Null until the endpoint subscribed the shard (and on a node without a handler). */
+  private volatile @Nullable Subscription subscription;
 
   /**
    * Opens the gate of a shard acquired in {@code epoch} under {@code lease}.
@@ -63,7 +65,7 @@ public final class ShardGate implements OwnedShard {
     return isActive();
   }
 
-  public Subscription subscription() {
+  public @Nullable Subscription subscription() {
     return subscription;
   }
 

@@ -157,7 +157,7 @@ public final class ShardOwnership {
    * @param lease the membership lease read by the caller, or null
    * @param me this node's record read by the caller, or null
    */
-  public void reconcile(Lease lease, MemberRecord me) {
+  public void reconcile(@Nullable Lease lease, @Nullable MemberRecord me) {
     ShardAssignment a = assignment;
     if (lease != null && lease.isValid() && me != null && a != null) {
       if (a.epoch() > appliedEpoch || !me.incarnation().equals(appliedIncarnation)) {

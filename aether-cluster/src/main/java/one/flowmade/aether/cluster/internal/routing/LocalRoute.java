@@ -1,5 +1,7 @@
 package one.flowmade.aether.cluster.internal.routing;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The way a node's own router reaches the shards that node serves without the NATS hop: a request
  * for such a shard goes through the shard's gate (on the lease clock) to the node's message
@@ -37,7 +39,7 @@ public interface LocalRoute {
      * @param error what went wrong with {@code STATUS_FAILED}, else null
      * @param nodeId the node that answered
      */
-    void answered(String status, byte[] body, String error, String nodeId);
+    void answered(String status, byte @Nullable [] body, @Nullable String error, String nodeId);
 
     /**
      * The handler has not answered by the deadline. Called on a node thread: hand any further

@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 import one.flowmade.aether.cluster.ActorRequestException;
 import one.flowmade.aether.cluster.ClusterRouter;
 import one.flowmade.aether.cluster.ShardUnavailableException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request of a {@link ClusterRouter} to the owner of an actor's shard, and its attempts: each
@@ -47,7 +48,7 @@ public final class OwnerRequest {
   private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final Connection connection;
-  private final LocalRoute local;
+  private final @Nullable LocalRoute local;
   private final Duration attemptTimeout;
   private final Supplier<String> closed;
   private final RouterMeters meters;
@@ -61,7 +62,8 @@ public final class OwnerRequest {
   /** How a local attempt answers. */
   private final LocalRoute.Answer localAnswer = new LocalRoute.Answer() {
     @Override
-    public void answered(String status, byte[] body, String error, String nodeId) {
+    public void answered(String status, byte @Nullable [] body, @Nullable String error,
+        String nodeId) {
       OwnerRequest.this.answered(status, body, error, nodeId);
     }
 
@@ -74,9 +76,9 @@ public final class OwnerRequest {
   };
   private volatile int attempts;
   private volatile String last = "no attempt was made";
-  private volatile Throwable lastCause;
+  private volatile @Nullable Throwable lastCause;
 
-  private OwnerRequest(Connection connection, LocalRoute local, Duration attemptTimeout,
+  private OwnerRequest(Connection connection, @Nullable LocalRoute local, Duration attemptTimeout,
       Supplier<String> closed, RouterMeters meters, String actorId, int shard, Message message,
       Duration timeout) {
     this.connection = connection;
@@ -106,7 +108,7 @@ public final class OwnerRequest {
    * @param timeout how long to keep trying, positive
    * @return the owner's reply, to come; it fails as {@link OwnerRequest} says
    */
-  public static CompletableFuture<byte[]> start(Connection connection, LocalRoute local,
+  public static CompletableFuture<byte[]> start(Connection connection, @Nullable LocalRoute local,
       Duration attemptTimeout, Supplier<String> closed, RouterMeters meters, String actorId,
       int shard, String subject, byte[] payload, Duration timeout) {
     // One id for every attempt: the owner answers an attempt that arrives while an earlier one
@@ -131,7 +133,7 @@ public final class OwnerRequest {
    * @param error how the request failed, or null
    * @return one of {@link RouterMeters}' outcomes
    */
-  public static String outcome(Throwable error) {
+  public static String outcome(@Nullable Throwable error) {
     if (error == null) {
       return RouterMeters.SUCCESS;
     }
@@ -239,7 +241,8 @@ public final class OwnerRequest {
     answered(status, m.getData(), headers == null ? null : headers.getFirst(ERROR_HEADER), node);
   }
 
-  private void answered(String status, byte[] data, String error, String node) {
+  private void answered(@Nullable String status, byte @Nullable [] data, @Nullable String error,
+      @Nullable String node) {
     if (STATUS_OK.equals(status)) {
       succeed(data == null ? new byte[0] : data);
     } else if (STATUS_FAILED.equals(status)) {

@@ -2,6 +2,7 @@ package one.flowmade.aether.cluster.internal.routing;
 
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import one.flowmade.aether.cluster.ActorMessageHandler;
 import one.flowmade.aether.cluster.ClusterNode;
 import one.flowmade.aether.cluster.ShardLostException;
 import one.flowmade.aether.cluster.Sharding;
@@ -20,6 +22,7 @@ import one.flowmade.aether.cluster.internal.NodeContext;
 import one.flowmade.aether.cluster.internal.Settings;
 import one.flowmade.aether.cluster.internal.ownership.ShardGate;
 import one.flowmade.aether.nats.TokenEncoding;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +56,8 @@ public final class ShardEndpoint implements LocalRoute {
   private final Sharding sharding;
   private final String nodeId;
   private final String subjectPrefix;
-  private volatile Dispatcher dispatcher;
+  /** Null on a node without a message handler (and before {@link #open()}). */
+  private volatile @Nullable Dispatcher dispatcher;
   /** The gate of each shard served here, by shard; null where none is. */
   private final AtomicReferenceArray<ShardGate> served;
   /**
@@ -62,7 +66,8 @@ public final class ShardEndpoint implements LocalRoute {
    * instead of a timer per request: a timer wakes a thread for every request.
    */
   private final Set<LocalRequest> local = ConcurrentHashMap.newKeySet();
-  private volatile ScheduledFuture<?> expiry;
+  /** The sweep of local requests; null without a handler executor (and before open()). */
+  private volatile @Nullable ScheduledFuture<?> expiry;
   private static final long EXPIRY_MILLIS = 100;
   /**
    * The requests running here (waiting for the handler executor or in the handler) and those
@@ -132,12 +137,15 @@ public final class ShardEndpoint implements LocalRoute {
    * @param gate the shard's gate, which keeps the subscription
    */
   public void serve(ShardGate gate) {
-    if (dispatcher != null) {
+    Dispatcher d = dispatcher;
+    // There is a dispatcher only with a handler (open()).
+    ActorMessageHandler handler = settings.messageHandler();
+    if (d != null && handler != null) {
       int s = gate.shard();
       served.set(s, gate);
       try {
-        gate.subscription(dispatcher.subscribe(subjectPrefix + s + ".*",
-            message -> onRequest(gate, message)));
+        gate.subscription(d.subscribe(subjectPrefix + s + ".*",
+            message -> onRequest(gate, handler, message)));
       } catch (RuntimeException e) {
         LOG.warn("node {}: could not subscribe to shard {}: {}", nodeId, s, e.toString());
       }
@@ -151,9 +159,11 @@ public final class ShardEndpoint implements LocalRoute {
    */
   public void stopServing(ShardGate gate) {
     served.compareAndSet(gate.shard(), gate, null);
-    if (gate.subscription() != null && dispatcher != null) {
+    Subscription subscription = gate.subscription();
+    Dispatcher d = dispatcher;
+    if (subscription != null && d != null) {
       try {
-        dispatcher.unsubscribe(gate.subscription());
+        d.unsubscribe(subscription);
       } catch (RuntimeException e) {
         LOG.debug("node {}: unsubscribing shard {} failed: {}", nodeId, gate.shard(),
             e.toString());
@@ -168,7 +178,7 @@ public final class ShardEndpoint implements LocalRoute {
         : "message handler " + handler.getClass().getName();
   }
 
-  private void onRequest(ShardGate gate, Message message) {
+  private void onRequest(ShardGate gate, ActorMessageHandler handler, Message message) {
     String key = requestKey(message);
     if (key != null && joinRunning(key, message)) {
       return; // an earlier attempt of the same request runs here: its reply answers this one
@@ -188,7 +198,7 @@ public final class ShardEndpoint implements LocalRoute {
               + sharding.shardCount() + " shards; does the sender use another shard count?");
           return;
         }
-        byte[] result = settings.messageHandler().handle(actorId, message.getData(), gate);
+        byte[] result = handler.handle(actorId, message.getData(), gate);
         finish(key, message, RoutingProtocol.STATUS_OK, result, null);
       } catch (ShardLostException e) {
         // The handler found the shard lost while it ran: the router sends it to the new owner.
@@ -223,10 +233,12 @@ public final class ShardEndpoint implements LocalRoute {
   public boolean tryRun(int shard, String actorId, byte[] payload, long deadline,
       LocalRoute.Answer answer) {
     Executor executor = settings.handlerExecutor();
+    // A gate is served only on a node with a handler (serve).
+    ActorMessageHandler handler = settings.messageHandler();
     ShardGate gate = shard < served.length() ? served.get(shard) : null;
     // Without an executor the handler runs one request at a time on the dispatcher thread; a
     // local caller must not run it beside that, so such a node sends to itself over NATS.
-    if (executor == null || gate == null || !gate.enter()) {
+    if (executor == null || handler == null || gate == null || !gate.enter()) {
       return false;
     }
     LocalRequest request = new LocalRequest(answer, deadline);
@@ -234,7 +246,7 @@ public final class ShardEndpoint implements LocalRoute {
     Runnable work = () -> {
       gate.running();
       try {
-        byte[] result = settings.messageHandler().handle(actorId, payload, gate);
+        byte[] result = handler.handle(actorId, payload, gate);
         request.answer(RoutingProtocol.STATUS_OK, result == null ? new byte[0] : result, null);
       } catch (ShardLostException e) {
         request.answer(RoutingProtocol.STATUS_MOVED, null, null);
@@ -280,7 +292,7 @@ public final class ShardEndpoint implements LocalRoute {
     }
 
     /** Answers the request unless it has expired. */
-    void answer(String status, byte[] body, String error) {
+    void answer(String status, byte @Nullable [] body, @Nullable String error) {
       if (local.remove(this)) {
         answer.answered(status, body, error, nodeId);
       }
@@ -291,7 +303,7 @@ public final class ShardEndpoint implements LocalRoute {
    * The key of a request that carries a request id: its subject (shard and actor) and the id; null
    * without an id (a router older than the header) or without a reply subject.
    */
-  private static String requestKey(Message message) {
+  private static @Nullable String requestKey(Message message) {
     Headers headers = message.getHeaders();
     String id = headers == null ? null : headers.getFirst(RoutingProtocol.REQUEST_ID_HEADER);
     return id == null || message.getReplyTo() == null ? null : message.getSubject() + ' ' + id;
@@ -327,7 +339,8 @@ public final class ShardEndpoint implements LocalRoute {
    * kept for {@link #KEEP_ANSWERED} for attempts still to come, unless it was "moved" (an attempt
    * that comes later runs again, here or at the new owner).
    */
-  private void finish(String key, Message request, String status, byte[] body, String error) {
+  private void finish(@Nullable String key, Message request, String status,
+      byte @Nullable [] body, @Nullable String error) {
     reply(request.getReplyTo(), status, body, error);
     if (key == null) {
       return;
@@ -362,14 +375,15 @@ public final class ShardEndpoint implements LocalRoute {
   /** A request running or answered here: the reply subjects of its later attempts, its answer. */
   private static final class Request {
     final List<String> waiting = new ArrayList<>(1);
-    Reply answer;
+    @Nullable Reply answer;
   }
 
-  private record Reply(String status, byte[] body, String error) {}
+  private record Reply(String status, byte @Nullable [] body, @Nullable String error) {}
 
   private record Answered(String key, long forgetAt) {}
 
-  private void reply(String replyTo, String status, byte[] body, String error) {
+  private void reply(@Nullable String replyTo, String status, byte @Nullable [] body,
+      @Nullable String error) {
     if (replyTo == null) {
       return;
     }

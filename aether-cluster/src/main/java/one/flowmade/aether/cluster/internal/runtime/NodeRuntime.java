@@ -36,6 +36,7 @@ import one.flowmade.aether.cluster.internal.ownership.ShardOwnership;
 import one.flowmade.aether.cluster.internal.routing.LocalRoute;
 import one.flowmade.aether.cluster.internal.routing.ShardEndpoint;
 import one.flowmade.aether.cluster.internal.store.ClusterStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,7 @@ public final class NodeRuntime implements LeaderElection {
   private final NodeHealth health;
 
   // Events thread.
-  private volatile NatsKeyValueWatchSubscription watch;
+  private volatile @Nullable NatsKeyValueWatchSubscription watch;
   private int watchGeneration;
   private final CountDownLatch initialView = new CountDownLatch(1);
   /** Counted down once the first {@link #close()} (or {@link #crash()}) has finished. */
