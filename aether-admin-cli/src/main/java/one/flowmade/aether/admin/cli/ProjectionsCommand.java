@@ -57,16 +57,11 @@ final class ProjectionsCommand {
     Namespace namespace;
   }
 
-  /** {@code projections list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      exitCodeListHeading = AdminCommand.EXIT_HEADING,
-      exitCodeList = {AdminCommand.EXIT_OK, EXIT_FAILED, EXIT_USAGE},
-      description = {"Lists every projection whose checkpoint the bucket holds, in key order: its"
-          + " committed position, owner epoch, lag (the namespace's events after the position)"
-          + " and parked events. Only reads.",
-          "The checkpoint holds no state: whether an instance is catching up, live or failed is"
-              + " known only to the process that runs it (Projection.status())."})
-  static final class ListCommand implements Callable<Integer> {
+  /**
+   * What every subcommand shares: the namespace and server options, opening the namespace's
+   * checkpoint bucket (nothing is created), and closing it after {@link #run}.
+   */
+  abstract static class OnBucket implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -79,26 +74,48 @@ final class ProjectionsCommand {
     @ParentCommand
     ProjectionsCommand parent;
 
+    /** Checks the arguments before anything is opened; throws {@link ParameterException}. */
+    void check() {}
+
+    /** Does the subcommand's work on the open bucket; returns the exit code. */
+    abstract int run(CheckpointAccess access, PrintWriter out);
+
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
+    public final Integer call() {
+      check();
       try (CheckpointAccess access = CheckpointAccess.open(target.namespace, server,
           spec.commandLine().getErr(), parent.parent.verbose)) {
-        List<ProjectionInfo> all = access.projections().list();
-        if (all.isEmpty()) {
-          out.println("no projections in checkpoint bucket " + access.bucket());
-          return AetherAdmin.OK;
-        }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"PROJECTION", "POSITION", "EPOCH", "LAG", "PARKED"});
-        for (ProjectionInfo p : all) {
-          rows.add(new String[] {p.key(), Long.toString(p.position()), Long.toString(p.epoch()),
-              p.lagEvents() < 0 ? "?" : Long.toString(p.lagEvents()),
-              p.parked() < 0 ? "?" : Integer.toString(p.parked())});
-        }
-        out.print(table(rows));
+        return run(access, spec.commandLine().getOut());
+      }
+    }
+  }
+
+  /** {@code projections list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      exitCodeListHeading = AdminCommand.EXIT_HEADING,
+      exitCodeList = {AdminCommand.EXIT_OK, EXIT_FAILED, EXIT_USAGE},
+      description = {"Lists every projection whose checkpoint the bucket holds, in key order: its"
+          + " committed position, owner epoch, lag (the namespace's events after the position)"
+          + " and parked events. Only reads.",
+          "The checkpoint holds no state: whether an instance is catching up, live or failed is"
+              + " known only to the process that runs it (Projection.status())."})
+  static final class ListCommand extends OnBucket {
+    @Override
+    int run(CheckpointAccess access, PrintWriter out) {
+      List<ProjectionInfo> all = access.projections().list();
+      if (all.isEmpty()) {
+        out.println("no projections in checkpoint bucket " + access.bucket());
         return AetherAdmin.OK;
       }
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"PROJECTION", "POSITION", "EPOCH", "LAG", "PARKED"});
+      for (ProjectionInfo p : all) {
+        rows.add(new String[] {p.key(), Long.toString(p.position()), Long.toString(p.epoch()),
+            p.lagEvents() < 0 ? "?" : Long.toString(p.lagEvents()),
+            p.parked() < 0 ? "?" : Integer.toString(p.parked())});
+      }
+      out.print(table(rows));
+      return AetherAdmin.OK;
     }
   }
 
@@ -138,58 +155,46 @@ final class ProjectionsCommand {
               + " new position. A partition that a cluster"
               + " runs (ClusteredProjection) stays fenced until its shard moves: close the"
               + " clustered projection on every node before a reset (docs/projections.md)."})
-  static final class ResetCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+  static final class ResetCommand extends OnBucket {
     @Parameters(index = "0", paramLabel = "NAME", description = "The checkpoint key.")
     String key;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     ResetTarget to;
 
-    @Mixin
-    Target target = new Target();
-
-    @Mixin
-    ServerOptions server;
-
-    @ParentCommand
-    ProjectionsCommand parent;
-
     @Override
-    public Integer call() {
+    void check() {
       if (!to.start && !to.end && to.time == null && to.position < 1) {
         throw new ParameterException(spec.commandLine(), "--to-position must be at least 1, not "
             + to.position);
       }
-      PrintWriter out = spec.commandLine().getOut();
-      try (CheckpointAccess access = CheckpointAccess.open(target.namespace, server,
-          spec.commandLine().getErr(), parent.parent.verbose)) {
-        ProjectionInfo before = access.require(key);
-        long now;
-        if (to.time != null) {
-          now = access.projections().reset(key, to.time);
-        } else if (to.end) {
-          now = access.projections().reset(key, Position.end());
-        } else {
-          long from = to.start ? 1 : to.position;
-          long last = access.lastPosition();
-          if (from > last + 1) {
-            throw new ParameterException(spec.commandLine(), "--to-position " + from + " is"
-                + " beyond the namespace's events (its last position is " + last + "); a"
-                + " checkpoint ahead of the stream stops the projection's start");
-          }
-          now = access.projections().reset(key, Position.at(from));
+    }
+
+    @Override
+    int run(CheckpointAccess access, PrintWriter out) {
+      ProjectionInfo before = access.require(key);
+      long now;
+      if (to.time != null) {
+        now = access.projections().reset(key, to.time);
+      } else if (to.end) {
+        now = access.projections().reset(key, Position.end());
+      } else {
+        long from = to.start ? 1 : to.position;
+        long last = access.lastPosition();
+        if (from > last + 1) {
+          throw new ParameterException(spec.commandLine(), "--to-position " + from + " is"
+              + " beyond the namespace's events (its last position is " + last + "); a"
+              + " checkpoint ahead of the stream stops the projection's start");
         }
-        ProjectionInfo after = access.require(key);
-        out.println("reset projection '" + key + "': position " + before.position() + " -> "
-            + now + ", epoch " + before.epoch() + " -> " + after.epoch() + "; its next start"
-            + " applies events from position " + (now + 1));
-        out.println("an instance still running with epoch " + before.epoch() + " is fenced: it"
-            + " stops at its next commit; restart it");
-        return AetherAdmin.OK;
+        now = access.projections().reset(key, Position.at(from));
       }
+      ProjectionInfo after = access.require(key);
+      out.println("reset projection '" + key + "': position " + before.position() + " -> "
+          + now + ", epoch " + before.epoch() + " -> " + after.epoch() + "; its next start"
+          + " applies events from position " + (now + 1));
+      out.println("an instance still running with epoch " + before.epoch() + " is fenced: it"
+          + " stops at its next commit; restart it");
+      return AetherAdmin.OK;
     }
   }
 
@@ -203,51 +208,35 @@ final class ProjectionsCommand {
               + " handlers, so it is not a command: call Projection.retryParked() in the"
               + " application (on a running instance, or on one not running, which then claims"
               + " the checkpoint and fences the others like a reset)."})
-  static final class ParkedCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+  static final class ParkedCommand extends OnBucket {
     @Parameters(index = "0", paramLabel = "NAME", description = "The checkpoint key.")
     String key;
 
     @Option(names = "--clear", description = "Remove every parked event of NAME.")
     boolean clear;
 
-    @Mixin
-    Target target = new Target();
-
-    @Mixin
-    ServerOptions server;
-
-    @ParentCommand
-    ProjectionsCommand parent;
-
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (CheckpointAccess access = CheckpointAccess.open(target.namespace, server,
-          spec.commandLine().getErr(), parent.parent.verbose)) {
-        access.require(key);
-        if (clear) {
-          int n = access.projections().clearParked(key);
-          out.println("cleared " + n + " parked event" + (n == 1 ? "" : "s") + " of projection '"
-              + key + "'; they stay unapplied past its checkpoint");
-          return AetherAdmin.OK;
-        }
-        List<ParkedEvent> parked = access.projections().parked(key);
-        if (parked.isEmpty()) {
-          out.println("projection '" + key + "' has no parked events");
-          return AetherAdmin.OK;
-        }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"POSITION", "TYPE", "ACTOR", "EVENT ID", "PARKED AT", "CAUSE"});
-        for (ParkedEvent p : parked) {
-          rows.add(new String[] {Long.toString(p.position()), p.type(), p.actorId(), p.eventId(),
-              p.parkedAt().toString(), p.cause().replaceAll("\\s+", " ")});
-        }
-        out.print(table(rows));
+    int run(CheckpointAccess access, PrintWriter out) {
+      access.require(key);
+      if (clear) {
+        int n = access.projections().clearParked(key);
+        out.println("cleared " + n + " parked event" + (n == 1 ? "" : "s") + " of projection '"
+            + key + "'; they stay unapplied past its checkpoint");
         return AetherAdmin.OK;
       }
+      List<ParkedEvent> parked = access.projections().parked(key);
+      if (parked.isEmpty()) {
+        out.println("projection '" + key + "' has no parked events");
+        return AetherAdmin.OK;
+      }
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"POSITION", "TYPE", "ACTOR", "EVENT ID", "PARKED AT", "CAUSE"});
+      for (ParkedEvent p : parked) {
+        rows.add(new String[] {Long.toString(p.position()), p.type(), p.actorId(), p.eventId(),
+            p.parkedAt().toString(), p.cause().replaceAll("\\s+", " ")});
+      }
+      out.print(table(rows));
+      return AetherAdmin.OK;
     }
   }
 
