@@ -13,6 +13,8 @@ module one.flowmade.aether.projections {
   // Optional: only a projection given a MeterRegistry loads Micrometer classes (not transitive,
   // as in aether-store-jetstream's module).
   requires static micrometer.core;
+  // Optional: only a projection given an OpenTelemetry loads its classes (see aether-core's).
+  requires static io.opentelemetry.api;
 
   exports one.flowmade.aether.projection;
 }

@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import one.flowmade.aether.DecodingException;
 import one.flowmade.aether.Event;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.codec.EventCodec;
 import org.jspecify.annotations.Nullable;
 
@@ -24,19 +26,19 @@ final class Handlers {
   private final @Nullable ProjectionHandler<Event> any;
   private final int partition;
   private final int partitions;
+  private final Tracing tracing;
+  private final String key;
 
   Handlers(@Nullable EventCodec codec, Map<String, Typed<?>> typed,
-      @Nullable ProjectionHandler<Event> any, int partition, int partitions) {
+      @Nullable ProjectionHandler<Event> any, int partition, int partitions, Tracing tracing,
+      String key) {
     this.codec = codec;
+    this.tracing = tracing;
+    this.key = key;
     this.typed = Map.copyOf(typed);
     this.any = any;
     this.partition = partition;
     this.partitions = partitions;
-  }
-
-  /** Returns the same handlers for another partition. */
-  Handlers forPartition(int partition, int partitions) {
-    return new Handlers(codec, typed, any, partition, partitions);
   }
 
   /** Returns the event types to ask the server for, or empty for every event. */
@@ -50,6 +52,40 @@ final class Handlers {
       return;
     }
     Context context = new Context(e, tx.connection(), tx.kvBatch());
+    if (tracing == Tracing.none()) {
+      apply(e, context);
+      return;
+    }
+    Tracing.Operation span = span(e);
+    try (Tracing.CurrentScope ignored = span.makeCurrent()) {
+      apply(e, context);
+    } catch (Exception | Error failure) {
+      span.failed(failure);
+      throw failure;
+    } finally {
+      span.end();
+    }
+  }
+
+  /**
+   * Starts the {@code aether.project} span of one event: a consumer span whose parent is the
+   * event's {@code traceparent}, or a new trace when its metadata has none or cannot be decoded
+   * (the handler then sees the decoding error itself if it reads the metadata).
+   */
+  private Tracing.Operation span(Event e) {
+    Tracing.Operation span;
+    try {
+      span = tracing.startProcessing("aether.project", e.metadata());
+    } catch (DecodingException malformed) {
+      span = tracing.start("aether.project", Tracing.Kind.CONSUMER, null);
+    }
+    return span.attribute("aether.projection", key)
+        .attribute("aether.event.type", e.type())
+        .attribute("aether.actor.id", e.actorId())
+        .attribute("aether.position", e.position());
+  }
+
+  private void apply(Event e, Context context) throws Exception {
     Typed<?> handler = typed.get(e.type());
     if (handler != null) {
       invokeTyped(handler, e, context);

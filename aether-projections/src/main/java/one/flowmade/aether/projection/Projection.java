@@ -1,6 +1,7 @@
 package one.flowmade.aether.projection;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import one.flowmade.aether.AetherTransientException;
 import one.flowmade.aether.Event;
 import one.flowmade.aether.EventStore;
 import one.flowmade.aether.Position;
+import one.flowmade.aether.Tracing;
 import one.flowmade.aether.codec.EventCodec;
 import org.jspecify.annotations.Nullable;
 
@@ -282,8 +284,34 @@ public final class Projection implements AutoCloseable {
     private int partitions = 1;
     private BooleanSupplier ownership = () -> true;
     private @Nullable MeterRegistry meterRegistry;
+    private Tracing tracing = Tracing.none();
 
     private Builder() {}
+
+    /**
+     * Traces each event the projection applies with {@code openTelemetry} (default: not at all,
+     * and no OpenTelemetry class loaded): an {@code aether.project} consumer span around the
+     * handlers' call, whose parent is the event's {@code traceparent} (the CloudEvents
+     * distributed-tracing extension, which Aether's traced appends write), so one trace shows the
+     * command, its append and the read model's update. The span is current while the handlers
+     * run, so what they do (a traced append, a JDBC span of the application's) becomes its
+     * child; a handler that throws marks it failed. OpenTelemetry is an optional dependency: add
+     * {@code opentelemetry-api} to use this.
+     *
+     * @param openTelemetry the OpenTelemetry to record spans with
+     * @return this builder
+     * @throws NullPointerException if {@code openTelemetry} is null
+     * @throws IllegalStateException if already set
+     */
+    @SuppressWarnings("exports") // OpenTelemetry is optional: callers of this method add it
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      Objects.requireNonNull(openTelemetry, "openTelemetry");
+      if (tracing != Tracing.none()) {
+        throw new IllegalStateException("openTelemetry was already set");
+      }
+      this.tracing = Tracing.of(openTelemetry);
+      return this;
+    }
 
     /**
      * Sets the name, which also keys the checkpoint.
@@ -473,9 +501,11 @@ public final class Projection implements AutoCloseable {
       if (handlers.isEmpty() && anyHandler == null) {
         throw new IllegalStateException("projection " + name + " has no handler");
       }
-      Handlers all = new Handlers(codec, handlers, anyHandler, partition, partitions);
-      return new Projection(new ProjectionSettings(name, ProjectionSettings.key(name, partition,
-          partitions), store, all, checkpoints, policy, batchSize, ownership, meterRegistry));
+      String key = ProjectionSettings.key(name, partition, partitions);
+      Handlers all = new Handlers(codec, handlers, anyHandler, partition, partitions, tracing,
+          key);
+      return new Projection(new ProjectionSettings(name, key, store, all, checkpoints, policy,
+          batchSize, ownership, meterRegistry));
     }
   }
 }
