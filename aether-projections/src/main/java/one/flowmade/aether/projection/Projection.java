@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -46,7 +47,7 @@ public final class Projection implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final ProjectionSettings settings;
-  private final ProjectionRuntime runtime;
+  final ProjectionRuntime runtime;
 
   private Projection(ProjectionSettings settings) {
     this.settings = settings;
@@ -285,8 +286,27 @@ public final class Projection implements AutoCloseable {
     private BooleanSupplier ownership = () -> true;
     private @Nullable MeterRegistry meterRegistry;
     private Tracing tracing = Tracing.none();
+    private @Nullable ThreadFactory threadFactory;
 
     private Builder() {}
+
+    /**
+     * Makes the projection's thread with {@code factory} (default: a daemon platform thread named
+     * {@code aether-projection-<checkpoint key>}): the one thread that applies its events and
+     * commits its checkpoint, from {@link Projection#start()} until it stops. A rebuild's watcher
+     * ({@link ProjectionRebuild}) comes from its replacement's factory. A virtual-thread factory
+     * works ({@code Thread.ofVirtual().factory()} on JDK 21+). The factory must return a new,
+     * unstarted thread; one returning null makes {@code start} throw {@link
+     * IllegalStateException}.
+     *
+     * @param factory the thread factory
+     * @return this builder
+     * @throws NullPointerException if {@code factory} is null
+     */
+    public Builder threadFactory(ThreadFactory factory) {
+      this.threadFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
 
     /**
      * Traces each event the projection applies with {@code openTelemetry} (default: not at all,
@@ -505,7 +525,7 @@ public final class Projection implements AutoCloseable {
       Handlers all = new Handlers(codec, handlers, anyHandler, partition, partitions, tracing,
           key);
       return new Projection(new ProjectionSettings(name, key, store, all, checkpoints, policy,
-          batchSize, ownership, meterRegistry));
+          batchSize, ownership, meterRegistry, threadFactory));
     }
   }
 }

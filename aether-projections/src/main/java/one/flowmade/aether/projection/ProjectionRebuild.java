@@ -116,10 +116,10 @@ public final class ProjectionRebuild implements AutoCloseable {
       state = State.REBUILDING;
       LOG.info("rebuild: {} catching up next to {}, which keeps serving",
           replacement.checkpointKey(), serving.checkpointKey());
-      watcher = new Thread(this::watch, "aether-projection-rebuild-"
-          + replacement.checkpointKey());
-      watcher.setDaemon(true);
-      watcher.start();
+      Thread w = replacement.runtime.settings.newThread(this::watch,
+          "aether-projection-rebuild-" + replacement.checkpointKey());
+      watcher = w;
+      w.start();
     }
   }
 

@@ -90,6 +90,15 @@ final class ProjectionRuntime {
       epoch = checkpoint.epoch();
       progress.position(checkpoint.position());
       ProjectionWorker run = new ProjectionWorker(this);
+      Thread w;
+      try {
+        w = settings.newThread(run, "aether-projection-" + key);
+      } catch (RuntimeException noThread) {
+        progress.error(describe(noThread));
+        progress.state(ProjectionState.FAILED);
+        LOG.error("projection {} not started: {}", key, describe(noThread));
+        throw noThread;
+      }
       try {
         subscription = store.subscribe(optionsAfter(checkpoint.position()), run.feed());
       } catch (AetherTransientException unavailable) {
@@ -119,9 +128,8 @@ final class ProjectionRuntime {
       if (registry != null) {
         meters = ProjectionMeters.register(registry, this);
       }
-      worker = new Thread(run, "aether-projection-" + key);
-      worker.setDaemon(true);
-      worker.start();
+      worker = w;
+      w.start();
       LOG.info("projection {} started at position {} (epoch {}, {} events behind)", key,
           checkpoint.position(), epoch, last - checkpoint.position());
     }

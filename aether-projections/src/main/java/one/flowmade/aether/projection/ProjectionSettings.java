@@ -1,6 +1,7 @@
 package one.flowmade.aether.projection;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
 import one.flowmade.aether.EventStore;
 import org.jspecify.annotations.Nullable;
@@ -19,10 +20,27 @@ import org.jspecify.annotations.Nullable;
  * @param ownership asked right before every checkpoint commit whether this instance still owns
  *     the checkpoint
  * @param meterRegistry where the projection's meters go; null for none
+ * @param threadFactory makes the projection's thread (and a rebuild's watcher); null for Aether's
  */
 record ProjectionSettings(String name, String key, EventStore store, Handlers handlers,
     CheckpointStore checkpoints, ErrorPolicy policy, int batchSize, BooleanSupplier ownership,
-    @Nullable MeterRegistry meterRegistry) {
+    @Nullable MeterRegistry meterRegistry, @Nullable ThreadFactory threadFactory) {
+
+  /** Returns a thread of the factory, or a daemon thread named {@code name} without one. */
+  Thread newThread(Runnable task, String name) {
+    ThreadFactory f = threadFactory;
+    if (f == null) {
+      Thread t = new Thread(task, name);
+      t.setDaemon(true);
+      return t;
+    }
+    Thread t = f.newThread(task);
+    if (t == null) {
+      throw new IllegalStateException("the thread factory of projection " + key + " made no"
+          + " thread (returned null)");
+    }
+    return t;
+  }
 
   /** Returns the checkpoint key of one partition of a projection. */
   static String key(String name, int partition, int partitions) {
