@@ -350,7 +350,6 @@ public final class StoreScenarios implements AutoCloseable {
           return n / ((System.nanoTime() - t0) / 1e9);
         });
     section.add(full.figure().withTarget(Target.ratioAtLeast(1.0))).add(full.cpu());
-    awaitNoConsumer(store.streamName());
 
     int tail = Math.min(sizes.snapshotTail(), n - 1);
     long snapshotVersion = n - tail;
@@ -387,23 +386,6 @@ public final class StoreScenarios implements AutoCloseable {
           });
       section.add(fromSnapshot.figure().withTarget(Target.ratioAtLeast(1.0)))
           .add(fromSnapshot.cpu());
-    }
-  }
-
-  /**
-   * Fails unless the stream has no consumer within 5 s: a long read deletes its short-lived
-   * consumer as it ends (without waiting for the server), and one left behind would cost the
-   * scenarios after it.
-   */
-  private void awaitNoConsumer(String stream) throws Exception {
-    long end = System.nanoTime() + 5_000_000_000L;
-    long consumers;
-    while ((consumers = jsm.getStreamInfo(stream).getStreamState().getConsumerCount()) > 0) {
-      if (System.nanoTime() > end) {
-        throw new IllegalStateException("the replay left " + consumers + " consumers on "
-            + stream);
-      }
-      Thread.sleep(20);
     }
   }
 
